@@ -1,0 +1,183 @@
+"""Ballot profiles: candidates, seats, and ballots as unique rankings with weights.
+
+A million ballots that hold a few thousand distinct rankings cost what the
+distinct rankings cost: each row of :attr:`Profile.rankings` is one distinct
+ranking (0-based candidate indices, padded with ``-1``) and
+:attr:`Profile.weights` says how many ballots carry it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from grassroots.count.errors import CountError
+
+PAD = -1  # marks the end of a ranking in the padded array
+
+
+@dataclass(frozen=True, eq=False)
+class Profile:
+    """An election's candidates, seats and ballots.
+
+    Args:
+        candidates: names, in the order of the ballot file (index = candidate number - 1).
+        seats: how many are to be elected.
+        rankings: ``(n, width)`` int32 array of 0-based candidate indices, ``-1`` padded.
+        weights: ``(n,)`` int64 array, the number of ballots with each ranking.
+        withdrawn: indices of candidates who withdrew before the count.
+        categories: one category per candidate (for example ``"F"``), or ``None``.
+        title: the election's title.
+    """
+
+    candidates: tuple[str, ...]
+    seats: int
+    rankings: npt.NDArray[np.int32]
+    weights: npt.NDArray[np.int64]
+    withdrawn: frozenset[int] = frozenset()
+    categories: tuple[str, ...] | None = None
+    title: str = ""
+    _effective: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]] = field(
+        default_factory=list, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        n = len(self.candidates)
+        if n == 0:
+            raise CountError("the election has no candidates")
+        if len(set(self.candidates)) != n:
+            seen: set[str] = set()
+            dup = next(c for c in self.candidates if c in seen or seen.add(c))  # type: ignore[func-returns-value]
+            raise CountError(f'candidate name "{dup}" appears twice')
+        if self.seats < 1:
+            raise CountError(f"seats must be at least 1, got {self.seats}")
+        if self.rankings.ndim != 2 or self.weights.shape != (self.rankings.shape[0],):
+            raise CountError("rankings must be a 2-D array with one weight per row")
+        if self.rankings.size and (self.rankings.max() >= n or self.rankings.min() < PAD):
+            raise CountError(f"a ranking names a candidate outside 1..{n}")
+        if self.weights.size and self.weights.min() < 0:
+            raise CountError("a ballot weight is negative")
+        if any(not 0 <= w < n for w in self.withdrawn):
+            raise CountError(f"a withdrawn candidate is outside 1..{n}")
+        if self.categories is not None and len(self.categories) != n:
+            raise CountError("categories must give one category per candidate")
+
+    # -- construction -------------------------------------------------------
+
+    @classmethod
+    def from_rankings(
+        cls,
+        candidates: Sequence[str],
+        seats: int,
+        rankings: Iterable[Sequence[int]],
+        weights: Iterable[int] | None = None,
+        *,
+        withdrawn: Iterable[int] = (),
+        categories: Sequence[str] | None = None,
+        title: str = "",
+    ) -> Profile:
+        """Build an aggregated profile from 0-based rankings (one per ballot or group).
+
+        >>> p = Profile.from_rankings(["A", "B"], 1, [[0, 1], [1], [0, 1]])
+        >>> p.n_ballots, p.n_unique
+        (3, 2)
+        """
+        rows = [list(r) for r in rankings]
+        w = [1] * len(rows) if weights is None else list(weights)
+        if len(w) != len(rows):
+            raise CountError("one weight is needed per ranking")
+        width = max((len(r) for r in rows), default=0)
+        array = np.full((len(rows), max(width, 1)), PAD, dtype=np.int32)
+        for i, r in enumerate(rows):
+            if len(set(r)) != len(r):
+                raise CountError(f"ranking {i + 1} lists a candidate twice: {r}")
+            array[i, : len(r)] = r
+        profile = cls(
+            candidates=tuple(candidates),
+            seats=seats,
+            rankings=array,
+            weights=np.asarray(w, dtype=np.int64),
+            withdrawn=frozenset(withdrawn),
+            categories=tuple(categories) if categories is not None else None,
+            title=title,
+        )
+        return profile.aggregated()
+
+    def aggregated(self) -> Profile:
+        """The same ballots with identical rankings merged (weights summed, zero weights dropped)."""
+        rankings, weights = aggregate(self.rankings, self.weights)
+        return replace(self, rankings=rankings, weights=weights, _effective=[])
+
+    def with_categories(self, mapping: Mapping[str, str]) -> Profile:
+        """Attach a category to every candidate from a name → category mapping."""
+        unknown = sorted(set(mapping) - set(self.candidates))
+        if unknown:
+            raise CountError(f"categories name unknown candidate(s): {', '.join(unknown)}")
+        missing = [c for c in self.candidates if c not in mapping]
+        if missing:
+            raise CountError(f"categories give no category for: {', '.join(missing)}")
+        return replace(self, categories=tuple(mapping[c] for c in self.candidates))
+
+    # -- views ----------------------------------------------------------------
+
+    @property
+    def n_ballots(self) -> int:
+        """Total number of ballots (sum of weights), including empty ones."""
+        return int(self.weights.sum())
+
+    @property
+    def n_unique(self) -> int:
+        """Number of distinct rankings."""
+        return int(self.rankings.shape[0])
+
+    def ballots(self) -> Iterator[tuple[tuple[int, ...], int]]:
+        """Yield ``(ranking, weight)`` pairs, rankings as tuples of 0-based indices."""
+        for row, w in zip(self.rankings.tolist(), self.weights.tolist(), strict=True):
+            yield tuple(c for c in row if c != PAD), int(w)
+
+    def effective(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+        """Rankings with withdrawn candidates struck out, empty ballots dropped.
+
+        These are the valid papers a rule counts: a ballot that names only
+        withdrawn candidates, or none, gives no preference to anyone.
+        """
+        if self._effective:
+            return self._effective[0]
+        rankings = self.rankings
+        if self.withdrawn:
+            struck = np.isin(rankings, np.fromiter(self.withdrawn, dtype=np.int32))
+            rankings = np.where(struck, PAD, rankings).astype(np.int32)
+            rankings = compact(rankings)
+        keep = (rankings[:, 0] != PAD) & (self.weights > 0)
+        result = (np.ascontiguousarray(rankings[keep]), self.weights[keep])
+        self._effective.append(result)
+        return result
+
+
+def compact(rankings: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
+    """Move padding to the end of each row, keeping the order of preferences."""
+    order = np.argsort(rankings == PAD, axis=1, kind="stable")
+    return np.take_along_axis(rankings, order, axis=1)
+
+
+def aggregate(
+    rankings: npt.NDArray[np.int32], weights: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+    """Merge identical rows, summing their weights; keeps first-seen order of rows."""
+    if rankings.shape[0] == 0:
+        return rankings, weights
+    # Trim columns that are padding in every row, so equal rankings compare equal.
+    used = int((rankings != PAD).sum(axis=1).max())
+    rankings = np.ascontiguousarray(rankings[:, : max(used, 1)])
+    unique, first, inverse = np.unique(rankings, axis=0, return_index=True, return_inverse=True)
+    totals = np.zeros(unique.shape[0], dtype=np.int64)
+    np.add.at(totals, inverse.reshape(-1), weights)
+    order = np.argsort(first, kind="stable")
+    keep = totals[order] > 0
+    return (
+        np.ascontiguousarray(unique[order][keep]).astype(np.int32),
+        totals[order][keep],
+    )

@@ -1,0 +1,1 @@
+"""Counting rules, one module per rule text; see :data:`grassroots.count.RULES`."""
