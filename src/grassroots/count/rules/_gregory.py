@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from grassroots.count.papers import Papers
-from grassroots.count.result import Action, DecisionKind
+from grassroots.count.result import DecisionKind
 from grassroots.count.tally import Tally
 
 TransferRows = list[tuple[int, int | None, int]]
@@ -51,13 +51,16 @@ def fill_last_vacancies(tally: Tally, *, reason_rule: str) -> bool:
     continuing = tally.continuing()
     if len(continuing) > tally.seats_left:
         return False
+    # Published count sheets show these elections at the stage after which
+    # they happen, not as a stage of their own, so they join the last stage.
     ordered = in_order_of_votes(tally, continuing, what="order of election")
     for candidate in ordered:
         tally.elect(
             candidate,
-            f"continuing candidates no more than the vacancies remaining ({reason_rule})",
+            f"elected to fill the last vacancies: continuing candidates no more than "
+            f"the vacancies remaining ({reason_rule})",
         )
-    tally.record(Action.ELECT_REMAINING, ordered)
+    tally.flush_into_last_stage()
     return True
 
 
