@@ -30,7 +30,11 @@ def read_droop_stages(path: Path, names: list[str]) -> list[dict[str, Decimal]]:
         if line.startswith("Action:"):
             if current is not None:
                 stages.append(current)
-            current = {} if _STEP.match(line) else None
+            # A "surplus" of exactly zero moves nothing and is no stage of ours.
+            zero_surplus = line.startswith("Action: Surplus transferred") and line.endswith(
+                "(0.00000)"
+            )
+            current = {} if _STEP.match(line) and not zero_surplus else None
             continue
         if current is None:
             continue
@@ -58,9 +62,7 @@ def _split_names(text: str, names: list[str]) -> list[str]:
     found: list[str] = []
     rest = text
     while rest:
-        match = next(
-            (n for n in sorted(names, key=len, reverse=True) if rest.startswith(n)), None
-        )
+        match = next((n for n in sorted(names, key=len, reverse=True) if rest.startswith(n)), None)
         if match is None:
             raise ValueError(f"cannot match names in {text!r}")
         found.append(match)

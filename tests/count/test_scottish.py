@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grassroots.count import DecisionKind, Quotas, count
+from grassroots.count import DecisionKind, count
 from grassroots.count.formats.blt import read_blt
 from grassroots.count.result import Result
 from tests.count.droop_report import read_droop_stages
@@ -18,20 +18,14 @@ CASES = Path(__file__).parent / "cases"
 
 
 def _droop_pairs() -> list[tuple[Path, Path]]:
-    pairs = [(blt, blt.with_suffix(".scotland-report.txt")) for blt in DATA.glob("glasgow2007-droop/*.blt")]
+    pairs = [
+        (blt, blt.with_suffix(".scotland-report.txt"))
+        for blt in DATA.glob("glasgow2007-droop/*.blt")
+    ]
     for report in sorted(DATA.glob("reference/*.scotland*report.txt")):
         stem = report.name.split(".")[0]
         pairs.append((DATA / "reference" / f"{stem}.blt", report))
     return sorted(pairs)
-
-
-def _comparable(stages: list[dict[str, Decimal]]) -> list[dict[str, Decimal]]:
-    """Drop Droop's no-op steps (a surplus of exactly 0 'transferred')."""
-    kept: list[dict[str, Decimal]] = []
-    for stage in stages:
-        if not kept or stage != kept[-1]:
-            kept.append(stage)
-    return kept
 
 
 def _ours(result: Result) -> list[dict[str, Decimal]]:
@@ -44,7 +38,7 @@ def _ours(result: Result) -> list[dict[str, Decimal]]:
 def test_scottish_stages_equal_droop_report(blt: Path, report: Path) -> None:
     profile = read_blt(blt)
     result = count(profile, rule="scottish")
-    expected = _comparable(read_droop_stages(report, list(profile.candidates)))
+    expected = read_droop_stages(report, list(profile.candidates))
     ours = _ours(result)
     lot = [d for d in result.decisions if d.kind is DecisionKind.TIE and "lot" in d.reason]
     if lot:

@@ -134,3 +134,16 @@ class Papers:
         if not parcels:
             return np.zeros(0, dtype=np.int64)
         return np.concatenate([p.groups for p in parcels])
+
+    def next_holders(self, groups: IntArray, continuing: npt.NDArray[np.bool_]) -> IntArray:
+        """Each group's next continuing preference after its present holder, without moving it.
+
+        ``EXHAUSTED`` marks a group with no further continuing preference; a
+        rule that must count the transferable papers before it can fix their
+        value (ERS97 5.3.7) looks first, then moves.
+        """
+        saved = self.pos[groups].copy()
+        self.pos[groups] += 1
+        holders = self._advance(groups, continuing)
+        self.pos[groups] = saved
+        return holders

@@ -107,7 +107,7 @@ class Profile:
         return profile.aggregated()
 
     def aggregated(self) -> Profile:
-        """The same ballots with identical rankings merged (weights summed, zero weights dropped)."""
+        """The same ballots with identical rankings merged, weights summed, zero weights dropped."""
         rankings, weights = aggregate(self.rankings, self.weights)
         return replace(self, rankings=rankings, weights=weights, _effective=[])
 

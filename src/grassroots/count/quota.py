@@ -141,7 +141,9 @@ class QuotaGuard:
         has_maximum = any(lim.maximum is not None for lim in self.quotas.limits.values())
         return need_total <= seats_left and (not has_maximum or capacity_total >= seats_left)
 
-    def can_elect(self, candidate: int, elected: Collection[int], continuing: Collection[int]) -> bool:
+    def can_elect(
+        self, candidate: int, elected: Collection[int], continuing: Collection[int]
+    ) -> bool:
         """Whether electing ``candidate`` now still leaves the quotas achievable."""
         if not self.quotas:
             return True
@@ -154,7 +156,9 @@ class QuotaGuard:
             return []
         return [c for c in continuing if not self.can_elect(c, elected, continuing)]
 
-    def can_exclude(self, candidate: int, elected: Collection[int], continuing: Collection[int]) -> bool:
+    def can_exclude(
+        self, candidate: int, elected: Collection[int], continuing: Collection[int]
+    ) -> bool:
         """Whether excluding ``candidate`` still leaves the quotas achievable."""
         if not self.quotas:
             return True
@@ -171,10 +175,7 @@ class QuotaGuard:
                 parts.append(f"{category} ≥ {limit.minimum} ({held[category]} elected)")
             if limit.maximum is not None:
                 parts.append(f"{category} ≤ {limit.maximum} ({held[category]} elected)")
-        return (
-            f"excluded to keep the quota possible: {', '.join(parts)}, "
-            f"{seats_left} seat(s) left"
-        )
+        return f"excluded to keep the quota possible: {', '.join(parts)}, {seats_left} seat(s) left"
 
     def guard_reason(self, candidate: int, elected: Collection[int]) -> str:
         """Words for a guarded candidate."""

@@ -107,18 +107,30 @@ class Tally:
 
     # -- ties -----------------------------------------------------------------
 
-    def break_tie(self, tied: Sequence[int], *, lowest: bool, what: str, look_back: bool = True) -> int:
-        """Choose one of ``tied``: by the most recent earlier stage where they differed, then by lot.
+    def break_tie(
+        self,
+        tied: Sequence[int],
+        *,
+        lowest: bool,
+        what: str,
+        look_back: bool = True,
+        earliest: bool = False,
+    ) -> int:
+        """Choose one of ``tied``: by the latest earlier stage where they differed, then by lot.
 
         ``lowest`` picks the candidate with fewest votes at that stage (for an
         exclusion), otherwise the most (for a surplus or an order of election).
+        ``earliest`` looks from the first stage forward instead, for rules that
+        break ties at "the earliest point in the count" where the votes differed
+        (ERS97 5.2.3, 5.2.5).
         """
         tied = sorted(tied)
         if len(tied) == 1:
             return tied[0]
         names = ", ".join(self.label(tied))
         if look_back:
-            for number in range(len(self.history) - 1, -1, -1):
+            stages = range(len(self.history))
+            for number in stages if earliest else reversed(stages):
                 votes = self.history[number]
                 target = min(votes[c] for c in tied) if lowest else max(votes[c] for c in tied)
                 best = [c for c in tied if votes[c] == target]

@@ -14,7 +14,9 @@ Layout::
     "Ward 1 (2022)"     the title
 
 Equal rankings (``1=2``) are rejected: the rules we count give each paper one
-preference per place.
+preference per place. The title is required, and nothing may follow it: a
+missing title, or text after it, usually means the number of candidates on the
+first line is wrong. Weights are whole numbers from 1 to ``MAX_BALLOTS``.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ from pathlib import Path
 import numpy as np
 
 from grassroots.count.errors import FormatError
-from grassroots.count.formats import MAX_BALLOTS, read_text
+from grassroots.count.formats import MAX_BALLOTS, read_text, whole_number
 from grassroots.count.profile import PAD, Profile, aggregate
 
-_WHOLE = re.compile(r"[0-9]+")
+_WITHDRAWN = re.compile(r"-[0-9]+")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_ESCAPE = re.compile(r'\\(["\\])')  # \" and \\ inside a quoted name
 
 
 def read_blt(path: str | Path) -> Profile:
@@ -50,17 +53,6 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
-def _whole(token: str, *, path: str | Path | None, line: int, field: str) -> int:
-    if not _WHOLE.fullmatch(token):
-        raise FormatError(f'"{token}": expected a whole number', path=path, line=line, field=field)
-    value = int(token)
-    if value > MAX_BALLOTS:
-        raise FormatError(
-            f"{token} is too large (at most {MAX_BALLOTS:,})", path=path, line=line, field=field
-        )
-    return value
-
-
 def parse_blt(text: str, *, path: str | Path | None = None) -> Profile:
     """Parse BLT text (see the module docstring for the layout)."""
     lines = _lines(text)
@@ -76,13 +68,13 @@ def parse_blt(text: str, *, path: str | Path | None = None) -> Profile:
             line=number,
             field="header",
         )
-    n_candidates = _whole(parts[0], path=path, line=number, field="candidates")
-    seats = _whole(parts[1], path=path, line=number, field="seats")
+    n_candidates = whole_number(parts[0], path=path, line=number, field="candidates")
+    seats = whole_number(parts[1], path=path, line=number, field="seats")
     if n_candidates < 1:
         raise FormatError("there must be at least one candidate", path=path, line=number)
     if not 1 <= seats <= n_candidates:
         raise FormatError(
-            f"seats must be between 1 and the number of candidates ({n_candidates}), got {seats}",
+            f"must be between 1 and the number of candidates ({n_candidates}), got {seats}",
             path=path,
             line=number,
             field="seats",
@@ -95,13 +87,28 @@ def parse_blt(text: str, *, path: str | Path | None = None) -> Profile:
     ended = False
     for number, line in lines:
         tokens = line.split()
-        if tokens[0].startswith("-") and not rows:
+        if all(t.startswith("-") for t in tokens):
+            # A line of negated numbers lists withdrawn candidates; a line that
+            # merely starts with "-" is a ballot with a negative weight.
+            if rows:
+                raise FormatError(
+                    "withdrawn candidates must be listed before the first ballot",
+                    path=path,
+                    line=number,
+                    field="withdrawn",
+                )
             for token in tokens:
-                body = token[1:] if token.startswith("-") else ""
-                candidate = _whole(body or token, path=path, line=number, field="withdrawn")
-                if not token.startswith("-") or not 1 <= candidate <= n_candidates:
+                if not _WITHDRAWN.fullmatch(token):
                     raise FormatError(
                         f'"{token}": expected -N for a candidate N in 1..{n_candidates}',
+                        path=path,
+                        line=number,
+                        field="withdrawn",
+                    )
+                candidate = whole_number(token[1:], path=path, line=number, field="withdrawn")
+                if not 1 <= candidate <= n_candidates:
+                    raise FormatError(
+                        f"candidate {candidate}: there are only {n_candidates} candidates",
                         path=path,
                         line=number,
                         field="withdrawn",
@@ -111,6 +118,12 @@ def parse_blt(text: str, *, path: str | Path | None = None) -> Profile:
         if tokens == ["0"]:
             ended = True
             break
+        if line.startswith('"'):
+            raise FormatError(
+                "the ballots have no end line '0' (expected before the candidate names)",
+                path=path,
+                line=number,
+            )
         if any("=" in t for t in tokens):
             raise FormatError(
                 "equal rankings ('=') are not supported: each preference must name one candidate",
@@ -118,16 +131,28 @@ def parse_blt(text: str, *, path: str | Path | None = None) -> Profile:
                 line=number,
                 field="ranking",
             )
-        weight = _whole(tokens[0], path=path, line=number, field="weight")
+        weight = whole_number(tokens[0], path=path, line=number, field="weight")
         if weight == 0:
-            raise FormatError("0 is not a ballot weight", path=path, line=number, field="weight")
-        if tokens[-1] != "0":
+            raise FormatError(
+                "0 is not a ballot weight (a line holding only 0 ends the ballots)",
+                path=path,
+                line=number,
+                field="weight",
+            )
+        if tokens[-1] != "0" or len(tokens) < 2:
             raise FormatError(
                 "a ballot line must end with 0", path=path, line=number, field="ranking"
             )
         ranking: list[int] = []
         for token in tokens[1:-1]:
-            candidate = _whole(token, path=path, line=number, field="preference")
+            if token.lstrip("0") == "" and token:
+                raise FormatError(
+                    "0 ends a ballot, but more preferences follow it",
+                    path=path,
+                    line=number,
+                    field="ranking",
+                )
+            candidate = whole_number(token, path=path, line=number, field="preference")
             if not 1 <= candidate <= n_candidates:
                 raise FormatError(
                     f"candidate {token}: there are only {n_candidates} candidates",
@@ -158,35 +183,56 @@ def parse_blt(text: str, *, path: str | Path | None = None) -> Profile:
             "the ballots have no end line '0' (expected before the candidate names)", path=path
         )
 
-    names: list[str] = []
-    title = ""
+    # Names, then the title. The title is required: a missing title usually
+    # means the number of candidates on line 1 is wrong. Text after the title
+    # is provenance (Droop and OpenSTV files carry notes there) and is ignored.
+    names: list[tuple[str, int]] = []
+    title: str | None = None
     for number, line in lines:
+        if title is not None:
+            break
+        field = "name" if len(names) < n_candidates else "title"
         found = _QUOTED.findall(line)
         rest = _QUOTED.sub("", line).strip()
-        if not found or rest:
+        if '"' in rest:
             raise FormatError(
-                f'"{line}": expected a name in double quotes',
+                f"no closing double quote in: {line}", path=path, line=number, field=field
+            )
+        if not found:
+            raise FormatError(
+                f'"{line}": expected a name in double quotes', path=path, line=number, field=field
+            )
+        if rest:
+            raise FormatError(
+                f'unexpected text "{rest}" outside the double quotes',
                 path=path,
                 line=number,
-                field="name" if len(names) < n_candidates else "title",
+                field=field,
             )
         for value in found:
-            value = value.replace('\\"', '"')
+            unescaped = _ESCAPE.sub(r"\1", value)
             if len(names) < n_candidates:
-                names.append(value)
-            elif not title:
-                title = value
-            else:
-                raise FormatError(
-                    f'unexpected text after the title: "{value}"', path=path, line=number
-                )
-    if len(names) < n_candidates:
+                names.append((unescaped, number))
+            elif title is None:
+                title = unescaped
+    if len(names) < n_candidates or title is None:
+        found_count = len(names) + (title is not None)
         raise FormatError(
-            f"expected {n_candidates} candidate names, found {len(names)}", path=path, field="names"
+            f"expected {n_candidates} candidate names then a title, "
+            f"found {found_count} quoted {'string' if found_count == 1 else 'strings'}",
+            path=path,
+            field="names",
         )
-    if len(set(names)) != len(names):
-        dup = next(n for i, n in enumerate(names) if n in names[:i])
-        raise FormatError(f'candidate name "{dup}" appears twice', path=path, field="names")
+    first_seen: dict[str, int] = {}
+    for index, (name, number) in enumerate(names, start=1):
+        if name in first_seen:
+            raise FormatError(
+                f'"{name}" is the name of candidates {first_seen[name]} and {index}',
+                path=path,
+                line=number,
+                field="name",
+            )
+        first_seen[name] = index
 
     width = max((len(r) for r in rows), default=1) or 1
     array = np.full((len(rows), width), PAD, dtype=np.int32)
@@ -194,7 +240,7 @@ def parse_blt(text: str, *, path: str | Path | None = None) -> Profile:
         array[i, : len(r)] = r
     rankings, counts = aggregate(array, np.asarray(weights, dtype=np.int64))
     return Profile(
-        candidates=tuple(names),
+        candidates=tuple(name for name, _ in names),
         seats=seats,
         rankings=rankings,
         weights=counts,
@@ -204,7 +250,7 @@ def parse_blt(text: str, *, path: str | Path | None = None) -> Profile:
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace('"', '\\"') + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def format_blt(profile: Profile) -> str:

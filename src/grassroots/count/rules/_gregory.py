@@ -16,14 +16,20 @@ from grassroots.count.tally import Tally
 TransferRows = list[tuple[int, int | None, int]]
 
 
-def in_order_of_votes(tally: Tally, candidates: list[int], *, what: str) -> list[int]:
-    """Candidates by votes, highest first; equal votes ordered as the rule breaks surplus ties."""
+def in_order_of_votes(
+    tally: Tally, candidates: list[int], *, what: str, earliest: bool = False
+) -> list[int]:
+    """Candidates by votes, highest first; equal votes ordered as the rule breaks surplus ties.
+
+    ``earliest`` breaks ties by the earliest stage where the votes differed
+    (see :meth:`Tally.break_tie`).
+    """
     remaining = list(candidates)
     ordered: list[int] = []
     while remaining:
         top = max(tally.votes[c] for c in remaining)
         tied = [c for c in remaining if tally.votes[c] == top]
-        chosen = tally.break_tie(tied, lowest=False, what=what)
+        chosen = tally.break_tie(tied, lowest=False, what=what, earliest=earliest)
         ordered.append(chosen)
         remaining.remove(chosen)
     return ordered
@@ -46,14 +52,14 @@ def elect_reaching_quota(tally: Tally, quota: int, *, reason_rule: str) -> list[
     return newly
 
 
-def fill_last_vacancies(tally: Tally, *, reason_rule: str) -> bool:
+def fill_last_vacancies(tally: Tally, *, reason_rule: str, earliest: bool = False) -> bool:
     """Elect all continuing candidates when they are no more than the vacancies left."""
     continuing = tally.continuing()
     if len(continuing) > tally.seats_left:
         return False
     # Published count sheets show these elections at the stage after which
     # they happen, not as a stage of their own, so they join the last stage.
-    ordered = in_order_of_votes(tally, continuing, what="order of election")
+    ordered = in_order_of_votes(tally, continuing, what="order of election", earliest=earliest)
     for candidate in ordered:
         tally.elect(
             candidate,
@@ -75,7 +81,7 @@ def exclude_doomed(tally: Tally) -> list[int]:
     return doomed
 
 
-def lowest_eligible(tally: Tally, *, what: str) -> int:
+def lowest_eligible(tally: Tally, *, what: str, earliest: bool = False) -> int:
     """The continuing candidate to exclude: fewest votes among those the quota allows.
 
     A candidate the quota needs is *guarded*; the decision is recorded when it
@@ -87,9 +93,11 @@ def lowest_eligible(tally: Tally, *, what: str) -> int:
     low = min(tally.votes[c] for c in eligible)
     guarded = [c for c in continuing if c not in eligible and tally.votes[c] <= low]
     for candidate in guarded:
-        tally.decide(DecisionKind.GUARDED, [candidate], tally.guard.guard_reason(candidate, elected))
+        tally.decide(
+            DecisionKind.GUARDED, [candidate], tally.guard.guard_reason(candidate, elected)
+        )
     tied = [c for c in eligible if tally.votes[c] == low]
-    return tally.break_tie(tied, lowest=True, what=what)
+    return tally.break_tie(tied, lowest=True, what=what, earliest=earliest)
 
 
 def exclusion_transfers(

@@ -51,7 +51,10 @@ def count(profile: Profile, *, quotas: Quotas | None = None, seed: int = 0) -> R
     valid = int(weights.sum())
     groups = np.arange(rankings.shape[0], dtype=np.int64)
     moved = papers.move(
-        groups, np.ones(groups.shape[0], dtype=np.int64), tally.continuing_mask(), 1,
+        groups,
+        np.ones(groups.shape[0], dtype=np.int64),
+        tally.continuing_mask(),
+        1,
         skip_current=False,
     )
     tally.votes = [int(v) for v in moved.credits]

@@ -125,7 +125,9 @@ def _transfer_surplus(
     tally.votes[candidate] = quota
     tally.exhausted += moved.exhausted
     tally.loss += surplus - transferred - moved.exhausted
-    transfers = [(candidate, c, int(moved.credits[c])) for c in range(tally.n)]
+    transfers: list[tuple[int, int | None, int]] = [
+        (candidate, c, int(moved.credits[c])) for c in range(tally.n)
+    ]
     transfers.append((candidate, None, moved.exhausted))
     return transfers, surplus * FIXED.one // total
 
