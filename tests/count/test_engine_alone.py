@@ -1,0 +1,25 @@
+"""The engine stands alone: importing every engine module loads no Django."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+
+def test_engine_imports_no_django() -> None:
+    script = textwrap.dedent(
+        """
+        import pkgutil, sys
+        import grassroots.count
+        for module in pkgutil.walk_packages(grassroots.count.__path__, "grassroots.count."):
+            __import__(module.name)
+        import grassroots.count.formats.blt, grassroots.count.rules.scottish
+        loaded = sorted(m for m in sys.modules if m == "django" or m.startswith("django."))
+        print(",".join(loaded))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ""
