@@ -136,18 +136,18 @@ def read_profile(path: str | Path, *, fmt: str | None = None, seats: int | None 
     path = Path(path)
     kind = (fmt or path.suffix.lstrip(".")).lower()
     if kind == "blt":
-        from grassroots.count.formats.blt import read_blt  # noqa: PLC0415
+        from grassroots.count.formats.blt import read_blt
 
         profile = read_blt(path)
         if seats is None:
             return profile
         return replace(profile, seats=check_seats(seats, len(profile.candidates), path=path))
     if kind in {"soi", "toi", "soc", "toc"}:
-        from grassroots.count.formats.preflib import read_preflib  # noqa: PLC0415
+        from grassroots.count.formats.preflib import read_preflib
 
         return read_preflib(path, seats=seats)
     if kind == "csv":
-        from grassroots.count.formats.csv import read_csv  # noqa: PLC0415
+        from grassroots.count.formats.csv import read_csv
 
         return read_csv(path, seats=seats)
     raise FormatError(
