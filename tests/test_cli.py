@@ -13,11 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from grassroots.cli.main import app
+from tests.shared import ELECTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "nec-example.blt"
 GENDER = ROOT / "examples" / "nec-example.gender.json"
-DATA = ROOT.parent / "shared" / "data" / "elections"
+DATA = ELECTIONS
 
 runner = CliRunner()
 

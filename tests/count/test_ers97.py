@@ -13,8 +13,9 @@ from grassroots.count import Action, DecisionKind, Profile, Quotas, count
 from grassroots.count.formats.blt import read_blt
 from grassroots.count.result import Result
 from grassroots.count.rules import ers97
+from tests.shared import ELECTIONS
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "elections"
+DATA = ELECTIONS
 CASES = Path(__file__).parent / "cases"
 
 

@@ -16,8 +16,9 @@ from grassroots.count.formats.categories import read_categories
 from grassroots.count.formats.csv import read_csv
 from grassroots.count.formats.preflib import read_preflib
 from grassroots.count.profile import Profile
+from tests.shared import ELECTIONS
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "elections"
+DATA = ELECTIONS
 SCOTLAND_CSV = sorted((DATA / "scotland").glob("*.csv"))
 
 

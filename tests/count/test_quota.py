@@ -11,8 +11,9 @@ import pytest
 from grassroots.count import DecisionKind, Profile, QuotaError, Quotas, count
 from grassroots.count.formats.blt import read_blt
 from grassroots.count.quota import QuotaGuard
+from tests.shared import ELECTIONS
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "elections"
+DATA = ELECTIONS
 RULES = ["scottish", "ers97", "meek"]
 
 

@@ -12,8 +12,9 @@ from grassroots.count import DecisionKind, count
 from grassroots.count.formats.blt import read_blt
 from grassroots.count.result import Result
 from tests.count.droop_report import read_droop_stages
+from tests.shared import ELECTIONS
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "elections"
+DATA = ELECTIONS
 CASES = Path(__file__).parent / "cases"
 
 

@@ -14,8 +14,9 @@ import pytest
 
 from grassroots.count import count
 from grassroots.count.formats.blt import read_blt
+from tests.shared import ELECTIONS
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "elections"
+DATA = ELECTIONS
 
 
 @pytest.mark.slow
