@@ -24,15 +24,13 @@ _ACTION_LABEL = {
     Action.SURPLUS: "Surplus of",
     Action.EXCLUSION: "Exclusion of",
     Action.QUOTA_EXCLUSION: "Quota exclusion of",
-    Action.ELECT_REMAINING: "Last vacancies",
-    Action.ITERATION: "Iteration",
 }
 
 
 def stage_heading(stage: Stage) -> str:
     """A column heading such as 'Stage 3: Exclusion of Ann Lee'."""
     label = _ACTION_LABEL[stage.action]
-    if stage.subjects and stage.action not in (Action.FIRST, Action.ELECT_REMAINING):
+    if stage.subjects and stage.action is not Action.FIRST:
         label = f"{label} {', '.join(stage.subjects)}"
     return f"Stage {stage.number}: {label}"
 

@@ -15,14 +15,17 @@ from typing import Any
 
 
 class Action(enum.StrEnum):
-    """What happened in a stage."""
+    """What happened in a stage.
+
+    The election of the remaining candidates to the last vacancies is not a
+    stage of its own: as on published count sheets, it is recorded on the
+    stage after which it happens, as ``elected`` decisions that say so.
+    """
 
     FIRST = "first"  # first preferences counted
-    SURPLUS = "surplus"  # a surplus transferred
-    EXCLUSION = "exclusion"  # the lowest candidate excluded
+    SURPLUS = "surplus"  # a surplus transferred (Meek: keep values settled after an election)
+    EXCLUSION = "exclusion"  # the lowest candidate(s) excluded
     QUOTA_EXCLUSION = "quota_exclusion"  # candidates excluded together to keep a category quota
-    ELECT_REMAINING = "elect_remaining"  # continuing candidates fill the last vacancies
-    ITERATION = "iteration"  # Meek: keep values recomputed until surpluses settle
 
 
 class DecisionKind(enum.StrEnum):

@@ -59,7 +59,6 @@ def count(profile: Profile, *, quotas: Quotas | None = None, seed: int = 0) -> R
     )
     tally.votes = [int(v) for v in moved.credits]
     tally.record(Action.FIRST)
-    majority = valid // 2 + 1
     while True:
         live = sum(tally.votes[c] for c in tally.continuing())
         majority = live // 2 + 1
