@@ -34,11 +34,17 @@ format: $(STAMP)
 	$(BIN)/ruff format $(LINT_PATHS)
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 
-bench: $(STAMP)
+## Speed against the floor and the PyPI peers (docs/benchmarks.md); BENCH_ARGS=--quick for a short run.
+.venv-bench/.installed: benchmarks/requirements.txt
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet -r benchmarks/requirements.txt
+	@touch .venv-bench/.installed
+
+bench: $(STAMP) .venv-bench/.installed
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/python -m grassroots.cli.docs > docs/cli.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench .pytest_cache .mypy_cache .ruff_cache
