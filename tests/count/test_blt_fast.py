@@ -12,8 +12,9 @@ from grassroots.count.formats import read_text
 from grassroots.count.formats.blt import _parse_careful, _parse_fast, parse_blt
 from grassroots.count.profile import Profile
 from grassroots.synthetic import write_blt_file
+from tests.shared import ELECTIONS
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "elections"
+DATA = ELECTIONS
 FOLDERS = ("scotland", "glasgow2007-droop", "reference", "synthetic-quota")
 FILES = sorted(p for folder in FOLDERS for p in (DATA / folder).glob("*.blt"))
 
