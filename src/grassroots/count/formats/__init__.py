@@ -22,17 +22,21 @@ _NEGATIVE = re.compile(r"-[0-9]+")
 _DECIMAL = re.compile(r"-?([0-9]+\.[0-9]*|\.[0-9]+)")
 
 
-def read_text(path: str | Path) -> str:
-    """Read a file as UTF-8, with a clear error naming the line of a bad byte."""
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, with a clear error when it cannot be read."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise FormatError("no such file", path=path) from None
     except IsADirectoryError:
         raise FormatError("is a directory, not a ballot file", path=path) from None
     except OSError as err:
         raise FormatError(f"cannot be read: {err.strerror}", path=path) from err
+
+
+def decode_text(data: bytes, *, path: str | Path | None) -> str:
+    """Bytes as UTF-8 text, with a clear error naming the line of a bad byte."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -43,6 +47,11 @@ def read_text(path: str | Path) -> str:
             line=line,
         ) from None
     return text.removeprefix("\ufeff")
+
+
+def read_text(path: str | Path) -> str:
+    """Read a file as UTF-8, with a clear error naming the line of a bad byte."""
+    return decode_text(read_bytes(path), path=path)
 
 
 def _shown(token: str) -> str:

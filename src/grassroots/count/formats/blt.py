@@ -27,10 +27,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
 from grassroots.count.errors import FormatError
-from grassroots.count.formats import MAX_BALLOTS, read_text, whole_number
+from grassroots.count.formats import MAX_BALLOTS, blt_fast, decode_text, read_bytes, whole_number
 from grassroots.count.profile import PAD, Profile, aggregate
 
 _WITHDRAWN = re.compile(r"-[0-9]+")
@@ -44,7 +43,11 @@ def read_blt(path: str | Path) -> Profile:
     Raises:
         FormatError: naming the file, line and field of the first problem.
     """
-    return parse_blt(read_text(path), path=path)
+    raw = read_bytes(path)
+    profile = None if raw.startswith(b"\xef\xbb\xbf") else _parse_fast(raw, path=path)
+    if profile is not None:
+        return profile
+    return _parse_careful(decode_text(raw, path=path), path=path)
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -274,180 +277,35 @@ def _names_and_title(
 
 
 # -- the fast path -------------------------------------------------------------
-#
-# A BLT file from an election system is almost all ballot lines of digits and
-# spaces. The fast path reads that block as one byte array and does every
-# check of the careful parser as an array operation. It never raises: on
-# anything it does not recognise (a comment, a "-" or "=" or quote among the
-# ballots, a bad weight, a repeated candidate, a lone CR, ...) it returns
-# None and the careful parser reads the whole text again, so errors and
-# unusual layouts keep exactly the careful parser's behaviour.
-
-_HEADER = re.compile(r"[ \t]*([0-9]{1,9})[ \t]+([0-9]{1,9})[ \t]*\r?\n")
-_WITHDRAWN_LINE = re.compile(r"[ \t]*(-[0-9]{1,9}(?:[ \t]+-[0-9]{1,9})*)[ \t]*\r?\n")
-_MAX_DIGITS = len(str(MAX_BALLOTS))
-_SPACE, _TAB, _CR, _LF, _ZERO = (ord(c) for c in " \t\r\n0")
-_ALLOWED = np.zeros(256, dtype=bool)
-_ALLOWED[[_SPACE, _TAB, _CR, _LF, *range(_ZERO, _ZERO + 10)]] = True
 
 
-def _end_of_ballots(text: str, start: int) -> tuple[int, int] | None:
-    """Where the lone ``0`` line ending the ballots begins and where the names begin.
+def _parse_fast(data: bytes | str, *, path: str | Path | None) -> Profile | None:
+    """Read a plainly regular BLT file with numpy, or return None for the careful parser.
 
-    Only a line that is exactly ``0`` is taken; a ``0`` line with spaces around
-    it sends the file to the careful parser (the ballot checks see it as a line
-    of one token).
+    See :mod:`grassroots.count.formats.blt_fast`: it never raises, so every
+    error message is the careful parser's.
     """
-    at = start - 1  # the search looks for "\n0", and text[start - 1] is "\n"
-    while True:
-        at = text.find("\n0", at)
-        if at < 0:
-            return None
-        after = at + 2
-        if text.startswith("\n", after):
-            return at + 1, after + 1
-        if text.startswith("\r\n", after):
-            return at + 1, after + 2
-        if after == len(text):
-            return at + 1, after
-        at = after
-
-
-def _parse_fast(text: str, *, path: str | Path | None) -> Profile | None:
-    """Read a plainly regular BLT text with numpy, or return None (see above)."""
-    header = _HEADER.match(text)
-    if header is None:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    parts = blt_fast.layout(raw)
+    if parts is None:
         return None
-    n_candidates, seats = int(header[1]), int(header[2])
-    if n_candidates < 1 or not 1 <= seats <= n_candidates or n_candidates > MAX_BALLOTS:
+    found = blt_fast.ballots(raw, parts.start, parts.end, parts.n_candidates)
+    if found is None:
         return None
-    start = header.end()
-    withdrawn: set[int] = set()
-    while (line := _WITHDRAWN_LINE.match(text, start)) is not None:
-        for token in line[1].split():
-            candidate = int(token[1:])
-            if not 1 <= candidate <= n_candidates:
-                return None
-            withdrawn.add(candidate - 1)
-        start = line.end()
-    end = _end_of_ballots(text, start)
-    if end is None:
-        return None
+    rankings, weights = found
     try:
-        block = text[start : end[0]].encode("ascii")
-    except UnicodeEncodeError:
+        tail = raw[parts.names :].decode("utf-8")
+        names, title = _names_and_title(_lines(tail), parts.n_candidates, path=path)
+    except (UnicodeDecodeError, FormatError):
         return None
-    ballots = _fast_ballots(np.frombuffer(block, dtype=np.uint8), n_candidates)
-    if ballots is None:
-        return None
-    rows, weights = ballots
-    try:
-        names, title = _names_and_title(_lines(text[end[1] :]), n_candidates, path=path)
-    except FormatError:
-        return None
-    rankings, counts = aggregate(rows, weights)
     return Profile(
         candidates=tuple(name for name, _ in names),
-        seats=seats,
+        seats=parts.seats,
         rankings=rankings,
-        weights=counts,
-        withdrawn=frozenset(withdrawn),
+        weights=weights,
+        withdrawn=frozenset(parts.withdrawn),
         title=title,
     )
-
-
-def _fast_ballots(
-    data: npt.NDArray[np.uint8], n_candidates: int
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]] | None:
-    """Ballot lines as a padded ranking array and weights, or None if any line is irregular.
-
-    Each line must be ``weight pref ... 0``: a weight from 1 to ``MAX_BALLOTS``,
-    candidates 1..n each at most once, and a final token that is exactly ``0``.
-    Blank lines are skipped, as the careful parser skips them.
-    """
-    if not _ALLOWED[data].all():
-        return None
-    # A CR counts as a line end for the careful parser only before LF here.
-    carriage = np.flatnonzero(data == _CR)
-    if carriage.size and (carriage[-1] + 1 >= data.size or (data[carriage + 1] != _LF).any()):
-        return None
-    is_digit = (data - np.uint8(_ZERO)) < 10  # uint8 wraps below "0"
-    if not is_digit.any():
-        return np.full((0, 1), PAD, dtype=np.int32), np.zeros(0, dtype=np.int64)
-
-    # Tokens: runs of digits, from byte first[i] up to (not including) stop[i].
-    first = np.flatnonzero(is_digit[1:] & ~is_digit[:-1]) + 1
-    if is_digit[0]:
-        first = np.concatenate(([0], first))
-    stop = np.flatnonzero(is_digit[:-1] & ~is_digit[1:]) + 1
-    if is_digit[-1]:
-        stop = np.append(stop, data.size)
-    length = stop - first
-    if int(length.max()) > _MAX_DIGITS:
-        return None
-    # Each token's value, adding its digits from the last: k = 0 is the units.
-    value = (data[stop - 1] - np.uint8(_ZERO)).astype(np.int64)
-    for k in range(1, int(length.max())):
-        longer = np.flatnonzero(length > k)
-        value[longer] += (data[stop[longer] - 1 - k] - np.uint8(_ZERO)).astype(np.int64) * (10**k)
-
-    # Lines: line j holds tokens bounds[j] .. bounds[j + 1] - 1 (none for a blank line).
-    # The block ends with a line end, so the last bound is the number of tokens.
-    line_starts = np.concatenate(([0], np.flatnonzero(data == _LF) + 1))
-    bounds = np.searchsorted(first, line_starts)
-    size = np.diff(bounds)
-    nonblank = size > 0
-    opens = bounds[:-1][nonblank]  # first token of each ballot line
-    size = size[nonblank]
-    closes = opens + size - 1  # last token of each ballot line
-    if (size < 2).any():  # a lone token: an early "0" end line, or a bad ballot
-        return None
-    weights = value[opens]
-    if (weights < 1).any() or (weights > MAX_BALLOTS).any():
-        return None
-    if (value[closes] != 0).any() or (length[closes] != 1).any():
-        return None
-    if int(weights.sum()) > MAX_BALLOTS:
-        return None
-
-    # Preferences: every token that is neither a weight nor the closing 0.
-    is_pref = np.ones(first.size, dtype=bool)
-    is_pref[opens] = False
-    is_pref[closes] = False
-    candidate = value[is_pref]
-    if candidate.size and (candidate.min() < 1 or candidate.max() > n_candidates):
-        return None
-    n_prefs = size - 2
-    width = max(int(n_prefs.max()), 1)
-    # Line r's prefs are tokens opens[r] + 1 ... ; in the flat (rows x width)
-    # array they go to r * width + 0, 1, ...
-    shift = np.arange(opens.size, dtype=np.int64) * width - opens - 1
-    place = np.flatnonzero(is_pref) + np.repeat(shift, n_prefs)
-    flat = np.full(opens.size * width, PAD, dtype=np.int32)
-    flat[place] = candidate - 1
-    rows = flat.reshape(opens.size, width)
-    if _has_repeat(rows, candidate - 1, n_prefs, n_candidates):
-        return None
-    return rows, weights
-
-
-def _has_repeat(
-    rows: npt.NDArray[np.int32],
-    candidate: npt.NDArray[np.int64],
-    n_prefs: npt.NDArray[np.int64],
-    n_candidates: int,
-) -> bool:
-    """Whether any ballot names a candidate twice."""
-    if candidate.size == 0:
-        return False
-    if n_candidates <= 62:
-        # One bit per candidate: a ballot repeats someone iff its bits are fewer than its prefs.
-        bits = np.left_shift(np.int64(1), candidate)
-        ranked = n_prefs[n_prefs > 0]
-        marks = np.bitwise_or.reduceat(bits, np.cumsum(ranked) - ranked)
-        return bool((np.bitwise_count(marks) != ranked).any())
-    ordered = np.sort(rows, axis=1)
-    return bool(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] != PAD)).any())
 
 
 def _quote(text: str) -> str:

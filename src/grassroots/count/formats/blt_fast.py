@@ -1,0 +1,240 @@
+"""The fast path of the BLT reader: bytes to aggregated rankings with numpy.
+
+A million ballot lines are read without a Python step per line: the ballot
+block is tokenised as bytes, each line's preferences are packed exactly into
+a few 64-bit words (a fixed number of bits per candidate), and identical
+rankings are merged by sorting those words, so only distinct rankings are
+ever laid out as rows.
+
+It makes every check of the careful parser as an array test and never
+raises: on anything it does not recognise as plainly regular (a comment, a
+"-" or "=" or quote among the ballots, a zero weight, a repeated candidate,
+a lone CR, a byte-order mark, names that are not UTF-8, ...) it returns None,
+and :mod:`grassroots.count.formats.blt` reads the file again line by line,
+giving the exact error or reading the unusual layout.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from grassroots.count.formats import MAX_BALLOTS
+from grassroots.count.profile import PAD
+
+_HEADER = re.compile(rb"[ \t]*([0-9]{1,9})[ \t]+([0-9]{1,9})[ \t]*\r?\n")
+_WITHDRAWN_LINE = re.compile(rb"[ \t]*(-[0-9]{1,9}(?:[ \t]+-[0-9]{1,9})*)[ \t]*\r?\n")
+_MAX_DIGITS = len(str(MAX_BALLOTS))
+_SPACE, _TAB, _CR, _LF, _ZERO = (ord(c) for c in " \t\r\n0")
+_ALLOWED = np.zeros(256, dtype=bool)
+_ALLOWED[[_SPACE, _TAB, _CR, _LF, *range(_ZERO, _ZERO + 10)]] = True
+
+Rankings = npt.NDArray[np.int32]
+Weights = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the parts of a regular BLT file lie, found without reading the ballots."""
+
+    n_candidates: int
+    seats: int
+    withdrawn: set[int]
+    start: int  # first byte of the ballot block
+    end: int  # first byte of the lone "0" line
+    names: int  # first byte after it
+
+
+def layout(raw: bytes) -> Layout | None:
+    """The header, withdrawn line(s) and the end-of-ballots line, or None if irregular."""
+    header = _HEADER.match(raw)
+    if header is None:
+        return None
+    n_candidates, seats = int(header[1]), int(header[2])
+    if n_candidates < 1 or not 1 <= seats <= n_candidates:
+        return None
+    start = header.end()
+    withdrawn: set[int] = set()
+    while (line := _WITHDRAWN_LINE.match(raw, start)) is not None:
+        for token in line[1].split():
+            candidate = int(token[1:])
+            if not 1 <= candidate <= n_candidates:
+                return None
+            withdrawn.add(candidate - 1)
+        start = line.end()
+    # Only a line that is exactly "0" ends the ballots; one with spaces around
+    # it is left to the careful parser.
+    at = start - 1  # raw[start - 1] is the header's (or withdrawn line's) "\n"
+    while True:
+        at = raw.find(b"\n0", at)
+        if at < 0:
+            return None
+        after = at + 2
+        if raw.startswith(b"\n", after):
+            return Layout(n_candidates, seats, withdrawn, start, end=at + 1, names=after + 1)
+        if raw.startswith(b"\r\n", after):
+            return Layout(n_candidates, seats, withdrawn, start, end=at + 1, names=after + 2)
+        if after == len(raw):
+            return Layout(n_candidates, seats, withdrawn, start, end=at + 1, names=after)
+        at = after
+
+
+def ballots(raw: bytes, start: int, end: int, n_candidates: int) -> tuple[Rankings, Weights] | None:
+    """The distinct rankings (first-seen order, ``-1`` padded) and their total weights.
+
+    Each line must be ``weight pref ... 0``: a weight from 1 to ``MAX_BALLOTS``,
+    candidates 1..n each at most once, and a last token that is exactly ``0``.
+    Blank lines are skipped. Returns None for anything else.
+    """
+    data = np.frombuffer(raw, dtype=np.uint8, count=end - start, offset=start)
+    if data.size == 0:
+        return np.full((0, 1), PAD, dtype=np.int32), np.zeros(0, dtype=np.int64)
+    if not _ALLOWED[data].all():
+        return None
+    carriage = np.flatnonzero(data == _CR)
+    if carriage.size and (carriage[-1] + 1 >= data.size or (data[carriage + 1] != _LF).any()):
+        return None
+
+    # Tokens are runs of digits; the block ends with a line end, so runs close.
+    # Arrays are kept narrow (int32 positions, int8 lengths) and dropped as
+    # soon as they are used: peak memory matters as much as time here.
+    is_digit = (data - np.uint8(_ZERO)) < 10  # uint8 wraps below "0"
+    if not is_digit.any():
+        return None
+    first = _positions(is_digit[1:] & ~is_digit[:-1], leading=bool(is_digit[0]))
+    stop = _positions(is_digit[:-1] & ~is_digit[1:], leading=False)
+    del is_digit
+    span = stop - first
+    longest = int(span.max())
+    if longest > _MAX_DIGITS:
+        return None
+    length = span.astype(np.int8)
+    del span
+    value = (data[stop - 1] - np.uint8(_ZERO)).astype(np.int32)
+    for k in range(1, longest):
+        longer = np.flatnonzero(length > k)
+        value[longer] += (data[stop[longer] - 1 - k] - np.uint8(_ZERO)).astype(np.int32) * (10**k)
+    del stop
+
+    # A token "0" closes a line: weights and preferences are never 0.
+    closes = np.flatnonzero(value == 0)
+    n_tokens = value.size
+    if closes.size == 0 or closes[-1] != n_tokens - 1 or (length[closes] != 1).any():
+        return None
+    del length
+    opens = np.empty_like(closes)
+    opens[0] = 0
+    opens[1:] = closes[:-1] + 1
+    n_prefs = closes - opens - 1
+    if (n_prefs < 0).any():  # a lone "0": an early end line
+        return None
+    # Every line holds exactly one ballot: the tokens that follow a line end
+    # are exactly the weights (the block itself starts on a new line).
+    after_line_end = np.searchsorted(first, np.flatnonzero(data == _LF))  # sorted
+    del first
+    after_line_end = np.concatenate(([0], after_line_end[after_line_end < n_tokens]))
+    distinct = np.concatenate(([True], after_line_end[1:] != after_line_end[:-1]))
+    if not np.array_equal(after_line_end[distinct], opens):
+        return None
+    del after_line_end, distinct
+    weights = value[opens].astype(np.int64)
+    if int(weights.sum()) > MAX_BALLOTS:
+        return None
+    is_pref = np.ones(n_tokens, dtype=bool)
+    is_pref[opens] = False
+    is_pref[closes] = False
+    candidate = value[is_pref]
+    del is_pref, value
+    if candidate.size and int(candidate.max()) > n_candidates:
+        return None
+    if int(n_prefs.max()) > np.iinfo(np.int16).max:
+        return None
+    return _merge(candidate=candidate, n_prefs=n_prefs, weights=weights, n_candidates=n_candidates)
+
+
+def _positions(edges: npt.NDArray[np.bool_], *, leading: bool) -> npt.NDArray[np.int32]:
+    """Byte positions where tokens start (or stop), as int32."""
+    found = (np.flatnonzero(edges) + 1).astype(np.int32)
+    return np.concatenate((np.zeros(1, dtype=np.int32), found)) if leading else found
+
+
+def _merge(
+    *,
+    candidate: npt.NDArray[np.int32],
+    n_prefs: npt.NDArray[np.int64],
+    weights: Weights,
+    n_candidates: int,
+) -> tuple[Rankings, Weights] | None:
+    """Pack each line's preferences into words, merge equal lines, unpack the distinct ones."""
+    bits = max(n_candidates.bit_length(), 1)  # candidates 1..n, 0 marks no preference
+    per_word = max(63 // bits, 1)
+    width = max(int(n_prefs.max()), 1)
+    n_words = (width + per_word - 1) // per_word
+    line_start = np.cumsum(n_prefs) - n_prefs  # index of each line's first preference
+    # Position of each preference within its line (0, 1, 2, ...): ones, with a
+    # step back at each line's first preference, summed.
+    place = np.ones(candidate.size, dtype=np.int16)
+    ranked = n_prefs > 0
+    starts_at, counts = line_start[ranked], n_prefs[ranked]
+    if counts.size:
+        place[starts_at[1:]] = (1 - counts[:-1]).astype(np.int16)
+        place[0] = 0
+    np.cumsum(place, out=place)
+    # Each preference's shift within its word, from a small table: narrow
+    # shift counts are many times faster for numpy than 64-bit ones.
+    shift_of = np.array([(k % per_word) * bits for k in range(width)], dtype=np.int8)
+    running = np.empty(candidate.size + 1, dtype=np.int64)
+    running[0] = 0
+    np.left_shift(candidate, shift_of[place], out=running[1:], dtype=np.int64)
+    del place, candidate
+    # Sums over a line's part of one word are differences of a running sum. It
+    # may wrap around 2**64, but each difference is exact: no two preferences
+    # of a line share a bit.
+    np.cumsum(running[1:], out=running[1:])
+    keys = np.empty((n_words, n_prefs.size), dtype=np.int64)
+    with np.errstate(over="ignore"):
+        for word in range(n_words):
+            lo = line_start + np.minimum(n_prefs, word * per_word)
+            hi = line_start + np.minimum(n_prefs, (word + 1) * per_word)
+            keys[word] = running[hi] - running[lo]
+    del running
+    # Merge equal keys, keeping the first-seen order of distinct rankings.
+    order = np.lexsort(keys[::-1]) if n_words > 1 else np.argsort(keys[0], kind="stable")
+    ordered = keys[:, order]
+    del keys
+    changes = (ordered[:, 1:] != ordered[:, :-1]).any(axis=0)
+    starts = np.flatnonzero(np.concatenate(([True], changes)))
+    firsts = np.minimum.reduceat(order, starts)
+    totals = np.add.reduceat(weights[order], starts)
+    seen = np.argsort(firsts, kind="stable")
+    distinct = ordered[:, starts[seen]]
+    totals = totals[seen]
+    # Unpack the distinct rankings into rows.
+    rows = np.empty((distinct.shape[1], n_words * per_word), dtype=np.int32)
+    mask = (1 << bits) - 1
+    for word in range(n_words):
+        for slot in range(per_word):
+            rows[:, word * per_word + slot] = (distinct[word] >> (slot * bits)) & mask
+    rows = rows[:, :width] - 1  # 0 (no preference) becomes PAD
+    if _names_someone_twice(rows, n_candidates):
+        return None
+    return np.ascontiguousarray(rows), totals
+
+
+def _names_someone_twice(rows: Rankings, n_candidates: int) -> bool:
+    """Whether any distinct ranking lists a candidate twice."""
+    if rows.size == 0:
+        return False
+    if n_candidates <= 62:
+        # One bit per candidate, shifted up by one so that PAD lands on bit 0.
+        one = np.int64(1)
+        marks = np.zeros(rows.shape[0], dtype=np.int64)
+        for column in range(rows.shape[1]):
+            marks |= one << (rows[:, column] + 1).astype(np.int8)
+        counted = (rows != PAD).sum(axis=1)
+        return bool((np.bitwise_count(marks >> 1) != counted).any())
+    ordered = np.sort(rows, axis=1)
+    return bool(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] != PAD)).any())
