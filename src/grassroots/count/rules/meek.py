@@ -66,7 +66,7 @@ from grassroots.count.profile import PAD, Profile
 from grassroots.count.quota import Quotas
 from grassroots.count.result import Action, DecisionKind, Result
 from grassroots.count.rules._gregory import exclude_doomed, fill_last_vacancies
-from grassroots.count.tally import Tally
+from grassroots.count.tally import Status, Tally
 
 RULE = "meek"
 TITLE = "Meek STV (Hill, Wichmann & Woodall, Algorithm 123, Computer Journal 30(3), 1987)"
@@ -117,6 +117,9 @@ class _Meek:
         for c in tally.continuing():
             self.keep[c] = self.one
         self.seats = profile.seats
+        self._paths_for: tuple[Status, ...] = ()
+        self._paths_cache = (self.rankings, self.weights)
+        self._path_index: _Paths | None = _Paths(self.rankings, self.weights, tally.n)
 
     def distribute(self) -> tuple[list[int], int]:
         """Alg. 123 procedure compute: pass every ballot down its ranking once.
@@ -131,15 +134,15 @@ class _Meek:
         """
         one = self.one
         n = self.tally.n
-        rows = np.arange(self.rankings.shape[0])
+        rankings, weights = self._paths()
+        rows = np.arange(rankings.shape[0])
         value = np.full(rows.shape[0], one, dtype=np.int64)  # per ballot, <= 10**9
-        weights = self.weights
         votes = np.zeros(n + 1, dtype=np.int64)
         excess = 0
-        for position in range(self.rankings.shape[1]):
+        for position in range(rankings.shape[1]):
             if rows.shape[0] == 0:
                 break
-            column = self.rankings[rows, position]
+            column = rankings[rows, position]
             keep = self.keep[column]  # padding (-1) reads keep[n] == 0
             # value * keep <= 10**18 < 2**63; rounded up to whole units.
             kept = (value * keep + (one - 1)) // one
@@ -152,6 +155,20 @@ class _Meek:
             rows, value, weights = rows[moving], value[moving], weights[moving]
         excess += int((value * weights).sum())  # rankings that used every position
         return [int(v) for v in votes[:n]], excess
+
+    def _paths(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+        """Rankings cut down to what the keep values can change, merged (see :class:`_Paths`)."""
+        if self._path_index is None:
+            return self.rankings, self.weights
+        status = tuple(self.tally.status)
+        if self._paths_for != status:
+            merged = self._path_index.update(status)
+            if merged is None:  # paths too long to pack: walk every ranking from now on
+                self._path_index = None
+                return self.rankings, self.weights
+            self._paths_cache = merged
+            self._paths_for = status
+        return self._paths_cache
 
     def quota(self, votes: list[int]) -> int:
         # Alg. 123: quota := (total - excess) * Droop, Droop = 1/(NumSeats + 1);
@@ -211,6 +228,124 @@ def _exact_bincount(
     low = np.bincount(slots, weights=amounts & _LOW_MASK, minlength=size)
     high = np.bincount(slots, weights=amounts >> _LOW_BITS, minlength=size)
     return (high.astype(np.int64) << _LOW_BITS) + low.astype(np.int64)
+
+
+class _Paths:
+    """Each ranking's path through the count, kept up to date as statuses change.
+
+    While no one is elected or excluded, a ballot's path is fixed: it passes
+    excluded candidates untouched (keep value 0), shares its value with each
+    elected candidate on the way, and stops at the first hopeful candidate
+    (keep value 1) or runs off the end. Rankings with the same elected
+    candidates in the same order before the same stop give every candidate
+    the same amounts, so they are merged, and each iteration works on a few
+    thousand paths instead of every ranking; the arithmetic per path is
+    unchanged, so the result is identical. When a candidate is elected or
+    excluded, only the rankings that stopped at them move on, as papers do
+    under Gregory rules.
+    """
+
+    def __init__(self, rankings: npt.NDArray[np.int32], weights: npt.NDArray[np.int64], n: int):
+        self.rankings = rankings
+        self.weights = weights
+        self.n = n
+        self.bits = max((n + 2).bit_length(), 1)  # stops are stored +2, so PAD is 1
+        self.mask = (1 << self.bits) - 1
+        rows = rankings.shape[0]
+        self.key = np.zeros(rows, dtype=np.int64)  # elected candidates on the path, packed
+        self.length = np.zeros(rows, dtype=np.int64)  # how many
+        self.position = np.full(rows, -1, dtype=np.int64)  # where the path stops
+        self.stop = np.full(rows, -2, dtype=np.int64)  # -2: not placed yet, PAD: ran off
+        self.status: tuple[Status, ...] = ()
+        self.group_keys = np.zeros(0, dtype=np.int64)
+        self.group_totals = np.zeros(0, dtype=np.int64)
+
+    def update(
+        self, status: tuple[Status, ...]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]] | None:
+        """Move the paths that stopped at a candidate whose status changed; merge; or None."""
+        code = np.zeros(self.n + 1, dtype=np.int8)  # 0: passed over (excluded, withdrawn)
+        for c, st in enumerate(status):
+            code[c] = {Status.ELECTED: 1, Status.CONTINUING: 2}.get(st, 0)
+        code[self.n] = 3  # PAD: the end of the ranking
+        changed = [c for c, st in enumerate(status) if not self.status or self.status[c] != st]
+        self.status = status
+        elected = sum(st is Status.ELECTED for st in status)
+        if (elected + 1) * self.bits > 62:
+            return None
+        moving = np.flatnonzero(np.isin(self.stop, [*changed, -2]))
+        if moving.size:
+            placed = self.stop[moving] != -2
+            before = self._final(moving[placed])
+            self._advance(moving, code)
+            # Only the moved rankings change groups: take their weight from the
+            # old paths and give it to the new ones.
+            keys = np.concatenate((self.group_keys, before, self._final(moving)))
+            amounts = np.concatenate(
+                (self.group_totals, -self.weights[moving[placed]], self.weights[moving])
+            )
+            unique, inverse = np.unique(keys, return_inverse=True)
+            totals = np.zeros(unique.shape[0], dtype=np.int64)
+            np.add.at(totals, inverse.reshape(-1), amounts)
+            kept = totals != 0
+            self.group_keys, self.group_totals = unique[kept], totals[kept]
+        return self._unpacked()
+
+    def _final(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The packed path of each row: elected candidates (+1) in order, then the stop (+2)."""
+        return (self.key[rows] << self.bits) | (self.stop[rows] + 2)
+
+    def _advance(self, rows: npt.NDArray[np.int64], code: npt.NDArray[np.int8]) -> None:
+        width = self.rankings.shape[1]
+        bits = self.bits
+        key, length = self.key[rows], self.length[rows]
+        stop = self.stop[rows]
+        # A stop that is now elected joins the path; the path goes on past it.
+        now_elected = (stop >= 0) & (code[np.maximum(stop, 0)] == 1)
+        key[now_elected] = (key[now_elected] << bits) | (stop[now_elected] + 1)
+        length += now_elected
+        position = self.position[rows] + 1
+        active = np.arange(rows.size)
+        while active.size:
+            at = position[active]
+            inside = at < width
+            candidate = np.full(active.size, PAD, dtype=np.int64)
+            candidate[inside] = self.rankings[rows[active[inside]], at[inside]]
+            kind = code[candidate]  # PAD reads code[n] == 3
+            on_path = kind == 1
+            key[active[on_path]] = (key[active[on_path]] << bits) | (candidate[on_path] + 1)
+            length[active[on_path]] += 1
+            stops = kind >= 2
+            stop[active[stops]] = np.where(candidate[stops] >= 0, candidate[stops], PAD)
+            position[active[stops]] = at[stops]
+            going = ~stops
+            position[active[going]] += 1
+            active = active[going]
+        self.key[rows], self.length[rows] = key, length
+        self.stop[rows], self.position[rows] = stop, position
+
+    def _unpacked(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+        """The merged paths as ``PAD``-padded rows ``[e1, ..., ek, stop]`` with their weights."""
+        bits, mask = self.bits, self.mask
+        keys = self.group_keys
+        # Digits, least significant first: the stop, then the elected backwards.
+        digits: list[npt.NDArray[np.int64]] = []
+        rest = keys
+        while rest.size and rest.any():
+            digits.append(rest & mask)
+            rest = rest >> bits
+        if not digits:
+            return np.full((0, 1), PAD, dtype=np.int32), self.group_totals
+        stacked = np.stack(digits, axis=1)  # (groups, most digits), zero beyond each length
+        length = (stacked != 0).sum(axis=1)  # no digit is 0: elected +1, stop +2
+        paths = np.full(stacked.shape, PAD, dtype=np.int32)
+        groups = np.arange(keys.shape[0])
+        for place in range(stacked.shape[1]):
+            live = place < length
+            digit = stacked[groups[live], length[live] - 1 - place]
+            is_stop = place == length[live] - 1
+            paths[groups[live], place] = digit - np.where(is_stop, 2, 1)
+        return paths, self.group_totals
 
 
 def count(profile: Profile, *, quotas: Quotas | None = None, seed: int = 0) -> Result:
