@@ -1,0 +1,1 @@
+"""Westminster constituencies: the CLPs supporters belong to."""

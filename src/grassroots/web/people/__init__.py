@@ -1,0 +1,1 @@
+"""People: accounts, supporters, their consents, and messages between supporters in a CLP."""

@@ -1,0 +1,63 @@
+"""Who may see and change what in the people app: one function per object and role.
+
+Each returns the object or raises ``Http404``: the same error for "missing" and "forbidden",
+so a URL never reveals whether someone exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+
+from grassroots.web.people.models import ConsentKind, Supporter, User
+from grassroots.web.people.roles import Role, user_roles
+from grassroots.web.people.selectors import contact_list, supporter_has_consent
+
+NOT_FOUND = "No such supporter."
+
+
+def supporter_for_self(user: User | AnonymousUser) -> Supporter:
+    """The viewer's own supporter record (to see, export, erase, change consents)."""
+    if not isinstance(user, User):
+        raise Http404(NOT_FOUND)
+    try:
+        return Supporter.objects.select_related("user", "constituency").get(user=user)
+    except Supporter.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+
+
+def supporter_for_administrator(user: User | AnonymousUser, supporter_id: int) -> Supporter:
+    """Any supporter's full record, for an administrator answering a data request."""
+    if Role.ADMINISTRATOR not in user_roles(user):
+        raise Http404(NOT_FOUND)
+    try:
+        return Supporter.objects.select_related("user", "constituency").get(pk=supporter_id)
+    except Supporter.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+
+
+def contacts_for_supporter(user: User | AnonymousUser) -> Supporter:
+    """The viewer, if they may see same-CLP contacts: a verified supporter who consents to be
+    visible (seeing others is given in exchange for being seen)."""
+    supporter = supporter_for_self(user)
+    if not supporter.is_verified or not supporter_has_consent(
+        supporter=supporter, kind=ConsentKind.VISIBLE_IN_CLP
+    ):
+        raise Http404(NOT_FOUND)
+    return supporter
+
+
+def contact_for_supporter(user: User | AnonymousUser, supporter_id: int) -> Supporter:
+    """Another supporter the viewer may message: both verified, same CLP, both consenting."""
+    viewer = contacts_for_supporter(user)
+    contact = contact_list(supporter=viewer).filter(pk=supporter_id).first()
+    if contact is None:
+        raise Http404(NOT_FOUND)
+    return contact
+
+
+def clp_counts_for_organiser(user: User | AnonymousUser) -> None:
+    """Counts of supporters by CLP: organisers, the committee and administrators."""
+    allowed = {Role.ORGANISER, Role.COMMITTEE, Role.ADMINISTRATOR}
+    if not allowed & user_roles(user):
+        raise Http404("No such page.")

@@ -1,0 +1,142 @@
+"""Accounts, supporters, consents and relayed messages.
+
+A ``User`` is anyone who can log in (by emailed link; supporters have no password). A
+``Supporter`` is a user who signed the appeal. Sign-up, consent changes, messages and erasure go
+through ``people.services`` (``supporter_signup``, ``consent_give``, ``consent_withdraw``,
+``message_send``, ``supporter_erase``), which also write the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from grassroots.web.constituencies.models import Constituency
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(
+        self, email: str, name: str = "", password: str | None = None, **extra: Any
+    ) -> User:
+        user = self.model(email=normalise_email(email), name=name, **extra)
+        user.set_password(password)  # None gives an unusable password: log in by link
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra |= {"is_staff": True, "is_superuser": True}
+        return self.create_user(email, extra.pop("name", ""), password, **extra)
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared and stored in lower case, so one address is one account."""
+    return email.strip().lower()
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who can log in. Roles are Django groups (``people.roles``)."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        constraints = (models.UniqueConstraint(Lower("email"), name="people_user_email_ci_unique"),)
+
+    def __str__(self) -> str:
+        return self.name or f"user {self.pk}"
+
+
+class Membership(models.TextChoices):
+    MEMBER = "member", "Party member"
+    NOT_MEMBER = "not_member", "Not a member"
+    BARRED = "barred", "Barred or suspended"
+    UNDISCLOSED = "undisclosed", "Prefer not to say"
+
+
+class Supporter(models.Model):
+    """A user who signed the appeal, in one CLP. Verified once they follow an emailed link."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="supporter"
+    )
+    constituency = models.ForeignKey(
+        Constituency, on_delete=models.PROTECT, related_name="supporters"
+    )
+    membership = models.CharField(max_length=12, choices=Membership.choices)
+    joined_at = models.DateTimeField(default=timezone.now)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=("constituency", "email_verified_at")),)
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+
+class ConsentKind(models.TextChoices):
+    CONTACT = "contact", "Contact by the alliance"
+    VISIBLE_IN_CLP = "visible_in_clp", "Visible to supporters in my CLP"
+
+
+class Consent(models.Model):
+    """One consent, with the exact wording the supporter was shown and when.
+
+    Withdrawing sets ``withdrawn_at``; giving it again adds a new row, so the history stays.
+    """
+
+    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=20, choices=ConsentKind.choices)
+    wording = models.TextField()
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("supporter", "kind"),
+                condition=Q(withdrawn_at__isnull=True),
+                name="people_consent_one_active_per_kind",
+            ),
+        )
+        indexes = (models.Index(fields=("kind", "withdrawn_at")),)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({'withdrawn' if self.withdrawn_at else 'given'})"
+
+
+class Message(models.Model):
+    """A message relayed by the site between two supporters in the same CLP.
+
+    The recipient is emailed the text and the sender's name, never the sender's address.
+    """
+
+    sender = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="messages_sent")
+    recipient = models.ForeignKey(
+        Supporter, on_delete=models.CASCADE, related_name="messages_received"
+    )
+    body = models.TextField(max_length=5000)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-sent_at", "-id")
+
+    def __str__(self) -> str:
+        return f"message {self.pk}"

@@ -1,0 +1,133 @@
+"""Reading people. Lists select what their template shows in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.people.models import Consent, ConsentKind, Message, Supporter
+
+
+def _active_consent(kind: ConsentKind, supporter_ref: str = "pk") -> Exists:
+    return Exists(
+        Consent.objects.filter(
+            supporter=OuterRef(supporter_ref), kind=kind, withdrawn_at__isnull=True
+        )
+    )
+
+
+def supporter_has_consent(*, supporter: Supporter, kind: ConsentKind) -> bool:
+    return supporter.consents.filter(kind=kind, withdrawn_at__isnull=True).exists()
+
+
+def contact_list(*, supporter: Supporter) -> QuerySet[Supporter]:
+    """Other verified supporters in the supporter's CLP who consent to be visible, by name.
+
+    Only names reach the template; the caller checks the viewer consents too
+    (``people.access.contacts_for_supporter``).
+    """
+    return (
+        Supporter.objects.filter(
+            constituency_id=supporter.constituency_id, email_verified_at__isnull=False
+        )
+        .exclude(pk=supporter.pk)
+        .filter(_active_consent(ConsentKind.VISIBLE_IN_CLP))
+        .select_related("user")
+        .order_by("user__name", "pk")
+    )
+
+
+def message_list_received(*, supporter: Supporter) -> QuerySet[Message]:
+    """Messages to the supporter, newest first, with each sender's name."""
+    return (
+        Message.objects.filter(recipient=supporter)
+        .select_related("sender__user")
+        .order_by("-sent_at", "-id")
+    )
+
+
+def supporter_export(*, supporter: Supporter) -> dict[str, Any]:
+    """Everything stored about a supporter, as JSON-ready data (the right of access)."""
+    user = supporter.user
+    return {
+        "name": user.name,
+        "email": user.email,
+        "joined_at": supporter.joined_at.isoformat(),
+        "email_verified_at": supporter.email_verified_at.isoformat()
+        if supporter.email_verified_at
+        else None,
+        "clp": {"gss_code": supporter.constituency_id, "name": supporter.constituency.name},
+        "membership": supporter.membership,
+        "consents": [
+            {
+                "kind": consent.kind,
+                "wording": consent.wording,
+                "given_at": consent.given_at.isoformat(),
+                "withdrawn_at": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
+            }
+            for consent in supporter.consents.order_by("given_at", "pk")
+        ],
+        "messages_sent": [
+            {"to": m.recipient.user.name, "sent_at": m.sent_at.isoformat(), "body": m.body}
+            for m in supporter.messages_sent.select_related("recipient__user").order_by("sent_at")
+        ],
+        "messages_received": [
+            {"from": m.sender.user.name, "sent_at": m.sent_at.isoformat(), "body": m.body}
+            for m in supporter.messages_received.select_related("sender__user").order_by("sent_at")
+        ],
+    }
+
+
+def clp_supporter_count_list() -> QuerySet[Constituency]:
+    """CLPs with at least one verified supporter, each with ``supporter_count`` and
+    ``visible_count`` (consenting to be visible): counts only, never who."""
+    verified = Q(supporters__email_verified_at__isnull=False)
+    visible = verified & Q(
+        supporters__consents__kind=ConsentKind.VISIBLE_IN_CLP,
+        supporters__consents__withdrawn_at__isnull=True,
+    )
+    return (
+        Constituency.objects.with_clp()
+        .annotate(
+            supporter_count=Count("supporters", filter=verified, distinct=True),
+            visible_count=Count("supporters", filter=visible, distinct=True),
+        )
+        .filter(supporter_count__gt=0)
+        .order_by("region", "name")
+    )
+
+
+@dataclass(frozen=True)
+class RegionCount:
+    region: str
+    supporters: int
+
+
+def supporter_count() -> int:
+    return Supporter.objects.filter(email_verified_at__isnull=False).count()
+
+
+def clps_covered_count() -> int:
+    """CLPs with at least one verified supporter."""
+    return (
+        Supporter.objects.filter(email_verified_at__isnull=False)
+        .values("constituency_id")
+        .distinct()
+        .count()
+    )
+
+
+def supporter_count_by_region() -> list[RegionCount]:
+    """Verified supporters per region (every region, zero included), largest first."""
+    counts = dict(
+        Supporter.objects.filter(email_verified_at__isnull=False)
+        .values_list("constituency__region")
+        .annotate(n=Count("pk"))
+        .values_list("constituency__region", "n")
+    )
+    regions = Constituency.objects.with_clp().values_list("region", flat=True).distinct()
+    rows = [RegionCount(region, counts.get(region, 0)) for region in regions]
+    return sorted(rows, key=lambda row: (-row.supporters, row.region))

@@ -1,0 +1,197 @@
+"""Views of the people app: each validates a form, calls one service, renders or redirects."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from sesame.utils import get_user
+
+from grassroots.web.constituencies.selectors import constituency_choices
+from grassroots.web.errors import DomainError
+from grassroots.web.people import access, selectors, services
+from grassroots.web.people.consents import WORDING
+from grassroots.web.people.forms import ConsentForm, EraseForm, LoginForm, MessageForm, SignupForm
+from grassroots.web.people.models import ConsentKind, Membership, User
+
+
+def _site_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _show_error(form: forms.Form, err: DomainError) -> None:
+    form.add_error(err.field if err.field in form.fields else None, err.message)
+
+
+def join(request: HttpRequest) -> HttpResponse:
+    """Sign the appeal."""
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supporter_signup(
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                constituency=form.cleaned_data["clp"],
+                membership=Membership(form.cleaned_data["membership"]),
+                consents=form.consents(),
+                site_url=_site_url(request),
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            return redirect("people:join_done")
+    status = 400 if form.errors else 200
+    context = {"form": form, "clp_options": constituency_choices()}
+    return render(request, "people/join.html", context, status=status)
+
+
+def join_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "people/join_done.html")
+
+
+def login_request(request: HttpRequest) -> HttpResponse:
+    """Ask for an emailed login link. The answer is the same whether or not the address exists."""
+    form = LoginForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.login_link_send(email=form.cleaned_data["email"], site_url=_site_url(request))
+        return render(request, "people/login_sent.html")
+    return render(request, "people/login.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def login_link(request: HttpRequest) -> HttpResponse:
+    """Follow an emailed link. GET shows a button (so mail scanners that fetch links do not use
+    them up); POST logs in and confirms the email address."""
+    if request.method != "POST":
+        return render(request, "people/login_link.html", {"has_token": "sesame" in request.GET})
+    user = get_user(request)
+    if not isinstance(user, User):
+        context = {"invalid": True, "has_token": False}
+        return render(request, "people/login_link.html", context, status=400)
+    login(request, user, backend="sesame.backends.ModelBackend")
+    if services.supporter_verify(user=user):
+        messages.success(request, "Thank you: your email address is confirmed.")
+    return redirect("people:me")
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("dashboard")
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """The supporter's own data and consents."""
+    supporter = access.supporter_for_self(request.user)
+    consents = list(supporter.consents.order_by("given_at", "pk"))
+    active = {c.kind for c in consents if c.withdrawn_at is None}
+    kinds = [
+        {"kind": kind, "label": kind.label, "wording": WORDING[kind], "given": kind in active}
+        for kind in ConsentKind
+    ]
+    context = {"supporter": supporter, "consents": consents, "kinds": kinds}
+    return render(request, "people/me.html", context)
+
+
+@login_required
+@require_POST
+def consent_change(request: HttpRequest) -> HttpResponse:
+    supporter = access.supporter_for_self(request.user)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That consent could not be changed.")
+        return redirect("people:me")
+    kind = ConsentKind(form.cleaned_data["kind"])
+    try:
+        if form.cleaned_data["action"] == "give":
+            services.consent_give(supporter=supporter, kind=kind)
+        else:
+            services.consent_withdraw(supporter=supporter, kind=kind)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, "Your consent is updated.")
+    return redirect("people:me")
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """Everything stored about the supporter, as a JSON download."""
+    supporter = access.supporter_for_self(request.user)
+    response = JsonResponse(
+        selectors.supporter_export(supporter=supporter), json_dumps_params={"indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="grassroots-my-data.json"'
+    return response
+
+
+@login_required
+def erase(request: HttpRequest) -> HttpResponse:
+    """Confirm, then erase the supporter's data and log them out."""
+    supporter = access.supporter_for_self(request.user)
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.supporter_erase(supporter=supporter)
+        logout(request)
+        messages.success(request, "Your data has been erased.")
+        return redirect("dashboard")
+    return render(request, "people/erase.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def contacts(request: HttpRequest) -> HttpResponse:
+    """Supporters in the viewer's CLP who agreed to be visible (names only)."""
+    supporter = access.supporter_for_self(request.user)
+    try:
+        access.contacts_for_supporter(request.user)
+    except Http404:
+        return render(request, "people/contacts.html", {"supporter": supporter, "allowed": False})
+    context = {
+        "supporter": supporter,
+        "allowed": True,
+        "contacts": list(selectors.contact_list(supporter=supporter)),
+    }
+    return render(request, "people/contacts.html", context)
+
+
+@login_required
+def message_send(request: HttpRequest, supporter_id: int) -> HttpResponse:
+    """Write to a contact; the site relays it by email."""
+    recipient = access.contact_for_supporter(request.user, supporter_id)
+    sender = access.supporter_for_self(request.user)
+    form = MessageForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_send(
+                sender=sender,
+                recipient=recipient,
+                body=form.cleaned_data["body"],
+                site_url=_site_url(request),
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, f"Your message to {recipient.user.name} is on its way.")
+            return redirect("people:contacts")
+    context = {"form": form, "recipient": recipient}
+    return render(request, "people/message_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def message_list(request: HttpRequest) -> HttpResponse:
+    """Messages the supporter received."""
+    supporter = access.supporter_for_self(request.user)
+    received = list(selectors.message_list_received(supporter=supporter))
+    return render(request, "people/message_list.html", {"received": received})
+
+
+@login_required
+def clp_counts(request: HttpRequest) -> HttpResponse:
+    """For organisers: how many supporters each CLP has, never who."""
+    access.clp_counts_for_organiser(request.user)
+    rows = list(selectors.clp_supporter_count_list())
+    return render(request, "people/clp_counts.html", {"rows": rows})

@@ -1,0 +1,19 @@
+"""The site's URLs: each app brings its own ``urls.py``, included here without a prefix so the
+pages people link to stay short (/join/, /clps/, /events/, /committee/)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from grassroots.web import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("", include("grassroots.web.constituencies.urls")),
+    path("", include("grassroots.web.people.urls")),
+    # Replaced by the events and alliance apps' urls when they land.
+    path("events/", views.coming_soon, {"title": "Events"}, name="events"),
+    path("committee/", views.coming_soon, {"title": "Organising committee"}, name="committee"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,67 @@
+"""Small factories that build supporters and role holders straight in the database, as the
+services would leave them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.people.consents import WORDING
+from grassroots.web.people.models import Consent, ConsentKind, Membership, Supporter, User
+from grassroots.web.people.roles import Role
+
+VISIBLE = ConsentKind.VISIBLE_IN_CLP
+CONTACT = ConsentKind.CONTACT
+
+
+_counter = iter(range(1, 1_000_000))
+
+
+def supporter_create(
+    *,
+    clp: Constituency,
+    name: str | None = None,
+    email: str | None = None,
+    verified: bool = True,
+    consents: Iterable[ConsentKind] = (CONTACT, VISIBLE),
+) -> Supporter:
+    """A supporter as sign-up and verification would leave them."""
+    number = next(_counter)
+    user = User.objects.create_user(
+        email=email or f"person{number}@example.org", name=name or f"Person {number}"
+    )
+    supporter = Supporter.objects.create(
+        user=user,
+        constituency=clp,
+        membership=Membership.MEMBER,
+        email_verified_at=timezone.now() if verified else None,
+    )
+    for kind in consents:
+        Consent.objects.create(supporter=supporter, kind=kind, wording=WORDING[kind])
+    return supporter
+
+
+def role_holder_create(role: Role) -> User:
+    """An account holding one group role (or a superuser for administrator)."""
+    number = next(_counter)
+    user = User.objects.create_user(email=f"{role.name.lower()}{number}@example.org", name=role)
+    user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+def signup_data(**overrides: Any) -> dict[str, Any]:
+    """A valid sign-up form submission."""
+    data = {
+        "name": "Nia Evans",
+        "email": "nia@example.org",
+        "clp": "Leeds Central and Headingley",
+        "membership": "member",
+        "consent_contact": "on",
+        "consent_visible": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

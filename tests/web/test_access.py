@@ -1,0 +1,128 @@
+"""Who can see and change what in the people app: every role against every object."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+
+from grassroots.web.people import access
+from grassroots.web.people.models import User
+from grassroots.web.people.roles import Role, user_roles
+from tests.web.factories import CONTACT, role_holder_create, supporter_create
+
+pytestmark = pytest.mark.django_db
+
+# Personas: who is asking. "subject" is a verified, consenting supporter in the CLP.
+PERSONAS = [
+    "public",
+    "subject",
+    "neighbour",  # verified, consenting, same CLP
+    "shy_neighbour",  # same CLP, not consenting to be visible
+    "stranger",  # supporter in another CLP
+    "organiser",
+    "affiliate_rep",
+    "committee",
+    "administrator",
+]
+
+CAN = {
+    "see_own_record": {"subject", "neighbour", "shy_neighbour", "stranger"},
+    "see_subject_record": {"administrator"},
+    "see_contacts": {"subject", "neighbour", "stranger"},
+    "message_subject": {"neighbour"},
+    "see_clp_counts": {"organiser", "committee", "administrator"},
+}
+
+
+def _persona(name: str, clp, other_clp) -> tuple[User | AnonymousUser, int]:
+    subject = supporter_create(clp=clp)
+    users: dict[str, Callable[[], User | AnonymousUser]] = {
+        "public": AnonymousUser,
+        "subject": lambda: subject.user,
+        "neighbour": lambda: supporter_create(clp=clp).user,
+        "shy_neighbour": lambda: supporter_create(clp=clp, consents=(CONTACT,)).user,
+        "stranger": lambda: supporter_create(clp=other_clp).user,
+        "organiser": lambda: role_holder_create(Role.ORGANISER),
+        "affiliate_rep": lambda: role_holder_create(Role.AFFILIATE_REPRESENTATIVE),
+        "committee": lambda: role_holder_create(Role.COMMITTEE),
+        "administrator": lambda: role_holder_create(Role.ADMINISTRATOR),
+    }
+    return users[name](), subject.pk
+
+
+def _attempt(action: str, user: User | AnonymousUser, subject_id: int) -> None:
+    if action == "see_own_record":
+        access.supporter_for_self(user)
+    elif action == "see_subject_record":
+        access.supporter_for_administrator(user, subject_id)
+    elif action == "see_contacts":
+        access.contacts_for_supporter(user)
+    elif action == "message_subject":
+        access.contact_for_supporter(user, subject_id)
+    elif action == "see_clp_counts":
+        access.clp_counts_for_organiser(user)
+
+
+@pytest.mark.parametrize("action", sorted(CAN))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_access_matrix_people(persona: str, action: str, clp, other_clp) -> None:
+    user, subject_id = _persona(persona, clp, other_clp)
+
+    if persona in CAN[action]:
+        _attempt(action, user, subject_id)
+    else:
+        with pytest.raises(Http404):
+            _attempt(action, user, subject_id)
+
+
+@pytest.mark.parametrize("action", ["see_subject_record", "message_subject"])
+def test_access_missing_and_forbidden_give_the_same_error(action: str, clp, other_clp) -> None:
+    stranger, subject_id = _persona("stranger", clp, other_clp)
+    neighbour, _ = _persona("neighbour", clp, other_clp)
+
+    with pytest.raises(Http404) as forbidden:
+        _attempt(action, stranger, subject_id)
+    with pytest.raises(Http404) as missing:
+        _attempt(action, neighbour, 999_999)
+
+    assert str(forbidden.value) == str(missing.value)
+
+
+def test_roles_superuser_is_administrator(db: None) -> None:
+    user = User.objects.create_superuser(email="root@example.org")
+
+    assert user_roles(user) == {Role.PUBLIC, Role.ADMINISTRATOR}
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("public", 302), ("stranger", 404), ("organiser", 200), ("administrator", 200)],
+)
+def test_clp_counts_page_by_role(client, persona: str, status: int, clp, other_clp) -> None:
+    user, _ = _persona(persona, clp, other_clp)
+    if isinstance(user, User):
+        client.force_login(user)
+
+    response = client.get("/organise/clps/")
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_clp_counts_query_count_and_no_names(
+    client, make_supporter, make_role_holder, django_assert_num_queries, item_count: int
+) -> None:
+    from grassroots.web.constituencies.models import Constituency
+
+    for clp in Constituency.objects.with_clp().order_by("name")[:item_count]:
+        make_supporter(clp=clp, name="Secret Name")
+    client.force_login(make_role_holder(Role.ORGANISER))
+
+    with django_assert_num_queries(5):  # session, user, supporter?, groups, counts
+        response = client.get("/organise/clps/")
+
+    assert len(response.context["rows"]) == item_count
+    assert "Secret Name" not in response.content.decode()

@@ -1,0 +1,99 @@
+"""The audit log is append-only, and a change and its audit row commit or fail together."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from grassroots.web.audit.models import AppendOnlyError, AuditEntry
+from grassroots.web.audit.services import audit_record
+from grassroots.web.people import services
+from grassroots.web.people.models import Membership, Supporter, User
+from grassroots.web.people.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def _entry() -> AuditEntry:
+    return audit_record(actor_id=None, action="test.record", object_type="test", summary="x")
+
+
+def test_audit_entry_save_of_existing_row_refused() -> None:
+    entry = _entry()
+    entry.summary = "changed"
+
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+
+
+def test_audit_entry_delete_refused() -> None:
+    entry = _entry()
+
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.update(summary="changed")
+    assert AuditEntry.objects.get().summary == "x"
+
+
+def test_audit_database_trigger_refuses_raw_update() -> None:
+    _entry()
+
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET summary = 'changed'")
+
+    assert AuditEntry.objects.get().summary == "x"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite guards DELETE in the model only"
+)
+def test_audit_database_trigger_refuses_raw_delete_on_postgresql() -> None:
+    _entry()
+
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry")
+
+    assert AuditEntry.objects.count() == 1
+
+
+def test_audit_failed_service_leaves_neither_change_nor_audit_row(clp) -> None:
+    # A consent kind with no wording fails after the account and supporter rows were written.
+    with pytest.raises(KeyError):
+        services.supporter_signup(
+            name="Nia Evans",
+            email="nia@example.org",
+            constituency=clp,
+            membership=Membership.MEMBER,
+            consents={"no_such_consent"},  # type: ignore[arg-type]
+            site_url="http://testserver/",
+        )
+
+    assert User.objects.count() == 0
+    assert Supporter.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+
+
+def _grant_then_fail() -> None:
+    with transaction.atomic():
+        user = User.objects.create_user(email="a@example.org")
+        services.role_grant(actor=None, user=user, role=Role.COMMITTEE)
+        raise RuntimeError("the enclosing change fails")
+
+
+def test_audit_rows_roll_back_with_the_enclosing_change(clp) -> None:
+    with pytest.raises(RuntimeError):
+        _grant_then_fail()
+
+    assert AuditEntry.objects.count() == 0
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_record_outside_a_transaction_refused() -> None:
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        _entry()
+
+    assert AuditEntry.objects.count() == 0

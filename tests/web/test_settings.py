@@ -1,0 +1,73 @@
+"""Settings from the environment: working defaults, and a production that refuses to start
+without a secret key and passes Django's deployment checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    base |= {"DJANGO_SETTINGS_MODULE": "grassroots.web.settings"}
+    return subprocess.run(
+        [sys.executable, *args],
+        env=base | env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_settings_production_without_secret_key_refuses_to_start(tmp_path: Path) -> None:
+    result = _run(
+        ["-c", "import django; django.setup()"],
+        {"DEBUG": "false", "GRASSROOTS_DATA_DIR": str(tmp_path)},
+        tmp_path,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_settings_production_passes_check_deploy(tmp_path: Path) -> None:
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 20 + "Zq9!x@Lm#4&Tr7$Vw2^Np8*Yc5(Hb3)Jd6",
+        "ALLOWED_HOSTS": "alliance.example.org",
+        "GRASSROOTS_DATA_DIR": str(tmp_path),
+    }
+
+    result = _run(["-m", "django", "check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_default_database_is_sqlite_in_data_dir(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    result = _run(
+        ["-c", "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"],
+        {"GRASSROOTS_DATA_DIR": str(data)},
+        tmp_path,
+    )
+
+    assert result.stdout.strip() == str(data / "grassroots.sqlite3")
+    assert data.is_dir()
+
+
+def test_settings_default_data_dir_is_var_under_current_directory(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "GRASSROOTS_DATA_DIR"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from grassroots.web import settings; print(settings.DATA_DIR)"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.strip() == str(tmp_path.resolve() / "var")
