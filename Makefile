@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 LINT_PATHS := src tests $(wildcard benchmarks scripts)
 
-.PHONY: run test lint format bench docs install clean
+.PHONY: run count-example test lint format bench docs install clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -17,13 +17,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Count the bundled example election (a party-election-shaped ballot, 4 women of 9 seats).
+## Load the demo data and serve the site at http://127.0.0.1:8000/ (another port with PORT=).
 run: $(STAMP)
+	$(BIN)/grassroots demo
+	$(BIN)/grassroots serve
+
+## Count the bundled example election (a party-election-shaped ballot, 4 women of 9 seats).
+count-example: $(STAMP)
 	$(BIN)/grassroots count examples/nec-example.blt --categories examples/nec-example.gender.json --min F=4
 
-## The whole test suite.
+## The whole test suite on SQLite; then the site's tests again on PostgreSQL when
+## DATABASE_URL is set, or in CI (where PostgreSQL listens on 127.0.0.1:5432).
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	@if [ -n "$$DATABASE_URL" ] || [ "$$CI" = true ]; then \
+		echo "== the site's tests again on PostgreSQL"; \
+		DATABASE_URL="$${DATABASE_URL:-$(PG_TEST_URL)}" $(BIN)/python -m pytest -n auto tests/web $(PYTEST_ARGS); \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from grassroots.cli.main import app
 
-COMMANDS: list[list[str]] = [[], ["count"]]
+COMMANDS: list[list[str]] = [[], ["count"], ["serve"], ["demo"], ["manage"]]
 
 
 def reference() -> str:

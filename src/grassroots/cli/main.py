@@ -1,8 +1,9 @@
-"""The ``grassroots`` command: count a ballot file, and (later) run the site.
+"""The ``grassroots`` command: count a ballot file, and run the site.
 
 Commands are thin over the library: they read input, call the engine and
 render. One handler turns the engine's errors into a message on stderr and
-exit status 1; wrong usage exits with 2.
+exit status 1; wrong usage exits with 2. Django is imported only by the site's
+commands (``serve``, ``demo``, ``manage``), never when counting.
 """
 
 from __future__ import annotations
@@ -117,6 +118,56 @@ def count_command(
 
         console = Console(width=render.sheet_width(result), soft_wrap=False)
         render.render_text(result, console)
+
+
+@app.command("serve")
+def serve_command(
+    port: Annotated[
+        int, typer.Option(envvar="PORT", min=1, max=65535, help="Port to listen on.")
+    ] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    threads: Annotated[int, typer.Option(min=1, help="Worker threads.")] = 8,
+) -> None:
+    """Run the site with the waitress WSGI server, after applying migrations.
+
+    The database is the SQLite file in $GRASSROOTS_DATA_DIR (default ./var), or
+    $DATABASE_URL. Static files are served by the site itself. Stop with Ctrl-C.
+
+    Example: grassroots serve --port 8001
+    """
+    from grassroots.web.run import site_serve
+
+    typer.echo(f"Grassroots is at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
+    site_serve(host=host, port=port, threads=threads)
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """Load demo data: migrate, load the CLPs, and create a fictional alliance.
+
+    Safe to run again: what exists already is left as it is. The people in it are
+    invented; their addresses are under example.org.
+
+    Example: grassroots demo && grassroots serve
+    """
+    from grassroots.web.run import site_demo
+
+    for line in site_demo():
+        typer.echo(line)
+
+
+@app.command(
+    "manage",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def manage_command(ctx: typer.Context) -> None:
+    """Run one of Django's management commands on the site (``grassroots manage help`` lists them).
+
+    Example: grassroots manage createsuperuser
+    """
+    from grassroots.web.run import site_manage
+
+    site_manage(ctx.args)
 
 
 def main() -> None:
