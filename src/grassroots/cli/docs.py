@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from grassroots.cli.main import app
 
