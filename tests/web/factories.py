@@ -4,12 +4,15 @@ services would leave them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.text import slugify
 
 from grassroots.web.constituencies.models import Constituency
+from grassroots.web.events.models import Event, EventKind, Speaker
 from grassroots.web.people.consents import WORDING
 from grassroots.web.people.models import Consent, ConsentKind, Membership, Supporter, User
 from grassroots.web.people.roles import Role
@@ -65,3 +68,30 @@ def signup_data(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def event_create(**overrides: Any) -> Event:
+    """A published event next week, as ``events.services`` would leave it."""
+    starts = timezone.now().replace(second=0, microsecond=0) + timedelta(days=7)
+    fields: dict[str, Any] = {
+        "title": "Supporters' meeting",
+        "kind": EventKind.LOCAL_MEETING,
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2),
+        "venue": "Community Centre",
+        "address": "1 Example Street, Leeds",
+        "organiser_name": "Leeds Grassroots",
+        "published": True,
+    }
+    fields.update(overrides)
+    fields.setdefault("organiser_slug", slugify(fields["organiser_name"]))
+    speakers = fields.pop("speakers", ())
+    event = Event.objects.create(**fields)
+    event.speakers.set(speakers)
+    return event
+
+
+def speaker_create(**overrides: Any) -> Speaker:
+    fields: dict[str, Any] = {"name": f"Speaker {next(_counter)}", "listed": True}
+    fields.update(overrides)
+    return Speaker.objects.create(**fields)

@@ -13,7 +13,7 @@ urlpatterns = [
     path("", include("grassroots.web.constituencies.urls")),
     path("", include("grassroots.web.people.urls")),
     # Replaced by the events and alliance apps' urls when they land.
-    path("events/", views.coming_soon, {"title": "Events"}, name="events"),
+    path("", include("grassroots.web.events.urls")),
     path("committee/", views.coming_soon, {"title": "Organising committee"}, name="committee"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,113 @@
+"""Events (meetings, fringe meetings, hustings) and the speakers directory.
+
+An event is a draft until it is published; drafts are seen only by those who may edit them
+(``events.access``). Events and speakers change only through ``events.services``
+(``event_create``, ``event_update``, ``event_publish``, ``event_unpublish``,
+``speaker_create``, ``speaker_update``), which also write the audit log.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.people.models import Supporter
+
+
+class EventKind(models.TextChoices):
+    LOCAL_MEETING = "local_meeting", "Local meeting"
+    FRINGE = "fringe", "Conference fringe meeting"
+    HUSTINGS = "hustings", "Hustings"
+    OTHER = "other", "Other"
+
+
+class Speaker(models.Model):
+    """Someone who speaks at events. Listed publicly only with their consent; the contact
+    details are shown to organisers only."""
+
+    name = models.CharField(max_length=150)
+    bio = models.TextField(blank=True)
+    topics = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
+    constituency = models.ForeignKey(
+        Constituency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="speakers",
+        verbose_name="CLP",
+    )
+    region = models.CharField(max_length=40, blank=True)
+    contact = models.CharField(max_length=300, blank=True)
+    listed = models.BooleanField("consents to be listed", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("name", "pk")
+        indexes = (models.Index(fields=("listed", "name")),)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def topic_list(self) -> list[str]:
+        return [topic.strip() for topic in self.topics.split(",") if topic.strip()]
+
+
+class Event(models.Model):
+    """A meeting at a time and place, organised by a group (its name; ``organiser_slug`` names
+    its iCal feed), with an optional supporter as contact and an optional CLP."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    venue = models.CharField("venue name", max_length=200)
+    address = models.CharField(max_length=300, blank=True)
+    online_url = models.URLField("online link", blank=True)
+    organiser_name = models.CharField("organising group", max_length=200)
+    organiser_slug = models.SlugField(max_length=200, db_index=True)
+    contact = models.ForeignKey(
+        Supporter, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    constituency = models.ForeignKey(
+        Constituency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name="CLP",
+    )
+    description = models.TextField(blank=True)
+    speakers = models.ManyToManyField(Speaker, blank=True, related_name="events")
+    published = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events_created",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("starts_at", "pk")
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="events_event_ends_after_start"
+            ),
+        )
+        indexes = (models.Index(fields=("published", "ends_at")),)
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def place(self) -> str:
+        return ", ".join(part for part in (self.venue, self.address) if part)

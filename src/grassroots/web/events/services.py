@@ -1,0 +1,233 @@
+"""Writing events and speakers. Each service takes keyword-only arguments and the actor, and
+runs in one transaction that also writes the audit row. The caller checks access
+(``events.access``). Audit summaries hold no personal data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from grassroots.web.audit.services import audit_record
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.errors import DomainError
+from grassroots.web.events.models import Event, EventKind, Speaker
+from grassroots.web.people.models import Supporter, User
+
+ENDS_BEFORE_START = "The event must end after it starts."
+
+
+def _check_event(*, title: str, starts_at: datetime, ends_at: datetime, organiser: str) -> None:
+    if not title.strip():
+        raise DomainError("Give the event a title.", field="title")
+    if not organiser.strip() or not slugify(organiser):
+        raise DomainError("Name the organising group.", field="organiser_name")
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise DomainError("Give times with a time zone.", field="starts_at")
+    if ends_at <= starts_at:
+        raise DomainError(ENDS_BEFORE_START, field="ends_at")
+
+
+def _audit(*, actor: User, action: str, event: Event, summary: str = "") -> None:
+    audit_record(
+        actor_id=actor.pk, action=action, object_type="event", object_id=event.pk, summary=summary
+    )
+
+
+@transaction.atomic(durable=True)
+def event_create(
+    *,
+    actor: User,
+    title: str,
+    kind: EventKind,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: str,
+    address: str = "",
+    online_url: str = "",
+    organiser_name: str,
+    contact: Supporter | None = None,
+    constituency: Constituency | None = None,
+    description: str = "",
+    speakers: Iterable[Speaker] = (),
+) -> Event:
+    """Create an event as a draft (``event_publish`` shows it), created by ``actor``."""
+    _check_event(title=title, starts_at=starts_at, ends_at=ends_at, organiser=organiser_name)
+    event = Event.objects.create(
+        title=title.strip(),
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue.strip(),
+        address=address.strip(),
+        online_url=online_url.strip(),
+        organiser_name=organiser_name.strip(),
+        organiser_slug=slugify(organiser_name),
+        contact=contact,
+        constituency=constituency,
+        description=description.strip(),
+        created_by=actor,
+    )
+    event.speakers.set(list(speakers))
+    _audit(actor=actor, action="event.create", event=event, summary=kind)
+    return event
+
+
+EVENT_FIELDS = (
+    "title",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "address",
+    "online_url",
+    "organiser_name",
+    "contact",
+    "constituency",
+    "description",
+)
+
+
+@transaction.atomic(durable=True)
+def event_update(
+    *,
+    actor: User,
+    event: Event,
+    title: str,
+    kind: EventKind,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: str,
+    address: str = "",
+    online_url: str = "",
+    organiser_name: str,
+    contact: Supporter | None = None,
+    constituency: Constituency | None = None,
+    description: str = "",
+    speakers: Iterable[Speaker] = (),
+) -> Event:
+    """Change an event's details and speakers; the audit row names the fields that changed."""
+    _check_event(title=title, starts_at=starts_at, ends_at=ends_at, organiser=organiser_name)
+    new = {
+        "title": title.strip(),
+        "kind": kind,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "venue": venue.strip(),
+        "address": address.strip(),
+        "online_url": online_url.strip(),
+        "organiser_name": organiser_name.strip(),
+        "contact": contact,
+        "constituency": constituency,
+        "description": description.strip(),
+    }
+    changed = [name for name in EVENT_FIELDS if getattr(event, name) != new[name]]
+    speakers = list(speakers)
+    if {s.pk for s in speakers} != set(event.speakers.values_list("pk", flat=True)):
+        changed.append("speakers")
+    for name, value in new.items():
+        setattr(event, name, value)
+    event.organiser_slug = slugify(event.organiser_name)
+    event.updated_at = timezone.now()
+    event.save()
+    event.speakers.set(speakers)
+    _audit(actor=actor, action="event.update", event=event, summary=", ".join(changed))
+    return event
+
+
+@transaction.atomic(durable=True)
+def event_publish(*, actor: User, event: Event) -> Event:
+    """Show a draft on the events pages and in the iCal feeds."""
+    if event.published:
+        raise DomainError("This event is already published.")
+    event.published = True
+    event.updated_at = timezone.now()
+    event.save(update_fields=["published", "updated_at"])
+    _audit(actor=actor, action="event.publish", event=event)
+    return event
+
+
+@transaction.atomic(durable=True)
+def event_unpublish(*, actor: User, event: Event) -> Event:
+    """Take an event back to draft: it leaves the public pages and the feeds."""
+    if not event.published:
+        raise DomainError("This event is not published.")
+    event.published = False
+    event.updated_at = timezone.now()
+    event.save(update_fields=["published", "updated_at"])
+    _audit(actor=actor, action="event.unpublish", event=event)
+    return event
+
+
+def _check_speaker(*, name: str) -> None:
+    if not name.strip():
+        raise DomainError("Enter the speaker's name.", field="name")
+
+
+@transaction.atomic(durable=True)
+def speaker_create(
+    *,
+    actor: User,
+    name: str,
+    bio: str = "",
+    topics: str = "",
+    constituency: Constituency | None = None,
+    region: str = "",
+    contact: str = "",
+    listed: bool = False,
+) -> Speaker:
+    """Add a speaker to the directory; listed publicly only if they consented."""
+    _check_speaker(name=name)
+    speaker = Speaker.objects.create(
+        name=name.strip(),
+        bio=bio.strip(),
+        topics=topics.strip(),
+        constituency=constituency,
+        region=constituency.region if constituency else region.strip(),
+        contact=contact.strip(),
+        listed=listed,
+    )
+    audit_record(
+        actor_id=actor.pk,
+        action="speaker.create",
+        object_type="speaker",
+        object_id=speaker.pk,
+        summary="listed" if listed else "not listed",
+    )
+    return speaker
+
+
+@transaction.atomic(durable=True)
+def speaker_update(
+    *,
+    actor: User,
+    speaker: Speaker,
+    name: str,
+    bio: str = "",
+    topics: str = "",
+    constituency: Constituency | None = None,
+    region: str = "",
+    contact: str = "",
+    listed: bool = False,
+) -> Speaker:
+    """Change a speaker's entry, including their consent to be listed."""
+    _check_speaker(name=name)
+    speaker.name = name.strip()
+    speaker.bio = bio.strip()
+    speaker.topics = topics.strip()
+    speaker.constituency = constituency
+    speaker.region = constituency.region if constituency else region.strip()
+    speaker.contact = contact.strip()
+    speaker.listed = listed
+    speaker.save()
+    audit_record(
+        actor_id=actor.pk,
+        action="speaker.update",
+        object_type="speaker",
+        object_id=speaker.pk,
+        summary="listed" if listed else "not listed",
+    )
+    return speaker

@@ -1,0 +1,213 @@
+"""Views of the events app: each checks access, validates a form, calls one service, and
+renders or redirects."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.constituencies.selectors import constituency_choices, region_list
+from grassroots.web.errors import DomainError
+from grassroots.web.events import access, selectors, services
+from grassroots.web.events.forms import EventForm, PublishForm, SpeakerForm
+from grassroots.web.events.ical import calendar_build
+from grassroots.web.events.models import Event, EventKind
+from grassroots.web.people.models import User
+
+ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def _show_error(form: forms.Form, err: DomainError) -> None:
+    form.add_error(err.field if err.field in form.fields else None, err.message)
+
+
+def _user(request: HttpRequest) -> User:
+    """The logged-in user (views calling this are behind ``login_required`` and access)."""
+    if not isinstance(request.user, User):
+        raise Http404(access.NO_PAGE)
+    return request.user
+
+
+def event_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming published events, filtered by kind and region; only the rows for htmx."""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in EventKind.values else ""
+    region = request.GET.get("region", "")[:40]
+    events = list(selectors.event_list_upcoming(kind=kind, region=region))
+    context = {"events": events, "kind": kind, "region": region}
+    if request.headers.get("HX-Request"):
+        return render(request, "events/_event_rows.html", context)
+    context |= {"kinds": EventKind.choices, "regions": region_list()}
+    return render(request, "events/event_list.html", context)
+
+
+def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = access.event_for_viewer(request.user, event_id)
+    can_edit = True
+    try:
+        access.event_for_organiser(request.user, event_id)
+    except Http404:
+        can_edit = False
+    return render(request, "events/event_detail.html", {"event": event, "can_edit": can_edit})
+
+
+def conference_schedule(request: HttpRequest) -> HttpResponse:
+    """The fringe programme of the party conference, by day and time."""
+    days = selectors.conference_schedule()
+    return render(request, "events/conference.html", {"days": days})
+
+
+@login_required
+def event_organise(request: HttpRequest) -> HttpResponse:
+    """The events the viewer may manage, drafts included."""
+    events = list(access.event_list_for_organiser(request.user))
+    return render(request, "events/organise.html", {"events": events})
+
+
+def _event_form_page(
+    request: HttpRequest, form: EventForm, event: Event | None = None
+) -> HttpResponse:
+    context = {"form": form, "event": event, "clp_options": constituency_choices()}
+    status = 400 if form.errors else 200
+    return render(request, "events/event_form.html", context, status=status)
+
+
+@login_required
+def event_create(request: HttpRequest) -> HttpResponse:
+    """A new event, saved as a draft."""
+    actor = access.event_create_for_organiser(request.user)
+    form = EventForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(actor=actor, **form.service_kwargs())
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, "The event is saved as a draft. Publish it when ready.")
+            return redirect("events:event_detail", event.pk)
+    return _event_form_page(request, form)
+
+
+@login_required
+def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = access.event_for_organiser(request.user, event_id)
+    if request.method == "POST":
+        form = EventForm(request.POST)
+        if form.is_valid():
+            try:
+                services.event_update(actor=_user(request), event=event, **form.service_kwargs())
+            except DomainError as err:
+                _show_error(form, err)
+            else:
+                messages.success(request, "The event is updated.")
+                return redirect("events:event_detail", event.pk)
+    else:
+        form = EventForm(initial=EventForm.initial_for(event))
+    return _event_form_page(request, form, event)
+
+
+@login_required
+@require_POST
+def event_publish(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Publish a draft, or take a published event back to draft."""
+    event = access.event_for_organiser(request.user, event_id)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose publish or unpublish.", status=400)
+    try:
+        if form.cleaned_data["action"] == "publish":
+            services.event_publish(actor=_user(request), event=event)
+            messages.success(request, "The event is published.")
+        else:
+            services.event_unpublish(actor=_user(request), event=event)
+            messages.success(request, "The event is back to draft.")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("events:event_detail", event.pk)
+
+
+def _calendar_response(request: HttpRequest, *, name: str, events: list[Event]) -> HttpResponse:
+    def event_url(event: Event) -> str:
+        return request.build_absolute_uri(reverse("events:event_detail", args=[event.pk]))
+
+    body = calendar_build(name=name, events=events, event_url=event_url)
+    return HttpResponse(body, content_type=ICAL_CONTENT_TYPE)
+
+
+def feed_all(request: HttpRequest) -> HttpResponse:
+    """Every published event of the alliance, as iCalendar."""
+    events = list(selectors.event_list_feed())
+    return _calendar_response(request, name=settings.GRASSROOTS_ALLIANCE_NAME, events=events)
+
+
+def feed_group(request: HttpRequest, slug: str) -> HttpResponse:
+    """One organising group's published events (the group is named by its slug)."""
+    events = list(selectors.event_list_feed(organiser_slug=slug))
+    name = events[0].organiser_name if events else slug
+    return _calendar_response(request, name=f"{name} events", events=events)
+
+
+def feed_clp(request: HttpRequest, gss_code: str) -> HttpResponse:
+    """The published events in one CLP."""
+    clp = Constituency.objects.with_clp().filter(gss_code=gss_code.upper()).first()
+    if clp is None:
+        raise Http404("No such CLP.")
+    events = list(selectors.event_list_feed(gss_code=clp.gss_code))
+    return _calendar_response(request, name=f"Events in {clp.name}", events=events)
+
+
+def speaker_list(request: HttpRequest) -> HttpResponse:
+    """The speakers directory: listed speakers for everyone; all, with contacts, for
+    organisers."""
+    organiser = access.speaker_contacts_visible(request.user)
+    speakers = list(selectors.speaker_list(include_unlisted=organiser))
+    context = {"speakers": speakers, "organiser": organiser}
+    return render(request, "events/speaker_list.html", context)
+
+
+def _speaker_form_page(request: HttpRequest, form: SpeakerForm, speaker: object) -> HttpResponse:
+    context = {"form": form, "speaker": speaker, "clp_options": constituency_choices()}
+    status = 400 if form.errors else 200
+    return render(request, "events/speaker_form.html", context, status=status)
+
+
+@login_required
+def speaker_create(request: HttpRequest) -> HttpResponse:
+    actor = access.event_create_for_organiser(request.user)
+    form = SpeakerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.speaker_create(actor=actor, **form.service_kwargs())
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, "The speaker is added.")
+            return redirect("events:speaker_list")
+    return _speaker_form_page(request, form, None)
+
+
+@login_required
+def speaker_edit(request: HttpRequest, speaker_id: int) -> HttpResponse:
+    speaker = access.speaker_for_organiser(request.user, speaker_id)
+    if request.method == "POST":
+        form = SpeakerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.speaker_update(
+                    actor=_user(request), speaker=speaker, **form.service_kwargs()
+                )
+            except DomainError as err:
+                _show_error(form, err)
+            else:
+                messages.success(request, "The speaker is updated.")
+                return redirect("events:speaker_list")
+    else:
+        form = SpeakerForm(initial=SpeakerForm.initial_for(speaker))
+    return _speaker_form_page(request, form, speaker)
