@@ -95,3 +95,48 @@ def speaker_create(**overrides: Any) -> Speaker:
     fields: dict[str, Any] = {"name": f"Speaker {next(_counter)}", "listed": True}
     fields.update(overrides)
     return Speaker.objects.create(**fields)
+
+
+def organisation_create(
+    *,
+    name: str | None = None,
+    kind: str = "national",
+    status: str = "affiliated",
+    clps: Iterable[Constituency] = (),
+    contact_name: str = "",
+    contact_email: str = "",
+) -> Any:
+    """An alliance organisation (national unless ``kind="local"``), affiliated by default."""
+    from grassroots.web.alliance.models import Organisation
+
+    number = next(_counter)
+    organisation = Organisation.objects.create(
+        name=name or f"Organisation {number}",
+        kind=kind,
+        status=status,
+        affiliated_on=timezone.localdate() if status == "affiliated" else None,
+        disaffiliated_on=timezone.localdate() if status == "disaffiliated" else None,
+        contact_name=contact_name,
+        contact_email=contact_email,
+    )
+    organisation.constituencies.set(clps)
+    return organisation
+
+
+def representative_create(
+    *, organisation: Any, name: str | None = None, supporter: Supporter | None = None
+) -> Any:
+    """A current representative, holding the affiliate representative role if a supporter."""
+    from datetime import timedelta
+
+    from grassroots.web.alliance.models import Representative
+
+    if supporter is not None:
+        supporter.user.groups.add(Group.objects.get(name=Role.AFFILIATE_REPRESENTATIVE.value))
+    return Representative.objects.create(
+        organisation=organisation,
+        supporter=supporter,
+        name=name or (supporter.user.name if supporter else f"Representative {next(_counter)}"),
+        started_on=timezone.localdate() - timedelta(days=30),
+        method="agm",
+    )

@@ -34,7 +34,8 @@ def test_dashboard_query_count(client: Client, clp, django_assert_num_queries, i
     for _ in range(item_count):
         supporter_create(clp=clp)
 
-    with django_assert_num_queries(4):  # by region counts, regions, supporters, CLPs covered
+    # by region counts, regions, supporters, CLPs covered, affiliates, local groups
+    with django_assert_num_queries(6):
         response = client.get("/")
 
     assert response.context["figures"].supporters == item_count

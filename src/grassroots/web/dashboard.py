@@ -1,14 +1,14 @@
 """The public dashboard's figures, gathered from each app's selectors.
 
-The alliance app adds its figures by replacing the two zeros below with its own selectors
-(``alliance.selectors.affiliate_count`` and ``local_group_count``); the template shows them
-already.
+Affiliates are affiliated national organisations and local groups are affiliated local
+groups (``alliance.selectors.affiliate_count`` and ``local_group_count``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from grassroots.web.alliance import selectors as alliance_selectors
 from grassroots.web.people import selectors as people_selectors
 
 
@@ -44,7 +44,7 @@ def dashboard_get() -> Dashboard:
     return Dashboard(
         supporters=people_selectors.supporter_count(),
         clps_covered=people_selectors.clps_covered_count(),
-        affiliates=0,
-        local_groups=0,
+        affiliates=alliance_selectors.affiliate_count(),
+        local_groups=alliance_selectors.local_group_count(),
         by_region=bars,
     )

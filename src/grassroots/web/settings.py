@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "grassroots.web.audit",
     "grassroots.web.constituencies",
     "grassroots.web.people",
+    "grassroots.web.alliance",
     "grassroots.web.events",
 ]
 

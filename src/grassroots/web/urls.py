@@ -14,6 +14,6 @@ urlpatterns = [
     path("", include("grassroots.web.people.urls")),
     # Replaced by the events and alliance apps' urls when they land.
     path("", include("grassroots.web.events.urls")),
-    path("committee/", views.coming_soon, {"title": "Organising committee"}, name="committee"),
+    path("", include("grassroots.web.alliance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""The alliance: organisations, their representatives, the organising committee, local groups."""

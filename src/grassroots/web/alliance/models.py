@@ -1,0 +1,188 @@
+"""Organisations in the alliance, the rules that seat them on the organising committee, their
+representatives, and supporters' requests to set up a local group.
+
+Every change goes through ``alliance.services`` (``organisation_create``,
+``organisation_update``, ``alliance_rules_update``, ``representative_record``,
+``representative_end``, ``group_request_create``, ``group_request_put_in_touch``), which also
+write the audit log. The committee itself is not stored: ``alliance.selectors.committee_get``
+derives it from the rules and the current representatives.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.people.models import Supporter, User
+
+
+class OrganisationKind(models.TextChoices):
+    NATIONAL = "national", "National organisation"
+    LOCAL = "local", "Local group"
+
+
+class AffiliationStatus(models.TextChoices):
+    AFFILIATED = "affiliated", "Affiliated"
+    PENDING = "pending", "Pending"
+    DISAFFILIATED = "disaffiliated", "Disaffiliated"
+
+
+class Organisation(models.Model):
+    """A national organisation or a local group. A local group covers one or more CLPs.
+
+    The contact person is shown only to organisers, the committee and administrators.
+    """
+
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=10, choices=OrganisationKind.choices)
+    status = models.CharField(max_length=13, choices=AffiliationStatus.choices)
+    affiliated_on = models.DateField(null=True, blank=True)
+    disaffiliated_on = models.DateField(null=True, blank=True)
+    constituencies = models.ManyToManyField(
+        Constituency, blank=True, related_name="local_groups", verbose_name="CLPs"
+    )
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("kind", "name")
+        constraints = (
+            models.UniqueConstraint(Lower("name"), name="alliance_organisation_name_ci_unique"),
+            models.CheckConstraint(
+                condition=Q(disaffiliated_on__isnull=True)
+                | Q(affiliated_on__isnull=True)
+                | Q(disaffiliated_on__gte=F("affiliated_on")),
+                name="alliance_organisation_dates_in_order",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AllianceRules(models.Model):
+    """The alliance's rules: how many representatives each kind of organisation sends to the
+    organising committee. One row (id 1), made by migration; changed by
+    ``alliance_rules_update``."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    national_seats = models.PositiveSmallIntegerField(
+        default=3, help_text="Representatives each affiliated national organisation sends."
+    )
+    local_seats = models.PositiveSmallIntegerField(
+        default=1, help_text="Representatives each affiliated local group sends."
+    )
+
+    class Meta:
+        verbose_name = "alliance rules"
+        verbose_name_plural = "alliance rules"
+        constraints = (models.CheckConstraint(condition=Q(id=1), name="alliance_rules_singleton"),)
+
+    def __str__(self) -> str:
+        return f"national {self.national_seats}, local {self.local_seats}"
+
+    def seats_for(self, kind: str) -> int:
+        return self.national_seats if kind == OrganisationKind.NATIONAL else self.local_seats
+
+
+class ElectionMethod(models.TextChoices):
+    AGM = "agm", "Elected at an AGM"
+    COMMITTEE = "committee", "Appointed by the organisation's committee"
+    BALLOT = "ballot", "Elected by a ballot of members"
+
+
+class RepresentativeQuerySet(models.QuerySet["Representative"]):
+    def current(self, on: datetime.date | None = None) -> RepresentativeQuerySet:
+        """Representatives serving on ``on`` (today): started, and not yet ended."""
+        on = on or timezone.localdate()
+        return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+
+class Representative(models.Model):
+    """Someone representing an organisation on the organising committee, from ``started_on``
+    until ``ended_on`` (the first day they no longer serve).
+
+    ``name`` is always stored; ``supporter`` links the person when they are a supporter, which
+    lets them act for the organisation on the site.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="representatives"
+    )
+    supporter = models.ForeignKey(
+        Supporter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="representations",
+    )
+    name = models.CharField(max_length=150)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    method = models.CharField(max_length=10, choices=ElectionMethod.choices)
+    method_note = models.CharField(max_length=300, blank=True)
+
+    objects: ClassVar[RepresentativeQuerySet] = RepresentativeQuerySet.as_manager()  # type: ignore[assignment]  # the manager exposes the queryset's methods
+
+    class Meta:
+        ordering = ("organisation", "started_on", "id")
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gt=F("started_on")),
+                name="alliance_representative_ends_after_start",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class GroupRequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    PUT_IN_TOUCH = "put_in_touch", "Put in touch"
+
+
+class GroupRequest(models.Model):
+    """A supporter asking to set up a local group in their CLP, which has none.
+
+    Organisers see open requests and mark them put in touch, recording which supporters they
+    put in touch with each other (only those who consent to be contacted by the alliance).
+    """
+
+    supporter = models.ForeignKey(
+        Supporter, on_delete=models.CASCADE, related_name="group_requests"
+    )
+    constituency = models.ForeignKey(
+        Constituency, on_delete=models.PROTECT, related_name="group_requests"
+    )
+    note = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=12, choices=GroupRequestStatus.choices, default=GroupRequestStatus.OPEN
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    put_in_touch = models.ManyToManyField(Supporter, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("supporter", "constituency"),
+                condition=Q(status="open"),
+                name="alliance_group_request_one_open_per_clp",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"group request {self.pk}"

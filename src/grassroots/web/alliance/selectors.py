@@ -1,0 +1,193 @@
+"""Reading the alliance. Lists fetch what their template shows in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from grassroots.web.alliance.models import (
+    AffiliationStatus,
+    AllianceRules,
+    GroupRequest,
+    GroupRequestStatus,
+    Organisation,
+    OrganisationKind,
+    Representative,
+)
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.people.models import Consent, ConsentKind, Supporter, User
+
+# A local group that is affiliated or on its way counts as the CLP's group; a disaffiliated one
+# does not, so supporters there may ask to start another.
+ACTIVE_STATUSES = (AffiliationStatus.AFFILIATED, AffiliationStatus.PENDING)
+
+
+def alliance_rules_get() -> AllianceRules:
+    """The rules row (made by migration); the defaults, unsaved, if it is somehow missing."""
+    return AllianceRules.objects.filter(pk=1).first() or AllianceRules()
+
+
+def organisation_list() -> QuerySet[Organisation]:
+    """Every organisation, national ones first, then by name, with the CLPs each covers."""
+    return Organisation.objects.prefetch_related(
+        Prefetch("constituencies", queryset=Constituency.objects.order_by("name"))
+    ).order_by("kind", "name")
+
+
+def organisation_name_taken(*, name: str, exclude_id: int | None = None) -> bool:
+    others = Organisation.objects.filter(name__iexact=name.strip())
+    if exclude_id is not None:
+        others = others.exclude(pk=exclude_id)
+    return others.exists()
+
+
+def representative_list(*, organisation: Organisation) -> QuerySet[Representative]:
+    """An organisation's representatives, past and present, the earliest first."""
+    return organisation.representatives.order_by("started_on", "id")
+
+
+def representative_current_count(*, organisation: Organisation) -> int:
+    return Representative.objects.current().filter(organisation=organisation).count()
+
+
+def representative_is_current(*, user: User, organisation_id: int) -> bool:
+    """Whether ``user`` (as a supporter) currently represents the organisation."""
+    return (
+        Representative.objects.current()
+        .filter(organisation_id=organisation_id, supporter__user=user)
+        .exists()
+    )
+
+
+@dataclass(frozen=True)
+class CommitteeSeats:
+    """One affiliated organisation on the committee: its seats, who fills them, vacancies."""
+
+    organisation: Organisation
+    seats: int
+    members: list[Representative]
+
+    @property
+    def filled(self) -> int:
+        return min(len(self.members), self.seats)
+
+    @property
+    def vacancies(self) -> int:
+        return self.seats - self.filled
+
+
+@dataclass(frozen=True)
+class Committee:
+    rules: AllianceRules
+    organisations: list[CommitteeSeats]
+
+    @property
+    def seats(self) -> int:
+        return sum(row.seats for row in self.organisations)
+
+    @property
+    def filled(self) -> int:
+        return sum(row.filled for row in self.organisations)
+
+    @property
+    def vacancies(self) -> int:
+        return sum(row.vacancies for row in self.organisations)
+
+
+def committee_get() -> Committee:
+    """The organising committee, derived: each affiliated organisation has the seats the rules
+    give its kind, filled by its current representatives; the rest are vacancies.
+
+    Three queries: the rules, the organisations, their current representatives.
+    """
+    rules = alliance_rules_get()
+    organisations = (
+        Organisation.objects.filter(status=AffiliationStatus.AFFILIATED)
+        .prefetch_related(
+            Prefetch(
+                "representatives",
+                queryset=Representative.objects.current().order_by("started_on", "id"),
+                to_attr="current_representatives",
+            )
+        )
+        .order_by("kind", "name")
+    )
+    rows = [
+        CommitteeSeats(org, rules.seats_for(org.kind), org.current_representatives)
+        for org in organisations
+    ]
+    return Committee(rules, rows)
+
+
+def affiliate_count() -> int:
+    """Affiliated national organisations (the dashboard's "affiliates")."""
+    return Organisation.objects.filter(
+        kind=OrganisationKind.NATIONAL, status=AffiliationStatus.AFFILIATED
+    ).count()
+
+
+def local_group_count() -> int:
+    """Affiliated local groups."""
+    return Organisation.objects.filter(
+        kind=OrganisationKind.LOCAL, status=AffiliationStatus.AFFILIATED
+    ).count()
+
+
+def local_group_for_clp(*, constituency: Constituency) -> Organisation | None:
+    """The affiliated or pending local group covering the CLP, if there is one."""
+    return (
+        Organisation.objects.filter(
+            kind=OrganisationKind.LOCAL,
+            status__in=ACTIVE_STATUSES,
+            constituencies=constituency,
+        )
+        .order_by("name")
+        .first()
+    )
+
+
+def group_request_open_exists(*, supporter: Supporter) -> bool:
+    return GroupRequest.objects.filter(
+        supporter=supporter,
+        constituency_id=supporter.constituency_id,
+        status=GroupRequestStatus.OPEN,
+    ).exists()
+
+
+def _contact_consent(supporter_ref: str) -> Exists:
+    return Exists(
+        Consent.objects.filter(
+            supporter=OuterRef(supporter_ref),
+            kind=ConsentKind.CONTACT,
+            withdrawn_at__isnull=True,
+        )
+    )
+
+
+def group_request_list_open() -> QuerySet[GroupRequest]:
+    """Open requests, oldest first, each with its CLP, the supporter's name and
+    ``contactable``: whether the supporter consents to be contacted by the alliance. The
+    template shows the name only when they do."""
+    return (
+        GroupRequest.objects.filter(status=GroupRequestStatus.OPEN)
+        .select_related("constituency", "supporter__user")
+        .annotate(contactable=_contact_consent("supporter"))
+        .order_by("constituency__name", "created_at", "id")
+    )
+
+
+def group_request_contactable_list(*, constituency: Constituency) -> QuerySet[Supporter]:
+    """Supporters with an open request in the CLP who consent to be contacted by the
+    alliance: the only ones an organiser may see by name and put in touch."""
+    open_request = Exists(
+        GroupRequest.objects.filter(
+            supporter=OuterRef("pk"), constituency=constituency, status=GroupRequestStatus.OPEN
+        )
+    )
+    return (
+        Supporter.objects.filter(open_request)
+        .filter(_contact_consent("pk"))
+        .select_related("user")
+        .order_by("user__name", "pk")
+    )

@@ -1,0 +1,360 @@
+"""Writing the alliance: organisations, the rules, representatives and local group requests.
+
+Each service takes keyword-only arguments and the actor, and runs in one transaction that also
+writes the audit row. Audit summaries hold no personal data (organisation names are not
+personal; representatives' and contacts' names are left out).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from grassroots.web.alliance.models import (
+    AffiliationStatus,
+    AllianceRules,
+    ElectionMethod,
+    GroupRequest,
+    GroupRequestStatus,
+    Organisation,
+    OrganisationKind,
+    Representative,
+)
+from grassroots.web.alliance.selectors import (
+    alliance_rules_get,
+    group_request_contactable_list,
+    group_request_open_exists,
+    local_group_for_clp,
+    organisation_name_taken,
+    representative_current_count,
+)
+from grassroots.web.audit.services import audit_record
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.errors import DomainError
+from grassroots.web.people.models import Supporter, User
+from grassroots.web.people.roles import Role
+from grassroots.web.people.services import role_grant
+
+NAME_TAKEN = "An organisation with this name is already recorded."
+MAX_SEATS = 20
+
+
+def _organisation_check(
+    *,
+    name: str,
+    kind: OrganisationKind,
+    status: AffiliationStatus,
+    affiliated_on: datetime.date | None,
+    disaffiliated_on: datetime.date | None,
+    constituencies: Sequence[Constituency],
+    exclude_id: int | None = None,
+) -> None:
+    """The rules an organisation's record keeps, each reported on its field."""
+    if not name.strip():
+        raise DomainError("Enter the organisation's name.", field="name")
+    if organisation_name_taken(name=name, exclude_id=exclude_id):
+        raise DomainError(NAME_TAKEN, field="name")
+    if kind == OrganisationKind.LOCAL and not constituencies:
+        raise DomainError("A local group covers at least one CLP.", field="clps")
+    if kind == OrganisationKind.NATIONAL and constituencies:
+        raise DomainError("Only local groups cover CLPs; leave this empty.", field="clps")
+    if any(not clp.has_clp for clp in constituencies):
+        raise DomainError("There are no CLPs in Northern Ireland.", field="clps")
+    if status == AffiliationStatus.AFFILIATED and affiliated_on is None:
+        raise DomainError("Give the date it affiliated.", field="affiliated_on")
+    if status == AffiliationStatus.DISAFFILIATED and disaffiliated_on is None:
+        raise DomainError("Give the date it disaffiliated.", field="disaffiliated_on")
+    if status != AffiliationStatus.DISAFFILIATED and disaffiliated_on is not None:
+        raise DomainError(
+            "Only a disaffiliated organisation has this date.", field="disaffiliated_on"
+        )
+    if affiliated_on and disaffiliated_on and disaffiliated_on < affiliated_on:
+        raise DomainError("It cannot disaffiliate before it affiliated.", field="disaffiliated_on")
+
+
+def _organisation_save(organisation: Organisation) -> None:
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError as err:  # another save with the same name won the race
+        raise DomainError(NAME_TAKEN, field="name") from err
+
+
+@transaction.atomic(durable=True)
+def organisation_create(
+    *,
+    actor: User,
+    name: str,
+    kind: OrganisationKind,
+    status: AffiliationStatus,
+    affiliated_on: datetime.date | None = None,
+    disaffiliated_on: datetime.date | None = None,
+    constituencies: Sequence[Constituency] = (),
+    contact_name: str = "",
+    contact_email: str = "",
+    website: str = "",
+) -> Organisation:
+    """Record a national organisation or local group; audit."""
+    _organisation_check(
+        name=name,
+        kind=kind,
+        status=status,
+        affiliated_on=affiliated_on,
+        disaffiliated_on=disaffiliated_on,
+        constituencies=constituencies,
+    )
+    organisation = Organisation(
+        name=name.strip(),
+        kind=kind,
+        status=status,
+        affiliated_on=affiliated_on,
+        disaffiliated_on=disaffiliated_on,
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip(),
+        website=website.strip(),
+    )
+    _organisation_save(organisation)
+    organisation.constituencies.set(constituencies)
+    audit_record(
+        actor_id=actor.pk,
+        action="organisation.create",
+        object_type="organisation",
+        object_id=organisation.pk,
+        summary=f"{kind}, {status}, {len(constituencies)} CLPs",
+    )
+    return organisation
+
+
+@transaction.atomic(durable=True)
+def organisation_update(
+    *,
+    actor: User,
+    organisation: Organisation,
+    name: str,
+    kind: OrganisationKind,
+    status: AffiliationStatus,
+    affiliated_on: datetime.date | None = None,
+    disaffiliated_on: datetime.date | None = None,
+    constituencies: Sequence[Constituency] = (),
+    contact_name: str = "",
+    contact_email: str = "",
+    website: str = "",
+) -> Organisation:
+    """Change an organisation's record (including its affiliation status); audit what changed
+    by field name."""
+    _organisation_check(
+        name=name,
+        kind=kind,
+        status=status,
+        affiliated_on=affiliated_on,
+        disaffiliated_on=disaffiliated_on,
+        constituencies=constituencies,
+        exclude_id=organisation.pk,
+    )
+    new = {
+        "name": name.strip(),
+        "kind": kind,
+        "status": status,
+        "affiliated_on": affiliated_on,
+        "disaffiliated_on": disaffiliated_on,
+        "contact_name": contact_name.strip(),
+        "contact_email": contact_email.strip(),
+        "website": website.strip(),
+    }
+    changed = [field for field, value in new.items() if getattr(organisation, field) != value]
+    for field, value in new.items():
+        setattr(organisation, field, value)
+    _organisation_save(organisation)
+    before = set(organisation.constituencies.values_list("pk", flat=True))
+    if before != {clp.pk for clp in constituencies}:
+        organisation.constituencies.set(constituencies)
+        changed.append("clps")
+    audit_record(
+        actor_id=actor.pk,
+        action="organisation.update",
+        object_type="organisation",
+        object_id=organisation.pk,
+        summary=f"changed: {', '.join(changed) or 'nothing'}; now {status}",
+    )
+    return organisation
+
+
+@transaction.atomic(durable=True)
+def alliance_rules_update(*, actor: User, national_seats: int, local_seats: int) -> AllianceRules:
+    """Change how many representatives each kind of organisation sends to the committee."""
+    for field, seats in (("national_seats", national_seats), ("local_seats", local_seats)):
+        if not 1 <= seats <= MAX_SEATS:
+            raise DomainError(f"Give a number from 1 to {MAX_SEATS}.", field=field)
+    rules, _ = AllianceRules.objects.update_or_create(
+        pk=1, defaults={"national_seats": national_seats, "local_seats": local_seats}
+    )
+    audit_record(
+        actor_id=actor.pk,
+        action="rules.update",
+        object_type="alliance_rules",
+        object_id=rules.pk,
+        summary=f"national {national_seats}, local {local_seats}",
+    )
+    return rules
+
+
+@transaction.atomic(durable=True)
+def representative_record(
+    *,
+    actor: User,
+    organisation: Organisation,
+    name: str,
+    supporter: Supporter | None,
+    started_on: datetime.date,
+    method: ElectionMethod,
+    method_note: str = "",
+) -> Representative:
+    """Record that someone represents an organisation from ``started_on``.
+
+    Steps: refuse a disaffiliated organisation and one whose seats (by the rules) are all
+    filled; store the representative; when they are a supporter, grant them the affiliate
+    representative role (in this same transaction); audit.
+    """
+    name = name.strip() or (supporter.user.name if supporter else "")
+    if not name:
+        raise DomainError("Enter the representative's name.", field="name")
+    if organisation.status == AffiliationStatus.DISAFFILIATED:
+        raise DomainError("A disaffiliated organisation has no representatives.")
+    if started_on > timezone.localdate():
+        raise DomainError("Record a representative once they have started.", field="started_on")
+    seats = alliance_rules_get().seats_for(organisation.kind)
+    if representative_current_count(organisation=organisation) >= seats:
+        raise DomainError(
+            f"All {seats} of this organisation's seats are filled: end a representative first."
+        )
+    if (
+        supporter is not None
+        and Representative.objects.current()
+        .filter(organisation=organisation, supporter=supporter)
+        .exists()
+    ):
+        raise DomainError("This supporter already represents the organisation.", field="email")
+    representative = Representative.objects.create(
+        organisation=organisation,
+        supporter=supporter,
+        name=name,
+        started_on=started_on,
+        method=method,
+        method_note=method_note.strip(),
+    )
+    if supporter is not None:
+        role_grant(actor=actor, user=supporter.user, role=Role.AFFILIATE_REPRESENTATIVE)
+    audit_record(
+        actor_id=actor.pk,
+        action="representative.record",
+        object_type="representative",
+        object_id=representative.pk,
+        summary=f"organisation {organisation.pk}, {method}",
+    )
+    return representative
+
+
+@transaction.atomic(durable=True)
+def representative_end(
+    *, actor: User, representative: Representative, ended_on: datetime.date
+) -> Representative:
+    """End a representative's term: ``ended_on`` is the first day they no longer serve.
+
+    The affiliate representative role stays with the account; access checks that someone
+    currently represents the organisation, so an ended term gives no rights.
+    """
+    if representative.ended_on is not None and representative.ended_on <= timezone.localdate():
+        raise DomainError("This representative's term has already ended.")
+    if ended_on <= representative.started_on:
+        raise DomainError("The end must come after the start.", field="ended_on")
+    representative.ended_on = ended_on
+    representative.save(update_fields=["ended_on"])
+    audit_record(
+        actor_id=actor.pk,
+        action="representative.end",
+        object_type="representative",
+        object_id=representative.pk,
+        summary=f"organisation {representative.organisation_id}",
+    )
+    return representative
+
+
+@transaction.atomic(durable=True)
+def group_request_create(*, supporter: Supporter, note: str = "") -> GroupRequest:
+    """A supporter asks to set up a local group in their CLP; refused when the CLP has an
+    affiliated or pending group, or they already asked."""
+    clp = supporter.constituency
+    group = local_group_for_clp(constituency=clp)
+    if group is not None:
+        raise DomainError(f"{clp.name} already has a local group: {group.name}.")
+    if group_request_open_exists(supporter=supporter):
+        raise DomainError("You have already asked; an organiser will be in touch.")
+    try:
+        with transaction.atomic():
+            request = GroupRequest.objects.create(
+                supporter=supporter, constituency=clp, note=note.strip()
+            )
+    except IntegrityError as err:  # a double submission won the race
+        raise DomainError("You have already asked; an organiser will be in touch.") from err
+    audit_record(
+        actor_id=supporter.pk,
+        action="group_request.create",
+        object_type="group_request",
+        object_id=request.pk,
+        summary=f"clp {clp.pk}",
+    )
+    return request
+
+
+@transaction.atomic(durable=True)
+def group_request_put_in_touch(
+    *, actor: User, group_request: GroupRequest, supporters: Iterable[Supporter]
+) -> list[GroupRequest]:
+    """Record that an organiser put supporters who asked for a group in the same CLP in touch.
+
+    Only supporters with an open request there who consent to be contacted by the alliance may
+    be chosen. This request and the chosen supporters' open requests in the CLP are marked put
+    in touch, each recording who was put in touch; returns them.
+    """
+    if group_request.status != GroupRequestStatus.OPEN:
+        raise DomainError("This request has already been handled.")
+    chosen = list(supporters)
+    allowed = set(
+        group_request_contactable_list(constituency=group_request.constituency).values_list(
+            "pk", flat=True
+        )
+    )
+    if not chosen:
+        raise DomainError("Choose the supporters you put in touch.", field="supporters")
+    if any(supporter.pk not in allowed for supporter in chosen):
+        raise DomainError(
+            "Only supporters who asked here and agreed to be contacted can be chosen.",
+            field="supporters",
+        )
+    requests = list(
+        GroupRequest.objects.select_for_update().filter(
+            constituency=group_request.constituency,
+            status=GroupRequestStatus.OPEN,
+            supporter__in=chosen,
+        )
+    )
+    if group_request.pk not in {r.pk for r in requests}:
+        requests.append(group_request)
+    now = timezone.now()
+    for request in requests:
+        request.status = GroupRequestStatus.PUT_IN_TOUCH
+        request.handled_at = now
+        request.handled_by = actor
+        request.save(update_fields=["status", "handled_at", "handled_by"])
+        request.put_in_touch.set(chosen)
+        audit_record(
+            actor_id=actor.pk,
+            action="group_request.put_in_touch",
+            object_type="group_request",
+            object_id=request.pk,
+            summary=f"clp {group_request.constituency_id}, {len(chosen)} supporters",
+        )
+    return requests

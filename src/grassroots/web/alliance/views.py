@@ -1,0 +1,257 @@
+"""Views of the alliance app: each checks access, validates a form, calls one service, and
+renders or redirects."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from grassroots.web.alliance import access, selectors, services
+from grassroots.web.alliance.forms import (
+    GroupRequestForm,
+    OrganisationForm,
+    PutInTouchForm,
+    RepresentativeEndForm,
+    RepresentativeForm,
+    RulesForm,
+)
+from grassroots.web.alliance.models import AffiliationStatus, ElectionMethod, OrganisationKind
+from grassroots.web.errors import DomainError
+from grassroots.web.people.models import User
+
+
+def _show_error(form: forms.Form, err: DomainError) -> None:
+    form.add_error(err.field if err.field in form.fields else None, err.message)
+
+
+def _actor(request: HttpRequest) -> User:
+    """The logged-in user; the access function before this has already refused anyone else."""
+    if not isinstance(request.user, User):
+        raise Http404(access.NOT_FOUND)
+    return request.user
+
+
+def _status(form: forms.Form) -> int:
+    return 400 if form.errors else 200
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """The alliance's organisations, for everyone: name, kind, CLPs, status (no contacts)."""
+    organisations = list(selectors.organisation_list())
+    return render(request, "alliance/organisation_list.html", {"organisations": organisations})
+
+
+@login_required
+def organisation_manage_list(request: HttpRequest) -> HttpResponse:
+    """Organisations with their contact people, for organisers and the committee."""
+    access.organisation_contacts_for_committee(request.user)
+    organisations = list(selectors.organisation_list())
+    return render(
+        request, "alliance/organisation_manage_list.html", {"organisations": organisations}
+    )
+
+
+def _organisation_fields(form: OrganisationForm) -> dict[str, object]:
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "kind": OrganisationKind(data["kind"]),
+        "status": AffiliationStatus(data["status"]),
+        "affiliated_on": data["affiliated_on"],
+        "disaffiliated_on": data["disaffiliated_on"],
+        "constituencies": data["clps"],
+        "contact_name": data["contact_name"],
+        "contact_email": data["contact_email"],
+        "website": data["website"],
+    }
+
+
+@login_required
+def organisation_add(request: HttpRequest) -> HttpResponse:
+    access.organisation_add_for_organiser(request.user)
+    form = OrganisationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(
+                actor=_actor(request),
+                **_organisation_fields(form),  # type: ignore[arg-type]  # checked by the form
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, f"{organisation.name} is recorded.")
+            return redirect("alliance:organisation_manage_list")
+    context = {"form": form, "organisation": None}
+    return render(request, "alliance/organisation_form.html", context, status=_status(form))
+
+
+@login_required
+def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = access.organisation_for_organiser(request.user, organisation_id)
+    if request.method == "POST":
+        form = OrganisationForm(request.POST)
+    else:
+        form = OrganisationForm(initial=OrganisationForm.initial_for(organisation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                actor=_actor(request),
+                organisation=organisation,
+                **_organisation_fields(form),  # type: ignore[arg-type]  # checked by the form
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, f"{organisation.name} is updated.")
+            return redirect("alliance:organisation_manage_list")
+    context = {"form": form, "organisation": organisation}
+    return render(request, "alliance/organisation_form.html", context, status=_status(form))
+
+
+@login_required
+def representative_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """An organisation's representatives, past and present, and a form to record one."""
+    organisation = access.organisation_for_representative(request.user, organisation_id)
+    form = RepresentativeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"started_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            representative = services.representative_record(
+                actor=_actor(request),
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                supporter=form.cleaned_data["email"],
+                started_on=form.cleaned_data["started_on"],
+                method=ElectionMethod(form.cleaned_data["method"]),
+                method_note=form.cleaned_data["method_note"],
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, f"{representative.name} is recorded as a representative.")
+            return redirect("alliance:representative_list", organisation.pk)
+    context = {
+        "organisation": organisation,
+        "representatives": list(selectors.representative_list(organisation=organisation)),
+        "today": timezone.localdate(),
+        "form": form,
+    }
+    return render(request, "alliance/representative_list.html", context, status=_status(form))
+
+
+@login_required
+def representative_end(
+    request: HttpRequest, organisation_id: int, representative_id: int
+) -> HttpResponse:
+    representative = access.representative_for_representative(
+        request.user, organisation_id, representative_id
+    )
+    form = RepresentativeEndForm(
+        request.POST if request.method == "POST" else None,
+        initial={"ended_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.representative_end(
+                actor=_actor(request),
+                representative=representative,
+                ended_on=form.cleaned_data["ended_on"],
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, f"{representative.name}'s term is ended.")
+            return redirect("alliance:representative_list", organisation_id)
+    context = {"form": form, "representative": representative}
+    return render(request, "alliance/representative_end.html", context, status=_status(form))
+
+
+@login_required
+def rules_edit(request: HttpRequest) -> HttpResponse:
+    """The alliance's rules on committee seats, for administrators."""
+    rules = access.alliance_rules_for_administrator(request.user)
+    form = RulesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"national_seats": rules.national_seats, "local_seats": rules.local_seats},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.alliance_rules_update(
+                actor=_actor(request),
+                national_seats=form.cleaned_data["national_seats"],
+                local_seats=form.cleaned_data["local_seats"],
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, "The rules are updated.")
+            return redirect("alliance:committee")
+    return render(request, "alliance/rules_form.html", {"form": form}, status=_status(form))
+
+
+def committee(request: HttpRequest) -> HttpResponse:
+    """The organising committee, derived from the rules and the current representatives."""
+    return render(request, "alliance/committee.html", {"committee": selectors.committee_get()})
+
+
+@login_required
+def group_request_add(request: HttpRequest) -> HttpResponse:
+    """A supporter asks to set up a local group in their CLP, if it has none."""
+    supporter = access.group_request_add_for_supporter(request.user)
+    group = selectors.local_group_for_clp(constituency=supporter.constituency)
+    form = GroupRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_request_create(supporter=supporter, note=form.cleaned_data["note"])
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, "Thank you: an organiser will be in touch.")
+            return redirect("alliance:group_request_add")
+    context = {
+        "form": form,
+        "supporter": supporter,
+        "group": group,
+        "asked": selectors.group_request_open_exists(supporter=supporter),
+    }
+    return render(request, "alliance/group_request_form.html", context, status=_status(form))
+
+
+@login_required
+def group_request_list(request: HttpRequest) -> HttpResponse:
+    """Open requests for local groups, for organisers; names only of those who consent to be
+    contacted by the alliance."""
+    access.group_requests_for_organiser(request.user)
+    requests = list(selectors.group_request_list_open())
+    return render(request, "alliance/group_request_list.html", {"requests": requests})
+
+
+@login_required
+def group_request_put_in_touch(request: HttpRequest, request_id: int) -> HttpResponse:
+    group_request = access.group_request_for_organiser(request.user, request_id)
+    contactable = selectors.group_request_contactable_list(constituency=group_request.constituency)
+    form = PutInTouchForm(
+        request.POST if request.method == "POST" else None, contactable=contactable
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_request_put_in_touch(
+                actor=_actor(request),
+                group_request=group_request,
+                supporters=form.cleaned_data["supporters"],
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, "Recorded: they were put in touch.")
+            return redirect("alliance:group_request_list")
+    context = {"form": form, "group_request": group_request}
+    return render(
+        request, "alliance/group_request_put_in_touch.html", context, status=_status(form)
+    )
