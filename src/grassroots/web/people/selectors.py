@@ -128,6 +128,9 @@ def supporter_count_by_region() -> list[RegionCount]:
         .annotate(n=Count("pk"))
         .values_list("constituency__region", "n")
     )
-    regions = Constituency.objects.with_clp().values_list("region", flat=True).distinct()
+    # order_by() replaces Meta.ordering (by name), which DISTINCT would otherwise take into
+    # account, giving one row per constituency rather than per region.
+    regions = Constituency.objects.with_clp().order_by("region").values_list("region", flat=True)
+    regions = regions.distinct()
     rows = [RegionCount(region, counts.get(region, 0)) for region in regions]
     return sorted(rows, key=lambda row: (-row.supporters, row.region))
