@@ -449,4 +449,3 @@ def test_dashboard_counts_affiliated_organisations_and_groups(client: Client, cl
     figures = client.get("/").context["figures"]
 
     assert (figures.affiliates, figures.local_groups) == (1, 1)
-

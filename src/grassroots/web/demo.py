@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from grassroots.web.alliance.demo import alliance_demo_create
 from grassroots.web.constituencies.services import constituency_load
 from grassroots.web.events.demo import events_demo_create
 from grassroots.web.people.demo import people_demo_create
@@ -23,6 +24,7 @@ def constituencies_demo_load() -> str:
 DEMO_STEPS: list[Callable[[], str]] = [
     constituencies_demo_load,
     people_demo_create,
+    alliance_demo_create,
     events_demo_create,
 ]
 

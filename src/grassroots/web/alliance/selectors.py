@@ -32,7 +32,7 @@ def organisation_list() -> QuerySet[Organisation]:
     """Every organisation, national ones first, then by name, with the CLPs each covers."""
     return Organisation.objects.prefetch_related(
         Prefetch("constituencies", queryset=Constituency.objects.order_by("name"))
-    ).order_by("kind", "name")
+    ).order_by("-kind", "name")
 
 
 def organisation_name_taken(*, name: str, exclude_id: int | None = None) -> bool:
@@ -111,7 +111,7 @@ def committee_get() -> Committee:
                 to_attr="current_representatives",
             )
         )
-        .order_by("kind", "name")
+        .order_by("-kind", "name")
     )
     rows = [
         CommitteeSeats(org, rules.seats_for(org.kind), org.current_representatives)
