@@ -126,3 +126,94 @@ def test_clp_counts_query_count_and_no_names(
 
     assert len(response.context["rows"]) == item_count
     assert "Secret Name" not in response.content.decode()
+
+
+# Events: who sees and changes events and speakers. "owner" is the local group organiser who
+# created the draft; "other_organiser" holds the same role but did not.
+EVENT_PERSONAS = [
+    "public",
+    "supporter",
+    "owner",
+    "other_organiser",
+    "affiliate_rep",
+    "committee",
+    "administrator",
+]
+EVENT_CAN = {
+    "see_published_event": set(EVENT_PERSONAS),
+    "see_draft_event": {"owner", "committee", "administrator"},
+    "edit_draft_event": {"owner", "committee", "administrator"},
+    "create_event": {"owner", "other_organiser", "committee", "administrator"},
+    "list_organised_events": {"owner", "other_organiser", "committee", "administrator"},
+    "edit_speaker": {"owner", "other_organiser", "committee", "administrator"},
+}
+
+
+def _event_persona(name: str, clp) -> tuple[User | AnonymousUser, int, int, int]:
+    from tests.web.factories import event_create, speaker_create
+
+    owner = role_holder_create(Role.ORGANISER)
+    published = event_create(created_by=owner)
+    draft = event_create(created_by=owner, published=False)
+    speaker = speaker_create()
+    users: dict[str, Callable[[], User | AnonymousUser]] = {
+        "public": AnonymousUser,
+        "supporter": lambda: supporter_create(clp=clp).user,
+        "owner": lambda: owner,
+        "other_organiser": lambda: role_holder_create(Role.ORGANISER),
+        "affiliate_rep": lambda: role_holder_create(Role.AFFILIATE_REPRESENTATIVE),
+        "committee": lambda: role_holder_create(Role.COMMITTEE),
+        "administrator": lambda: role_holder_create(Role.ADMINISTRATOR),
+    }
+    return users[name](), published.pk, draft.pk, speaker.pk
+
+
+def _event_attempt(action: str, user, published_id: int, draft_id: int, speaker_id: int) -> None:
+    from grassroots.web.events import access as events_access
+
+    if action == "see_published_event":
+        events_access.event_for_viewer(user, published_id)
+    elif action == "see_draft_event":
+        events_access.event_for_viewer(user, draft_id)
+    elif action == "edit_draft_event":
+        events_access.event_for_organiser(user, draft_id)
+    elif action == "create_event":
+        events_access.event_create_for_organiser(user)
+    elif action == "list_organised_events":
+        events_access.event_list_for_organiser(user)
+    elif action == "edit_speaker":
+        events_access.speaker_for_organiser(user, speaker_id)
+
+
+@pytest.mark.parametrize("action", sorted(EVENT_CAN))
+@pytest.mark.parametrize("persona", EVENT_PERSONAS)
+def test_access_matrix_events(persona: str, action: str, clp) -> None:
+    user, published_id, draft_id, speaker_id = _event_persona(persona, clp)
+
+    if persona in EVENT_CAN[action]:
+        _event_attempt(action, user, published_id, draft_id, speaker_id)
+    else:
+        with pytest.raises(Http404):
+            _event_attempt(action, user, published_id, draft_id, speaker_id)
+
+
+@pytest.mark.parametrize("persona", EVENT_PERSONAS)
+def test_access_speaker_contacts_only_for_organisers(persona: str, clp) -> None:
+    from grassroots.web.events import access as events_access
+
+    user, *_ = _event_persona(persona, clp)
+
+    assert events_access.speaker_contacts_visible(user) is (persona in EVENT_CAN["edit_speaker"])
+
+
+def test_access_event_draft_missing_and_forbidden_give_the_same_error(clp) -> None:
+    from grassroots.web.events import access as events_access
+
+    user, _, draft_id, _ = _event_persona("other_organiser", clp)
+
+    with pytest.raises(Http404) as forbidden:
+        events_access.event_for_organiser(user, draft_id)
+    with pytest.raises(Http404) as missing:
+        events_access.event_for_organiser(user, 999_999)
+
+    assert str(forbidden.value) == str(missing.value)
