@@ -11,7 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from grassroots.web.constituencies.services import constituency_load
+from grassroots.web.people.roles import GROUP_ROLES
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -55,3 +59,18 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def site_data(transactional_db: None) -> None:
+    """The rows the migrations load (constituencies, role groups), put back if need be.
+
+    The live server needs committed data, so these tests are transactional, and a
+    transactional test empties every table when it ends, migration-loaded rows included.
+    Django's ``serialized_rollback`` would restore them, but not after another module's
+    transactional test has flushed without it (the content types it recreates then clash), so
+    each walk reloads what it needs; both steps are idempotent.
+    """
+    constituency_load()
+    for role in GROUP_ROLES:
+        Group.objects.get_or_create(name=role.value)

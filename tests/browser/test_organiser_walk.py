@@ -23,7 +23,8 @@ from tests.web.factories import supporter_create
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("site_data"),
 ]
 
 LINK = re.compile(r"https?://\S+/login/link/\?sesame=\S+")

@@ -19,9 +19,9 @@ from tests.web.factories import supporter_create
 
 pytestmark = [
     pytest.mark.browser,
-    # The live server needs committed data; the rollback brings back the constituencies
-    # (loaded by migration) that the flush after each test removes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server needs committed data (conftest's site_data reloads the constituencies).
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("site_data"),
 ]
 
 CLP = "Leeds Central and Headingley"
