@@ -10,7 +10,10 @@ from pathlib import Path
 
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    # A fresh process with the user's environment, not the test run's: the browser
+    # tests set DJANGO_ALLOW_ASYNC_UNSAFE for their worker, which check --deploy reports.
+    dropped = {"DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     base |= {"DJANGO_SETTINGS_MODULE": "grassroots.web.settings"}
     return subprocess.run(
         [sys.executable, *args],
