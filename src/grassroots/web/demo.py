@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from grassroots.web.alliance.demo import alliance_demo_create
 from grassroots.web.constituencies.services import constituency_load
+from grassroots.web.elections.demo import elections_demo_create
 from grassroots.web.events.demo import events_demo_create
 from grassroots.web.people.demo import people_demo_create
 
@@ -26,6 +27,7 @@ DEMO_STEPS: list[Callable[[], str]] = [
     people_demo_create,
     alliance_demo_create,
     events_demo_create,
+    elections_demo_create,
 ]
 
 

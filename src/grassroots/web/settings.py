@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "grassroots.web.people",
     "grassroots.web.alliance",
     "grassroots.web.events",
+    "grassroots.web.elections",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     # Replaced by the events and alliance apps' urls when they land.
     path("", include("grassroots.web.events.urls")),
     path("", include("grassroots.web.alliance.urls")),
+    path("", include("grassroots.web.elections.urls")),
     path("admin/", admin.site.urls),
 ]
