@@ -12,7 +12,16 @@ from click.testing import CliRunner
 
 from grassroots.cli.main import app
 
-COMMANDS: list[list[str]] = [[], ["count"], ["serve"], ["demo"], ["manage"]]
+COMMANDS: list[list[str]] = [
+    [],
+    ["count"],
+    ["serve"],
+    ["demo"],
+    ["manage"],
+    ["nominations"],
+    ["nominations", "import"],
+    ["nominations", "summary"],
+]
 
 
 def reference() -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -193,6 +194,82 @@ def manage_command(ctx: click.Context) -> None:
     from grassroots.web.run import site_manage
 
     site_manage(ctx.args)
+
+
+@cli.group("nominations")
+def nominations_group() -> None:
+    """CLP nominations in a party election's section (the site's database)."""
+
+
+def _site_error(err: Exception) -> NoReturn:
+    """Print a site command's refusal, one problem a line, and exit 1."""
+    for line in getattr(err, "lines", [str(err)]):
+        click.echo(f"grassroots: error: {line}", err=True)
+    raise SystemExit(1)
+
+
+@nominations_group.command("import")
+@click.argument("election")
+@click.argument("section")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def nominations_import_command(election: str, section: str, file: Path) -> None:
+    """Import FILE, a CSV of nominations with columns clp,candidate,date.
+
+    The CLP is its name or GSS code; the date is YYYY-MM-DD. Every row is checked
+    first: if any row is bad, nothing is imported, every bad row is listed with
+    its line and reason, and the exit status is 1.
+
+    \b
+    Example:
+      grassroots nominations import nec-demo clp nominations.csv
+    """
+    from grassroots.web.run import SiteCommandError, site_nominations_import
+
+    try:
+        imported = site_nominations_import(election=election, section=section, path=str(file))
+    except SiteCommandError as err:
+        _site_error(err)
+    click.echo(f"imported {imported} nominations")
+
+
+@nominations_group.command("summary")
+@click.argument("election")
+@click.argument("section")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output: a table or JSON.",
+)
+def nominations_summary_command(election: str, section: str, output: str) -> None:
+    """Each candidate's nominations against the threshold, and their slates.
+
+    JSON: a list of {candidate, nominations, threshold, on_ballot, slates},
+    most nominations first.
+
+    \b
+    Example:
+      grassroots nominations summary nec-demo clp --format json
+    """
+    from grassroots.web.run import SiteCommandError, site_nominations_summary
+
+    try:
+        rows = site_nominations_summary(election=election, section=section)
+    except SiteCommandError as err:
+        _site_error(err)
+    if output == "json":
+        import json
+
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        status = "on the ballot" if row["on_ballot"] else "not yet"
+        slates = ", ".join(row["slates"]) or "no slate"  # type: ignore[arg-type]
+        click.echo(
+            f"{row['candidate']}: {row['nominations']} of {row['threshold']}, {status} ({slates})"
+        )
 
 
 # The name the documentation generator and the tests use.

@@ -47,3 +47,55 @@ def site_manage(args: Sequence[str]) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["grassroots manage", *args])
+
+
+class SiteCommandError(Exception):
+    """A site command refused its input; ``lines`` say why, one problem a line."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = list(lines)
+        super().__init__("; ".join(self.lines))
+
+
+def site_nominations_import(*, election: str, section: str, path: str) -> int:
+    """Import a nominations CSV into a section: all rows, or none and every bad row listed."""
+    site_setup()
+    from django.http import Http404
+
+    from grassroots.web.elections.imports import NominationFileError
+    from grassroots.web.elections.selectors import section_get
+    from grassroots.web.elections.services import nomination_import
+    from grassroots.web.errors import DomainError
+
+    try:
+        target = section_get(election_slug=election, section_slug=section)
+    except Http404:
+        raise SiteCommandError([f'no section "{section}" in election "{election}"']) from None
+    try:
+        with open(path, encoding="utf-8-sig") as file:
+            text = file.read()
+    except (OSError, UnicodeDecodeError) as err:
+        raise SiteCommandError([f"{path}: {err}"]) from err
+    try:
+        return nomination_import(actor=None, section=target, text=text)
+    except NominationFileError as err:
+        lines = [f"{path}: nothing imported, {len(err.errors)} bad row(s)"]
+        raise SiteCommandError(
+            lines + [f"{path}:{e.line}: {e.reason}" for e in err.errors]
+        ) from err
+    except DomainError as err:
+        raise SiteCommandError([err.message]) from err
+
+
+def site_nominations_summary(*, election: str, section: str) -> list[dict[str, object]]:
+    """Per candidate: nominations, threshold, on_ballot, slates."""
+    site_setup()
+    from django.http import Http404
+
+    from grassroots.web.elections.selectors import nomination_summary, section_get
+
+    try:
+        target = section_get(election_slug=election, section_slug=section)
+    except Http404:
+        raise SiteCommandError([f'no section "{section}" in election "{election}"']) from None
+    return nomination_summary(section=target)
