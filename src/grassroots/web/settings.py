@@ -9,6 +9,7 @@ a secret key it refuses to start. docs/web.md lists every variable.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "grassroots.web.alliance",
     "grassroots.web.events",
     "grassroots.web.elections",
+    "grassroots.web.ballots",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +113,15 @@ else:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL;",
+                # Seconds a writer waits for another's lock before giving up.
+                "timeout": 20,
+            },
+            # The tests use a file like production, not a shared-cache in-memory database:
+            # there a second writer fails at once ("table is locked") instead of waiting its
+            # turn, so concurrent votes could not be tested (tests/web/test_ballots_secrecy.py).
+            # One file per process, so test runs side by side never share one.
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"grassroots-test-{os.getpid()}.sqlite3")
             },
         }
     }

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("grassroots.web.events.urls")),
     path("", include("grassroots.web.alliance.urls")),
     path("", include("grassroots.web.elections.urls")),
+    path("", include("grassroots.web.ballots.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,183 @@
+"""Ballots: a question, its options, an electorate frozen into a voter roll when it opens, one
+single-use credential per voter, and the cast ballots, which carry no link to the voter.
+
+Every change goes through ``ballots.services`` (``ballot_create``, ``ballot_open``,
+``ballot_close``, ``ballot_extend``, ``ballot_cancel``, ``ballot_cast``, ``ballot_count``,
+``ballot_publish``), which also write the audit log.
+
+Secrecy rests on what ``CastBallot`` does not hold: no foreign key to the person, the roll entry
+or the credential; no time at all; a random UUID key, so nothing orders the cast ballots by
+when they were cast. ``tests/web/test_ballots_secrecy.py`` checks the fields and the tables.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from grassroots.web.people.models import User
+
+
+class Method(models.TextChoices):
+    STV = "stv", "Single transferable vote"
+    IRV = "irv", "Instant runoff (one winner)"
+    APPROVAL = "approval", "Approval"
+    YES_NO = "yes_no", "Yes or no"
+
+
+RANKED_METHODS = frozenset({Method.STV, Method.IRV})
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+    PUBLISHED = "published", "Published"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Electorate(models.TextChoices):
+    SUPPORTERS = "supporters", "All verified supporters"
+    MEMBERS = "members", "Party members only"
+    COMMITTEE = "committee", "The organising committee's representatives"
+    ORGANISATIONS = "organisations", "Several organisations, each with a weight"
+
+
+class Ballot(models.Model):
+    """A question put to an electorate. Status changes go through the ``ballot_*`` services."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    question = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.STV)
+    # The engine's rule for an STV count ("scottish", "ers97" or "meek"); IRV counts by "irv".
+    rule = models.CharField(max_length=10, default="scottish")
+    seats = models.PositiveSmallIntegerField(default=1)
+    quotas = models.JSONField(
+        default=dict, blank=True, help_text='Category limits, e.g. {"F": {"min": 4}}.'
+    )
+    electorate = models.CharField(
+        max_length=13, choices=Electorate.choices, default=Electorate.SUPPORTERS
+    )
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    returning_officer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="ballots_run", null=True, blank=True
+    )
+    # Off by default: a receipt beside its ranking lets a voter prove their vote to whoever
+    # pressures them (docs/ballots.md).
+    publish_receipts_with_rankings = models.BooleanField(default=False)
+    result = models.JSONField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-opens_at", "slug")
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="ballots_ballot_closes_after_opening",
+            ),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="ballots_ballot_seats_positive"),
+        )
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.method in RANKED_METHODS
+
+    @property
+    def is_counted(self) -> bool:
+        """Closed or published: cast ballots may be seen and counted, and never changed."""
+        return self.status in {Status.CLOSED, Status.PUBLISHED}
+
+
+class BallotOption(models.Model):
+    """An option or candidate, with a category for quotas (e.g. "F")."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="options")
+    name = models.CharField(max_length=150)
+    category = models.CharField(max_length=30, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "id")
+        constraints = (
+            models.UniqueConstraint(fields=("ballot", "name"), name="ballots_option_name_unique"),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VoterRollEntry(models.Model):
+    """A person entitled to vote in a ballot, frozen by ``ballot_open``."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="roll")
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="roll_entries")
+    weight = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name_plural = "voter roll entries"
+        constraints = (
+            models.UniqueConstraint(fields=("ballot", "person"), name="ballots_roll_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.ballot} roll entry {self.pk}"
+
+
+class Credential(models.Model):
+    """A voter's single-use credential. Only the SHA-256 of the token is stored; the token
+    itself is emailed once, as a link, and never kept. ``used`` says the voter has voted,
+    never how: nothing points from a cast ballot back here."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="credentials")
+    roll_entry = models.OneToOneField(
+        VoterRollEntry, on_delete=models.PROTECT, related_name="credential"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.ballot} credential {self.pk}"
+
+
+class CastBallotQuerySet(models.QuerySet["CastBallot"]):
+    def update(self, **kwargs: Any) -> int:
+        raise CastBallotImmutableError("a cast ballot cannot be changed")
+
+
+class CastBallotImmutableError(Exception):
+    """Something tried to change a cast ballot."""
+
+
+class CastBallot(models.Model):
+    """A cast ballot: the ranking (option ids, first preference first), its weight and the
+    receipt code given to the voter. No link to the voter, no time, a random key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="cast_ballots")
+    ranking = models.JSONField()
+    weight = models.PositiveIntegerField(default=1)
+    receipt = models.CharField(max_length=20)
+
+    objects = CastBallotQuerySet.as_manager()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("ballot", "receipt"), name="ballots_receipt_unique"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.ballot} receipt {self.receipt}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise CastBallotImmutableError("a cast ballot cannot be changed")
+        super().save(*args, **kwargs)

@@ -1,0 +1,317 @@
+"""Writing ballots: create, open (freeze the roll, issue credentials), cast, close, extend,
+cancel, count and publish.
+
+Each service takes keyword-only arguments, runs in one transaction that also writes the audit
+row, and sends email only after the commit. Audit summaries name neither voters nor rankings.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from grassroots.web.audit.services import audit_record
+from grassroots.web.ballots.models import (
+    Ballot,
+    BallotOption,
+    CastBallot,
+    Credential,
+    Electorate,
+    Method,
+    Status,
+    VoterRollEntry,
+)
+from grassroots.web.ballots.selectors import electorate_users, token_hash
+from grassroots.web.errors import DomainError
+from grassroots.web.people.models import User
+
+# Receipt codes: no 0/O, 1/I, so a voter can read one out.
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+UNKNOWN_CREDENTIAL = "This voting link is not valid. Check you copied the whole link."
+USED_CREDENTIAL = "This voting link has already been used: each voter votes once."
+NOT_OPEN = "This ballot is not open for voting."
+RULES = ("scottish", "ers97", "meek")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a voter keeps: the ballot and a code to find in the published list."""
+
+    ballot_slug: str
+    code: str
+
+
+def receipt_code() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _ballot_locked(ballot: Ballot) -> Ballot:
+    return Ballot.objects.select_for_update().get(pk=ballot.pk)
+
+
+@transaction.atomic(durable=True)
+def ballot_create(
+    *,
+    actor: User | None,
+    slug: str,
+    question: str,
+    options: Sequence[tuple[str, str]],
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    method: Method = Method.STV,
+    seats: int = 1,
+    quotas: Mapping[str, Mapping[str, int]] | None = None,
+    electorate: Electorate = Electorate.SUPPORTERS,
+    rule: str = "scottish",
+    description: str = "",
+    publish_receipts_with_rankings: bool = False,
+    returning_officer: User | None = None,
+) -> Ballot:
+    """A draft ballot with its options ``(name, category)``, in the order given; audit."""
+    names = [name.strip() for name, _ in options]
+    if len(names) < 2:
+        raise DomainError("A ballot needs at least two options.", field="options")
+    if len(set(names)) != len(names) or not all(names):
+        raise DomainError("Each option needs a different, non-empty name.", field="options")
+    if closes_at <= opens_at:
+        raise DomainError("It must close after it opens.", field="closes_at")
+    if method == Method.IRV and seats != 1:
+        raise DomainError("Instant runoff fills one seat.", field="seats")
+    if seats < 1 or seats >= len(names) + (method != Method.STV):
+        raise DomainError("Seats must be at least 1 and fewer than the options.", field="seats")
+    if method == Method.YES_NO and len(names) != 2:
+        raise DomainError("A yes/no ballot has exactly two options.", field="options")
+    if rule not in RULES:
+        raise DomainError(f"Choose one of {', '.join(RULES)}.", field="rule")
+    categories = {category for _, category in options}
+    quotas = {key: dict(value) for key, value in (quotas or {}).items()}
+    for category, limit in quotas.items():
+        if category not in categories or set(limit) - {"min", "max"}:
+            raise DomainError(
+                f"The quota for {category!r} names no option's category.", field="quotas"
+            )
+    if Ballot.objects.filter(slug=slug).exists():
+        raise DomainError("A ballot with this slug exists.", field="slug")
+    ballot = Ballot.objects.create(
+        slug=slug,
+        question=question.strip(),
+        description=description,
+        method=method,
+        rule=rule,
+        seats=seats,
+        quotas=quotas,
+        electorate=electorate,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        publish_receipts_with_rankings=publish_receipts_with_rankings,
+        returning_officer=returning_officer or actor,
+    )
+    BallotOption.objects.bulk_create(
+        BallotOption(ballot=ballot, name=name.strip(), category=category.strip(), position=i)
+        for i, (name, category) in enumerate(options)
+    )
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="ballot.create",
+        object_type="ballot",
+        object_id=ballot.pk,
+        summary=f"{method} ballot {slug}, {len(names)} options, {seats} seats, {electorate}",
+    )
+    return ballot
+
+
+def vote_link(*, site_url: str, slug: str, token: str) -> str:
+    return site_url.rstrip("/") + reverse("ballots:vote", args=(slug, token))
+
+
+def _send_credentials(
+    *, ballot: Ballot, site_url: str, links: Sequence[tuple[str, str, str]]
+) -> None:
+    alliance = settings.GRASSROOTS_ALLIANCE_NAME
+    closes = timezone.localtime(ballot.closes_at)
+    for name, email, token in links:
+        link = vote_link(site_url=site_url, slug=ballot.slug, token=token)
+        body = (
+            f"Hello {name},\n\nYou may vote in {alliance}'s ballot: {ballot.question}\n\n"
+            f"Your personal voting link (it works once; do not share it):\n\n{link}\n\n"
+            f"Voting closes {closes:%-d %B %Y at %H:%M}.\n"
+        )
+        send_mail(f"Your vote: {ballot.question}", body, None, [email])
+
+
+@transaction.atomic(durable=True)
+def ballot_open(*, actor: User | None, ballot: Ballot, site_url: str) -> int:
+    """Open a draft ballot: freeze the roll from the electorate, issue one credential per
+    voter (storing only its hash), audit, and after the commit email each voter their link.
+
+    Returns the size of the roll.
+    """
+    ballot = _ballot_locked(ballot)
+    if ballot.status != Status.DRAFT:
+        raise DomainError("Only a draft ballot can open.")
+    users = list(electorate_users(ballot=ballot).order_by("pk"))
+    if not users:
+        raise DomainError("The electorate is empty: nobody could vote.", field="electorate")
+    entries = VoterRollEntry.objects.bulk_create(
+        VoterRollEntry(ballot=ballot, person=user) for user in users
+    )
+    if any(entry.pk is None for entry in entries):  # backends without RETURNING ids
+        entries = list(VoterRollEntry.objects.filter(ballot=ballot).order_by("person_id"))
+    tokens = {entry.person_id: secrets.token_urlsafe(32) for entry in entries}
+    Credential.objects.bulk_create(
+        Credential(ballot=ballot, roll_entry=entry, token_hash=token_hash(tokens[entry.person_id]))
+        for entry in entries
+    )
+    ballot.status = Status.OPEN
+    ballot.opens_at = min(ballot.opens_at, timezone.now())
+    ballot.save(update_fields=["status", "opens_at"])
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="ballot.open",
+        object_type="ballot",
+        object_id=ballot.pk,
+        summary=f"roll frozen with {len(users)} voters; credentials issued",
+    )
+    links = [(user.name, user.email, tokens[user.pk]) for user in users]
+    transaction.on_commit(lambda: _send_credentials(ballot=ballot, site_url=site_url, links=links))
+    return len(users)
+
+
+def ranking_check(*, ballot: Ballot, ranking: Sequence[int]) -> list[int]:
+    """The ranking as a list of option ids, or a ``DomainError`` saying what is wrong."""
+    option_ids = set(ballot.options.values_list("pk", flat=True))
+    ranking = list(ranking)
+    if not ranking:
+        raise DomainError("Choose at least one option.", field="ranking")
+    if len(set(ranking)) != len(ranking):
+        raise DomainError("An option appears more than once.", field="ranking")
+    if not set(ranking) <= option_ids:
+        raise DomainError("The ranking names an option not on this ballot.", field="ranking")
+    if ballot.method == Method.YES_NO and len(ranking) != 1:
+        raise DomainError("Choose yes or no.", field="ranking")
+    return ranking
+
+
+@transaction.atomic(durable=True)
+def ballot_cast(*, credential_token: str, ranking: Sequence[int]) -> Receipt:
+    """Cast a ballot once per credential, unlinked from the voter.
+
+    1. Lock the credential (``select_for_update``; on SQLite the IMMEDIATE transaction takes
+       the write lock first), so concurrent submissions of one credential queue up here.
+    2. Refuse an unknown or used credential, or a ballot that is not open.
+    3. Check the ranking.
+    4. Mark the credential used and store the ballot with a fresh receipt code and the roll
+       entry's weight, but no reference to the credential, the roll entry or the time.
+    5. Audit that a ballot was cast, naming neither voter nor ranking.
+    """
+    credential = (
+        Credential.objects.select_for_update()
+        .select_related("ballot", "roll_entry")
+        .filter(token_hash=token_hash(credential_token))
+        .first()
+    )
+    if credential is None:
+        raise DomainError(UNKNOWN_CREDENTIAL)
+    if credential.used:
+        raise DomainError(USED_CREDENTIAL)
+    ballot = credential.ballot
+    now = timezone.now()
+    if ballot.status != Status.OPEN or not ballot.opens_at <= now < ballot.closes_at:
+        raise DomainError(NOT_OPEN)
+    ranking = ranking_check(ballot=ballot, ranking=ranking)
+    updated = Credential.objects.filter(pk=credential.pk, used=False).update(used=True)
+    if updated != 1:  # belt and braces: the lock above already serialises us
+        raise DomainError(USED_CREDENTIAL)
+    code = receipt_code()
+    try:
+        with transaction.atomic():
+            CastBallot.objects.create(
+                ballot=ballot, ranking=ranking, weight=credential.roll_entry.weight, receipt=code
+            )
+    except IntegrityError:  # a receipt collision: one in 32**12; draw again
+        code = receipt_code()
+        CastBallot.objects.create(
+            ballot=ballot, ranking=ranking, weight=credential.roll_entry.weight, receipt=code
+        )
+    audit_record(actor_id=None, action="ballot.cast", object_type="ballot", object_id=ballot.pk)
+    return Receipt(ballot_slug=ballot.slug, code=code)
+
+
+def _cast_ballots_reshuffle(ballot: Ballot) -> None:
+    """Rewrite the cast ballots in random order with new keys, and rewrite every used
+    credential, so that neither the rows' physical order (SQLite rowid, PostgreSQL ctid) nor
+    PostgreSQL's per-row transaction ids (``xmin``) can pair a credential with its ballot."""
+    cast = list(CastBallot.objects.filter(ballot=ballot).values("ranking", "weight", "receipt"))
+    random.SystemRandom().shuffle(cast)
+    CastBallot.objects.filter(ballot=ballot).delete()
+    CastBallot.objects.bulk_create(CastBallot(ballot=ballot, **row) for row in cast)
+    Credential.objects.filter(ballot=ballot, used=True).update(used=True)
+
+
+@transaction.atomic(durable=True)
+def ballot_close(*, actor: User | None, ballot: Ballot) -> int:
+    """Close an open ballot: no more votes; reshuffle the stored ballots; audit.
+    Returns how many ballots were cast."""
+    ballot = _ballot_locked(ballot)
+    if ballot.status != Status.OPEN:
+        raise DomainError("Only an open ballot can close.")
+    _cast_ballots_reshuffle(ballot)
+    ballot.status = Status.CLOSED
+    now = timezone.now()
+    ballot.closes_at = min(ballot.closes_at, now)
+    ballot.save(update_fields=["status", "closes_at"])
+    cast = CastBallot.objects.filter(ballot=ballot).count()
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="ballot.close",
+        object_type="ballot",
+        object_id=ballot.pk,
+        summary=f"{cast} ballots cast",
+    )
+    return cast
+
+
+@transaction.atomic(durable=True)
+def ballot_extend(*, actor: User | None, ballot: Ballot, closes_at: datetime.datetime) -> None:
+    """Move a draft or open ballot's close later; audit."""
+    ballot = _ballot_locked(ballot)
+    if ballot.status not in {Status.DRAFT, Status.OPEN}:
+        raise DomainError("Only a draft or open ballot can be extended.")
+    if closes_at <= ballot.closes_at:
+        raise DomainError("The new close must be later than the current one.", field="closes_at")
+    old = ballot.closes_at
+    ballot.closes_at = closes_at
+    ballot.save(update_fields=["closes_at"])
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="ballot.extend",
+        object_type="ballot",
+        object_id=ballot.pk,
+        summary=f"closes {old.isoformat()} -> {closes_at.isoformat()}",
+    )
+
+
+@transaction.atomic(durable=True)
+def ballot_cancel(*, actor: User | None, ballot: Ballot) -> None:
+    """Cancel a draft or open ballot; any cast ballots are kept but never counted; audit."""
+    ballot = _ballot_locked(ballot)
+    if ballot.status not in {Status.DRAFT, Status.OPEN}:
+        raise DomainError("Only a draft or open ballot can be cancelled.")
+    ballot.status = Status.CANCELLED
+    ballot.save(update_fields=["status"])
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="ballot.cancel",
+        object_type="ballot",
+        object_id=ballot.pk,
+    )
