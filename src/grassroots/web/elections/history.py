@@ -22,7 +22,7 @@ class PastElection:
     election: str
     seats: int
     method: str
-    seats_by_slate: dict[str, int]
+    seats_by_slate: dict[str, int]  # seats won by candidates each slate backed
     elected: list[tuple[str, str]]  # (name, slate label) of each winner
     sources: int
 
@@ -49,9 +49,14 @@ def past_election_list(*, section: str = "CLP") -> list[PastElection]:
         if data["section"] != section:
             continue
         elected = [(c["name"], _label(c.get("slates"))) for c in data["candidates"] if c["elected"]]
+        # A winner backed by several slates counts for each of them, so that one faction's
+        # record can be followed across years; a year's column can add up to more than its
+        # seats.
         seats: dict[str, int] = defaultdict(int)
-        for _, label in elected:
-            seats[label] += 1
+        for c in data["candidates"]:
+            if c["elected"]:
+                for slate in c.get("slates") or [NOT_FOUND]:
+                    seats[slate] += 1
         elections.append(
             PastElection(
                 file=data["_file"],
