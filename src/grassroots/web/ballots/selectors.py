@@ -3,10 +3,16 @@ before the close: nobody, whatever their role, sees a ballot while voting is ope
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import random
+import shlex
 
 from django.db.models import Count, QuerySet
 
+from grassroots.count import Profile
+from grassroots.count.formats.blt import format_blt
 from grassroots.web.alliance.models import AffiliationStatus, Representative
 from grassroots.web.ballots.models import (
     Ballot,
@@ -14,6 +20,7 @@ from grassroots.web.ballots.models import (
     CastBallot,
     Credential,
     Electorate,
+    Method,
     Status,
 )
 from grassroots.web.errors import DomainError
@@ -85,3 +92,66 @@ def turnout_get(*, ballot: Ballot) -> tuple[int, int]:
     roll = ballot.roll.count()
     voted = Credential.objects.filter(ballot=ballot, used=True).count()
     return voted, roll
+
+
+def ballot_profile(*, ballot: Ballot) -> Profile:
+    """The cast ballots as an engine profile (after the close only): options in their order,
+    each ranking as 0-based option positions, weights included, categories attached."""
+    options = ballot_options(ballot=ballot)
+    position = {option.pk: i for i, option in enumerate(options)}
+    rows = list(cast_ballot_list(ballot=ballot).values_list("ranking", "weight"))
+    categories = [option.category for option in options]
+    return Profile.from_rankings(
+        [option.name for option in options],
+        ballot.seats,
+        [[position[option_id] for option_id in ranking] for ranking, _ in rows],
+        [weight for _, weight in rows],
+        categories=categories if all(categories) else None,
+        title=ballot.question,
+    )
+
+
+def ballot_blt(*, ballot: Ballot) -> str:
+    """The anonymised ballots as BLT, identical rankings merged (so in no order of casting)."""
+    return format_blt(ballot_profile(ballot=ballot))
+
+
+def ballot_categories_csv(*, ballot: Ballot) -> str:
+    """``candidate,category`` for every option, the side file ``grassroots count`` reads."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["candidate", "category"])
+    for option in ballot_options(ballot=ballot):
+        writer.writerow([option.name, option.category])
+    return out.getvalue()
+
+
+def ballot_rule(*, ballot: Ballot) -> str:
+    return "irv" if ballot.method == Method.IRV else ballot.rule
+
+
+def recount_command(*, ballot: Ballot) -> str:
+    """The exact command that recounts the published BLT."""
+    parts = ["grassroots", "count", f"{ballot.slug}.blt", "--rule", ballot_rule(ballot=ballot)]
+    if ballot.quotas:
+        parts += ["--categories", f"{ballot.slug}-categories.csv"]
+        for category, limit in sorted(ballot.quotas.items()):
+            if "min" in limit:
+                parts += ["--min", f"{category}={limit['min']}"]
+            if "max" in limit:
+                parts += ["--max", f"{category}={limit['max']}"]
+    return " ".join(shlex.quote(part) for part in parts)
+
+
+def published_rankings(*, ballot: Ballot) -> list[tuple[str, list[str]]]:
+    """(receipt, ranking by option name) in a random order: only for a ballot published with
+    that option, which lets a voter prove their vote (docs/ballots.md)."""
+    if ballot.status != Status.PUBLISHED or not ballot.publish_receipts_with_rankings:
+        return []
+    names = {option.pk: option.name for option in ballot_options(ballot=ballot)}
+    rows = [
+        (receipt, [names[option_id] for option_id in ranking])
+        for receipt, ranking in cast_ballot_list(ballot=ballot).values_list("receipt", "ranking")
+    ]
+    random.SystemRandom().shuffle(rows)
+    return rows

@@ -12,6 +12,7 @@ import random
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,7 +20,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.count import CountError, Limit, Quotas, count
 from grassroots.web.audit.services import audit_record
+from grassroots.web.ballots import selectors
 from grassroots.web.ballots.models import (
     Ballot,
     BallotOption,
@@ -30,7 +33,6 @@ from grassroots.web.ballots.models import (
     Status,
     VoterRollEntry,
 )
-from grassroots.web.ballots.selectors import electorate_users, token_hash
 from grassroots.web.errors import DomainError
 from grassroots.web.people.models import User
 
@@ -159,7 +161,7 @@ def ballot_open(*, actor: User | None, ballot: Ballot, site_url: str) -> int:
     ballot = _ballot_locked(ballot)
     if ballot.status != Status.DRAFT:
         raise DomainError("Only a draft ballot can open.")
-    users = list(electorate_users(ballot=ballot).order_by("pk"))
+    users = list(selectors.electorate_users(ballot=ballot).order_by("pk"))
     if not users:
         raise DomainError("The electorate is empty: nobody could vote.", field="electorate")
     entries = VoterRollEntry.objects.bulk_create(
@@ -169,7 +171,11 @@ def ballot_open(*, actor: User | None, ballot: Ballot, site_url: str) -> int:
         entries = list(VoterRollEntry.objects.filter(ballot=ballot).order_by("person_id"))
     tokens = {entry.person_id: secrets.token_urlsafe(32) for entry in entries}
     Credential.objects.bulk_create(
-        Credential(ballot=ballot, roll_entry=entry, token_hash=token_hash(tokens[entry.person_id]))
+        Credential(
+            ballot=ballot,
+            roll_entry=entry,
+            token_hash=selectors.token_hash(tokens[entry.person_id]),
+        )
         for entry in entries
     )
     ballot.status = Status.OPEN
@@ -217,7 +223,7 @@ def ballot_cast(*, credential_token: str, ranking: Sequence[int]) -> Receipt:
     credential = (
         Credential.objects.select_for_update()
         .select_related("ballot", "roll_entry")
-        .filter(token_hash=token_hash(credential_token))
+        .filter(token_hash=selectors.token_hash(credential_token))
         .first()
     )
     if credential is None:
@@ -315,3 +321,67 @@ def ballot_cancel(*, actor: User | None, ballot: Ballot) -> None:
         object_type="ballot",
         object_id=ballot.pk,
     )
+
+
+def _tally(ballot: Ballot) -> dict[str, Any]:
+    """Approval and yes/no: the options by votes; the top ``seats`` win (ties noted)."""
+    options = selectors.ballot_options(ballot=ballot)
+    totals = dict.fromkeys((option.pk for option in options), 0)
+    valid = 0
+    for ranking, weight in selectors.cast_ballot_list(ballot=ballot).values_list(
+        "ranking", "weight"
+    ):
+        valid += weight
+        for option_id in ranking:
+            totals[option_id] += weight
+    order = sorted(options, key=lambda option: -totals[option.pk])
+    elected = [option.name for option in order[: ballot.seats]]
+    notes = []
+    if (
+        len(order) > ballot.seats
+        and totals[order[ballot.seats - 1].pk] == totals[order[ballot.seats].pk]
+    ):
+        notes.append("a tie at the last place: the returning officer decides by lot")
+    return {
+        "method": str(ballot.method),
+        "seats": ballot.seats,
+        "valid_ballots": valid,
+        "totals": {option.name: totals[option.pk] for option in options},
+        "elected": elected,
+        "notes": notes,
+    }
+
+
+@transaction.atomic(durable=True)
+def ballot_publish(*, actor: User | None, ballot: Ballot) -> dict[str, Any]:
+    """Count a closed ballot with the engine (or tally it), store the result and publish it
+    with every receipt code and the anonymised ballots; audit. Returns the result."""
+    ballot = _ballot_locked(ballot)
+    if ballot.status != Status.CLOSED:
+        raise DomainError("Only a closed ballot can be counted and published.")
+    if ballot.is_ranked:
+        profile = selectors.ballot_profile(ballot=ballot)
+        limits = {
+            category: Limit(limit.get("min", 0), limit.get("max"))
+            for category, limit in ballot.quotas.items()
+        }
+        try:
+            result = count(
+                profile, rule=selectors.ballot_rule(ballot=ballot), quotas=Quotas(limits)
+            )
+        except CountError as err:
+            raise DomainError(f"The count failed: {err}") from err
+        stored: dict[str, Any] = result.to_dict()
+    else:
+        stored = _tally(ballot)
+    ballot.result = stored
+    ballot.status = Status.PUBLISHED
+    ballot.save(update_fields=["result", "status"])
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="ballot.publish",
+        object_type="ballot",
+        object_id=ballot.pk,
+        summary=f"counted and published; elected {len(stored['elected'])}",
+    )
+    return stored

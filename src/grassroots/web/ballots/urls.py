@@ -7,5 +7,14 @@ from grassroots.web.ballots import views
 app_name = "ballots"
 
 urlpatterns = [
+    path("ballots/", views.ballot_list, name="ballot_list"),
+    path("ballots/<slug:slug>/", views.ballot_detail, name="detail"),
+    path("ballots/<slug:slug>/manage/", views.ballot_manage, name="manage"),
+    path("ballots/<slug:slug>/manage/<str:action>/", views.ballot_control, name="control"),
+    path("ballots/<slug:slug>/result/", views.ballot_result, name="result"),
+    path("ballots/<slug:slug>/result.json", views.ballot_result_json, name="result_json"),
+    path("ballots/<slug:slug>/ballots.blt", views.ballot_blt, name="blt"),
+    path("ballots/<slug:slug>/categories.csv", views.ballot_categories, name="categories"),
+    path("ballots/<slug:slug>/receipts.txt", views.ballot_receipts, name="receipts"),
     path("ballots/<slug:slug>/vote/<str:token>/", views.vote, name="vote"),
 ]

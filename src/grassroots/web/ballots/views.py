@@ -1,9 +1,245 @@
-"""Ballot pages: thin views over ``ballots.access``, forms and one service each."""
+"""Ballot pages: each checks access, validates a form, calls one service, and renders or
+redirects."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from grassroots.web.ballots import access, charts, selectors, services
+from grassroots.web.ballots.forms import ExtendForm, RankingForm
+from grassroots.web.ballots.models import Ballot, Status
+from grassroots.web.errors import DomainError
+from grassroots.web.people.models import User
+from grassroots.web.people.roles import Role, user_roles
 
 
+def _show_error(form: forms.Form, err: DomainError) -> None:
+    form.add_error(err.field if err.field in form.fields else None, err.message)
+
+
+def _actor(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise Http404(access.NOT_FOUND)
+    return request.user
+
+
+def _site_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def ballot_list(request: HttpRequest) -> HttpResponse:
+    """Every ballot but drafts; organisers and administrators see drafts too."""
+    officer = bool({Role.ORGANISER, Role.ADMINISTRATOR} & user_roles(request.user))
+    ballots = list(selectors.ballot_list(include_drafts=officer))
+    return render(request, "ballots/ballot_list.html", {"ballots": ballots})
+
+
+def ballot_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    ballot = access.ballot_for_public(request.user, slug)
+    may_run = ballot.returning_officer_id == getattr(request.user, "pk", None) or (
+        Role.ADMINISTRATOR in user_roles(request.user)
+    )
+    return render(
+        request,
+        "ballots/ballot_detail.html",
+        {"ballot": ballot, "options": selectors.ballot_options(ballot=ballot), "may_run": may_run},
+    )
+
+
+@login_required
+def ballot_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    """The returning officer's page: turnout and the controls for the ballot's status."""
+    ballot = access.ballot_for_returning_officer(request.user, slug)
+    return _manage_render(request, ballot, ExtendForm(initial={"closes_at": ballot.closes_at}))
+
+
+def _manage_render(
+    request: HttpRequest, ballot: Ballot, extend_form: ExtendForm, *, error: str = ""
+) -> HttpResponse:
+    voted, roll = selectors.turnout_get(ballot=ballot)
+    return render(
+        request,
+        "ballots/ballot_manage.html",
+        {
+            "ballot": ballot,
+            "voted": voted,
+            "roll": roll,
+            "extend_form": extend_form,
+            "error": error,
+            "Status": Status,
+        },
+        status=400 if error or extend_form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    """Open, close, cancel, extend or publish the ballot, by one service each."""
+    ballot = access.ballot_for_returning_officer(request.user, slug)
+    actor = _actor(request)
+    extend_form = ExtendForm(request.POST if action == "extend" else None)
+    try:
+        if action == "open":
+            roll = services.ballot_open(actor=actor, ballot=ballot, site_url=_site_url(request))
+            messages.success(request, f"The ballot is open; {roll} voters were sent their links.")
+        elif action == "close":
+            cast = services.ballot_close(actor=actor, ballot=ballot)
+            messages.success(request, f"The ballot is closed; {cast} ballots were cast.")
+        elif action == "cancel":
+            services.ballot_cancel(actor=actor, ballot=ballot)
+            messages.success(request, "The ballot is cancelled.")
+        elif action == "publish":
+            services.ballot_publish(actor=actor, ballot=ballot)
+            messages.success(request, "The result and the ballots are published.")
+        elif action == "extend":
+            if not extend_form.is_valid():
+                return _manage_render(request, ballot, extend_form)
+            services.ballot_extend(
+                actor=actor, ballot=ballot, closes_at=extend_form.cleaned_data["closes_at"]
+            )
+            messages.success(request, "The closing time is extended.")
+        else:
+            raise Http404(access.NOT_FOUND)
+    except DomainError as err:
+        if action == "extend":
+            _show_error(extend_form, err)
+            return _manage_render(request, ballot, extend_form)
+        ballot.refresh_from_db()
+        return _manage_render(request, ballot, ExtendForm(), error=err.message)
+    return redirect("ballots:manage", slug=ballot.slug)
+
+
+@never_cache
 def vote(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    return HttpResponse(status=501)
+    """The voting page a voter's emailed link opens; posting it casts the ballot once."""
+    credential = selectors.credential_get(token=token)
+    if credential is None or credential.ballot.slug != slug:
+        return render(
+            request,
+            "ballots/vote_refused.html",
+            {"message": services.UNKNOWN_CREDENTIAL},
+            status=404,
+        )
+    ballot = credential.ballot
+    if credential.used:
+        return render(
+            request,
+            "ballots/vote_refused.html",
+            {"ballot": ballot, "message": services.USED_CREDENTIAL},
+            status=410,
+        )
+    options = selectors.ballot_options(ballot=ballot)
+    form = RankingForm(
+        request.POST if request.method == "POST" else None, ballot=ballot, options=options
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            receipt = services.ballot_cast(
+                credential_token=token, ranking=form.cleaned_data["ranking"]
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            return render(request, "ballots/receipt.html", {"ballot": ballot, "receipt": receipt})
+    return render(
+        request,
+        "ballots/vote.html",
+        {"ballot": ballot, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _sheet(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The count sheet: a row per candidate, their votes at each stage, and what became of them."""
+    rows = []
+    for name in result["candidates"]:
+        elected_at = next((s["number"] for s in result["stages"] if name in s["elected"]), None)
+        excluded_at = next((s["number"] for s in result["stages"] if name in s["excluded"]), None)
+        rows.append(
+            {
+                "name": name,
+                "category": result["categories"].get(name, ""),
+                "votes": [s["votes"].get(name, "") for s in result["stages"]],
+                "elected_at": elected_at,
+                "excluded_at": excluded_at,
+            }
+        )
+    return rows
+
+
+def ballot_result(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published result: who won and why, the count sheet, charts, receipts and ballots."""
+    ballot = access.ballot_published(request.user, slug)
+    result = ballot.result or {}
+    context: dict[str, Any] = {
+        "ballot": ballot,
+        "result": result,
+        "receipts": selectors.receipt_list(ballot=ballot),
+        "rankings": selectors.published_rankings(ballot=ballot),
+        "recount": selectors.recount_command(ballot=ballot),
+    }
+    if ballot.is_ranked:
+        context |= {
+            "sheet": _sheet(result),
+            "decisions": [
+                (stage["number"], decision)
+                for stage in result["stages"]
+                for decision in stage["decisions"]
+            ],
+            "rounds_svg": charts.rounds_svg(result),
+            "transfers_svg": charts.transfers_svg(result),
+            "transfers": charts.transfer_totals(result),
+        }
+    return render(request, "ballots/result.html", context)
+
+
+def _download(body: str, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def ballot_blt(request: HttpRequest, slug: str) -> HttpResponse:
+    ballot = access.ballot_published(request.user, slug)
+    return _download(
+        selectors.ballot_blt(ballot=ballot),
+        content_type="text/plain; charset=utf-8",
+        filename=f"{ballot.slug}.blt",
+    )
+
+
+def ballot_categories(request: HttpRequest, slug: str) -> HttpResponse:
+    ballot = access.ballot_published(request.user, slug)
+    return _download(
+        selectors.ballot_categories_csv(ballot=ballot),
+        content_type="text/csv; charset=utf-8",
+        filename=f"{ballot.slug}-categories.csv",
+    )
+
+
+def ballot_receipts(request: HttpRequest, slug: str) -> HttpResponse:
+    ballot = access.ballot_published(request.user, slug)
+    return _download(
+        "".join(f"{code}\n" for code in selectors.receipt_list(ballot=ballot)),
+        content_type="text/plain; charset=utf-8",
+        filename=f"{ballot.slug}-receipts.txt",
+    )
+
+
+def ballot_result_json(request: HttpRequest, slug: str) -> HttpResponse:
+    ballot = access.ballot_published(request.user, slug)
+    return _download(
+        json.dumps(ballot.result, indent=2, ensure_ascii=False) + "\n",
+        content_type="application/json",
+        filename=f"{ballot.slug}-result.json",
+    )

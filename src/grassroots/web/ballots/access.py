@@ -1,0 +1,53 @@
+"""Who may see and run which ballot: one function per object and role.
+
+Each returns the object or raises ``Http404``: the same error for "missing" and "forbidden".
+Nobody's role lets them see cast ballots before the close: that rule lives in
+``selectors.cast_ballot_list``, below every page and the admin.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+
+from grassroots.web.ballots.models import Ballot, Status
+from grassroots.web.people.models import User
+from grassroots.web.people.roles import Role, user_roles
+
+NOT_FOUND = "No such page."
+
+
+def ballots_for_returning_officer(user: User | AnonymousUser) -> None:
+    """The list of ballots with drafts: organisers and administrators."""
+    if not {Role.ORGANISER, Role.ADMINISTRATOR} & user_roles(user):
+        raise Http404(NOT_FOUND)
+
+
+def ballot_for_returning_officer(user: User | AnonymousUser, slug: str) -> Ballot:
+    """A ballot to open, close, extend or cancel: its returning officer, or an administrator."""
+    if not isinstance(user, User):
+        raise Http404(NOT_FOUND)
+    ballot = Ballot.objects.filter(slug=slug).first()
+    if ballot is None:
+        raise Http404(NOT_FOUND)
+    if ballot.returning_officer_id == user.pk or Role.ADMINISTRATOR in user_roles(user):
+        return ballot
+    raise Http404(NOT_FOUND)
+
+
+def ballot_for_public(user: User | AnonymousUser, slug: str) -> Ballot:
+    """A ballot's public page: any ballot but a draft, which only its officers see."""
+    ballot = Ballot.objects.filter(slug=slug).first()
+    if ballot is None:
+        raise Http404(NOT_FOUND)
+    if ballot.status == Status.DRAFT:
+        return ballot_for_returning_officer(user, slug)
+    return ballot
+
+
+def ballot_published(user: User | AnonymousUser, slug: str) -> Ballot:
+    """A ballot whose result and ballots are published: anyone."""
+    ballot = ballot_for_public(user, slug)
+    if ballot.status != Status.PUBLISHED:
+        raise Http404(NOT_FOUND)
+    return ballot

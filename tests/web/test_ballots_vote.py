@@ -1,0 +1,143 @@
+"""The voting page: rank by typing numbers, errors next to the fields, a receipt, once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from grassroots.web.ballots.models import Ballot, CastBallot, Credential, Method
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.people.models import Supporter
+from tests.web.ballot_factories import ballot_create, ballot_open_with_tokens
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def opened(make_supporter: Callable[..., Supporter], clp: Constituency) -> tuple[Ballot, str]:
+    make_supporter(clp=clp)
+    ballot = ballot_create()
+    [token] = ballot_open_with_tokens(ballot)
+    return ballot, token
+
+
+def _numbers(ballot: Ballot, **by_name: str) -> dict[str, str]:
+    return {f"option_{o.pk}": by_name.get(o.name, "") for o in ballot.options.all()}
+
+
+def test_vote_page_has_a_number_field_per_option_and_the_drag_script(
+    client: Client, opened: tuple[Ballot, str]
+) -> None:
+    ballot, token = opened
+
+    response = client.get(f"/ballots/{ballot.slug}/vote/{token}/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('inputmode="numeric"') == 5
+    assert "ballots/rank.js" in page
+    assert response.headers["Cache-Control"].startswith("max-age=0")
+
+
+def test_vote_with_numbers_stores_the_ranking_and_shows_a_receipt(
+    client: Client, opened: tuple[Ballot, str]
+) -> None:
+    ballot, token = opened
+
+    response = client.post(
+        f"/ballots/{ballot.slug}/vote/{token}/", _numbers(ballot, Cal="1", Ann="2", Eve="3")
+    )
+
+    cast = CastBallot.objects.get()
+    names = dict(ballot.options.values_list("pk", "name"))
+    assert response.status_code == 200
+    assert [names[i] for i in cast.ranking] == ["Cal", "Ann", "Eve"]
+    assert cast.receipt in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("numbers", "message", "fields"),
+    [
+        pytest.param({"Ann": "1", "Bea": "1"}, "1 is also given to", 2, id="repeated"),
+        pytest.param({"Ann": "1", "Bea": "3"}, "There is no 2", 1, id="gap"),
+        pytest.param({"Ann": "2"}, "There is no 1", 1, id="no first"),
+        pytest.param({"Ann": "x"}, "Type a whole number", 1, id="not a number"),
+        pytest.param({"Ann": "9"}, "There are only 5 options", 1, id="too big"),
+    ],
+)
+def test_vote_with_bad_numbers_is_explained_next_to_the_field_and_stores_nothing(
+    client: Client, opened: tuple[Ballot, str], numbers: dict[str, str], message: str, fields: int
+) -> None:
+    ballot, token = opened
+
+    response = client.post(f"/ballots/{ballot.slug}/vote/{token}/", _numbers(ballot, **numbers))
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert page.count(message) == fields
+    assert page.count('_error" role="alert"') == fields
+    assert CastBallot.objects.count() == 0
+    assert Credential.objects.get().used is False
+
+
+def test_vote_with_nothing_ranked_is_refused(client: Client, opened: tuple[Ballot, str]) -> None:
+    ballot, token = opened
+
+    response = client.post(f"/ballots/{ballot.slug}/vote/{token}/", _numbers(ballot))
+
+    assert response.status_code == 400
+    assert "Put 1 next to your first choice." in response.content.decode()
+    assert CastBallot.objects.count() == 0
+
+
+def test_vote_twice_is_refused(client: Client, opened: tuple[Ballot, str]) -> None:
+    ballot, token = opened
+    url = f"/ballots/{ballot.slug}/vote/{token}/"
+    client.post(url, _numbers(ballot, Ann="1"))
+
+    again = client.post(url, _numbers(ballot, Bea="1"))
+
+    assert again.status_code == 410
+    assert "already been used" in again.content.decode()
+    assert CastBallot.objects.count() == 1
+
+
+def test_vote_with_unknown_token_is_not_found(client: Client, opened: tuple[Ballot, str]) -> None:
+    ballot, _ = opened
+
+    response = client.get(f"/ballots/{ballot.slug}/vote/not-a-token/")
+
+    assert response.status_code == 404
+
+
+def test_vote_yes_no_with_a_radio_choice(
+    client: Client, make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    make_supporter(clp=clp)
+    ballot = ballot_create(method=Method.YES_NO, seats=1, options=[("Yes", ""), ("No", "")])
+    [token] = ballot_open_with_tokens(ballot)
+    no = ballot.options.get(name="No")
+
+    response = client.post(f"/ballots/{ballot.slug}/vote/{token}/", {"choice": str(no.pk)})
+
+    assert response.status_code == 200
+    assert CastBallot.objects.get().ranking == [no.pk]
+
+
+def test_vote_approval_with_ticks(
+    client: Client, make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    make_supporter(clp=clp)
+    ballot = ballot_create(method=Method.APPROVAL, seats=1)
+    [token] = ballot_open_with_tokens(ballot)
+    ids = dict(ballot.options.values_list("name", "pk"))
+
+    response = client.post(
+        f"/ballots/{ballot.slug}/vote/{token}/",
+        {f"option_{ids['Bea']}": "on", f"option_{ids['Dev']}": "on"},
+    )
+
+    assert response.status_code == 200
+    assert CastBallot.objects.get().ranking == [ids["Bea"], ids["Dev"]]
