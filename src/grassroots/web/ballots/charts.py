@@ -48,17 +48,17 @@ def rounds_svg(result: dict[str, Any]) -> SafeString:
     ]  # fmt: skip
     parts.append(
         format_html(
-            '<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#555" stroke-dasharray="6 4"/>'
-            '<text x="{}" y="{:.1f}" font-size="11">quota {}</text>',
-            left, y(quota), left + plot_w, y(quota), left + plot_w + 4, y(quota) + 4,
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#555" stroke-dasharray="6 4"/>'
+            '<text x="{}" y="{}" font-size="11">quota {}</text>',
+            left, _n(y(quota)), left + plot_w, _n(y(quota)), left + plot_w + 4, _n(y(quota) + 4),
             result["quota"],
         )
     )  # fmt: skip
     for n, stage in enumerate(stages):
         parts.append(
             format_html(
-                '<text x="{:.1f}" y="{}" font-size="11" text-anchor="middle">{}</text>',
-                left + n * step, height - 10, stage["number"],
+                '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
+                _n(left + n * step), height - 10, stage["number"],
             )
         )  # fmt: skip
     for i, name in enumerate(candidates):
@@ -79,8 +79,8 @@ def rounds_svg(result: dict[str, Any]) -> SafeString:
         if len(points) == len(stages):
             parts.append(
                 format_html(
-                    '<text x="{}" y="{:.1f}" font-size="11" fill="{}">{}</text>',
-                    left + plot_w + 4, y(last) + 4, _colour(i), name,
+                    '<text x="{}" y="{}" font-size="11" fill="{}">{}</text>',
+                    left + plot_w + 4, _n(y(last) + 4), _colour(i), name,
                 )
             )  # fmt: skip
     parts.append(
@@ -154,15 +154,19 @@ def transfers_svg(result: dict[str, Any]) -> SafeString:
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="#0072B2" '
-                    'fill-opacity="{:.2f}"><title>{} to {}: {}</title></rect>'
+                    'fill-opacity="{}"><title>{} to {}: {}</title></rect>'
                     '<text x="{}" y="{}" font-size="10" text-anchor="middle" fill="{}">{}</text>',
-                    left + j * cell + 1, y + 1, cell - 2, cell - 2, shade, source, target,
+                    left + j * cell + 1, y + 1, cell - 2, cell - 2, f"{shade:.2f}", source, target,
                     _short(votes), left + j * cell + cell // 2, y + cell // 2 + 4,
                     "#fff" if shade > 0.5 else "#000", _short(votes),
                 )
             )  # fmt: skip
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
 
 
 def _short(votes: Decimal) -> str:
