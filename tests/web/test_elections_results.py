@@ -237,3 +237,65 @@ def test_result_page_without_result_says_so(client: Client, section: Section) ->
 
     assert response.status_code == 200
     assert "No result yet." in response.content.decode()
+
+
+def test_result_sheet_csv_transfers_worked_out_match_hand_count(section: Section) -> None:
+    # The layout `grassroots count --format csv` writes, for the small election.
+    sheet = (
+        "candidate,category,Stage 1,Stage 2,Stage 3\n"
+        "Ann Ash,F,16.00000,11.00000,11.00000\n"
+        "Bea Birch,F,3.00000,6.75000,6.75000\n"
+        "Cal Cedar,M,7.00000,8.25000,11.25000\n"
+        "Dee Dale,M,4.00000,4.00000,0.00000\n"
+        "non-transferable,,0.00000,0.00000,1.00000\n"
+        "loss by rounding,,0.00000,0.00000,0.00000\n"
+        "elected,,Ann Ash,,Cal Cedar\n"
+        "excluded,,,,Dee Dale\n"
+    )
+
+    stored = services.result_sheet_import(
+        actor=None, section=section, filename="sheet.csv", data=sheet.encode()
+    )
+
+    assert stored.data["elected"] == ["Ann Ash", "Cal Cedar"]
+    assert analysis.transfer_matrix(stored.data, SLATE_OF).cells == {
+        ("Red", "Red"): Decimal("3.75"),
+        ("Red", "Blue"): Decimal("1.25"),
+        ("No slate", "Blue"): Decimal(3),
+        ("No slate", "Exhausted"): Decimal(1),
+    }
+    assert stored.data["notes"] == []
+
+
+def test_result_sheet_csv_stage_with_several_losers_is_noted_not_guessed(
+    section: Section,
+) -> None:
+    sheet = (
+        "candidate,category,Stage 1,Stage 2\n"
+        "Ann Ash,F,16,20\n"
+        "Bea Birch,F,3,0\n"
+        "Cal Cedar,M,7,7\n"
+        "Dee Dale,M,4,3\n"
+        "elected,,,Ann Ash; Cal Cedar\n"
+    )
+
+    stored = services.result_sheet_import(
+        actor=None, section=section, filename="sheet.csv", data=sheet.encode()
+    )
+
+    assert stored.data["stages"][1]["transfers"] == []
+    assert stored.data["notes"] == ["stage 2: transfers not worked out (2 candidates lost votes)"]
+
+
+def test_result_sheet_csv_without_elected_row_is_refused(section: Section) -> None:
+    sheet = "candidate,category,Stage 1\nAnn Ash,F,16\n"
+
+    with pytest.raises(DomainError) as err:
+        services.result_sheet_import(
+            actor=None, section=section, filename="sheet.csv", data=sheet.encode()
+        )
+
+    assert (
+        err.value.message == 'The "elected" row must name the elected candidates, separated by ";".'
+    )
+    assert SectionResult.objects.count() == 0

@@ -44,7 +44,7 @@ class NominationImportForm(forms.Form):
 class ResultImportForm(forms.Form):
     KIND_CHOICES = (
         ("ballots", "A full ballot file (.blt or .csv), counted here"),
-        ("sheet", "A published count sheet (.json)"),
+        ("sheet", "A published count sheet (.json or .csv)"),
     )
     kind = forms.ChoiceField(choices=KIND_CHOICES, widget=forms.RadioSelect, initial="ballots")
     file = forms.FileField(

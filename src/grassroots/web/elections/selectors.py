@@ -253,6 +253,7 @@ class ResultAnalysis:
     colours: dict[str, str]
     exhausted: Decimal
     total: Decimal
+    notes: list[str] = field(default_factory=list)
 
 
 def result_analysis_get(*, section: Section) -> ResultAnalysis | None:
@@ -290,4 +291,5 @@ def result_analysis_get(*, section: Section) -> ResultAnalysis | None:
         colours=colours,
         exhausted=analysis.exhausted_votes(data),
         total=analysis.total_votes(data),
+        notes=list(data.get("notes", [])),
     )

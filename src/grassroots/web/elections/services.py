@@ -7,7 +7,9 @@ in one transaction that also writes the audit row. Summaries hold ids and counts
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
@@ -368,12 +370,103 @@ def sheet_parse(text: str) -> dict[str, Any]:
     }
 
 
+SHEET_ROWS = {"non-transferable", "loss by rounding", "elected", "excluded"}
+
+
+def sheet_parse_csv(text: str) -> dict[str, Any]:
+    """Read a published count sheet in the wide CSV layout ``grassroots count --format csv``
+    writes (docs/elections.md) and return it in the stored layout.
+
+    Transfers are not in the sheet; they are worked out stage by stage where exactly one
+    candidate lost votes (a surplus or a single exclusion): each gain is a transfer from that
+    candidate, and the rise in non-transferable votes a transfer to nobody. A stage where
+    several candidates lost votes is left without transfers, and a note says so.
+    """
+    rows = list(csv.reader(io.StringIO(text)))
+    # The header: candidate, category, then at least one stage.
+    if not rows or len(rows[0]) < 3 or rows[0][0].strip().lower() != "candidate":
+        raise DomainError(
+            "The first row must be: candidate, category, then one column per stage.", field="file"
+        )
+    n_stages = len(rows[0]) - 2
+    votes: dict[str, list[str]] = {}
+    special: dict[str, list[str]] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != n_stages + 2:
+            raise DomainError(
+                f"Line {line}: expected {n_stages + 2} fields, got {len(row)}.", field="file"
+            )
+        name = row[0].strip()
+        if name.lower() in SHEET_ROWS:
+            special[name.lower()] = [cell.strip() for cell in row[2:]]
+        elif name in votes:
+            raise DomainError(f"Line {line}: {name} appears twice.", field="file")
+        else:
+            votes[name] = [_number(cell.strip(), f"line {line}") for cell in row[2:]]
+    if not votes:
+        raise DomainError("The sheet lists no candidates.", field="file")
+    exhausted = [
+        _number(v or 0, "non-transferable")
+        for v in special.get("non-transferable", ["0"] * n_stages)
+    ]
+    elected = [
+        name.strip()
+        for cell in special.get("elected", [])
+        for name in cell.split(";")
+        if name.strip()
+    ]
+    unknown = [name for name in elected if name not in votes]
+    if not elected or unknown:
+        raise DomainError(
+            'The "elected" row must name the elected candidates, separated by ";".', field="file"
+        )
+    stages: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for i in range(n_stages):
+        transfers: list[dict[str, Any]] = []
+        if i:
+            change = {n: Decimal(v[i]) - Decimal(v[i - 1]) for n, v in votes.items()}
+            losers = [n for n, d in change.items() if d < 0]
+            if len(losers) == 1:
+                transfers = [
+                    {"from": losers[0], "to": n, "votes": str(d)}
+                    for n, d in change.items()
+                    if d > 0
+                ]
+                gone = Decimal(exhausted[i]) - Decimal(exhausted[i - 1])
+                if gone > 0:
+                    transfers.append({"from": losers[0], "to": None, "votes": str(gone)})
+            elif losers:
+                notes.append(
+                    f"stage {i + 1}: transfers not worked out ({len(losers)} candidates lost votes)"
+                )
+        stages.append(
+            {
+                "number": i + 1,
+                "votes": {n: v[i] for n, v in votes.items()},
+                "exhausted": exhausted[i],
+                "transfers": transfers,
+            }
+        )
+    return {
+        "title": "",
+        "seats": len(elected),
+        "candidates": list(votes),
+        "elected": elected,
+        "stages": stages,
+        "notes": notes,
+    }
+
+
 @transaction.atomic(durable=True)
 def result_sheet_import(
     *, actor: User | None, section: Section, filename: str, data: bytes
 ) -> SectionResult:
-    """Store a published count sheet (JSON layout in docs/elections.md)."""
-    sheet = sheet_parse(_decode(data))
+    """Store a published count sheet (JSON or CSV, layouts in docs/elections.md)."""
+    text = _decode(data)
+    sheet = sheet_parse_csv(text) if filename.lower().endswith(".csv") else sheet_parse(text)
     candidate_match(section=section, names=sheet["candidates"])
     return _result_store(
         actor=actor, section=section, kind=ResultKind.SHEET, filename=filename, data=sheet
