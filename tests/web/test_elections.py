@@ -341,4 +341,9 @@ def test_demo_creates_nec_demo_once() -> None:
         5,
     )
     assert section.election.slates.count() == 3
-    assert Nomination.objects.filter(section=section).count() > 0
+    assert Nomination.objects.filter(section=section).count() == 147
+    assert len(section.result.data["elected"]) == 9
+    women = [
+        n for n in section.result.data["elected"] if section.result.data["categories"][n] == "F"
+    ]
+    assert len(women) >= 4

@@ -2,6 +2,10 @@
 CLP section on three slates (two candidates on two), and nominations from real CLPs. Every
 person here is invented.
 
+The CLP section also gets a result: 4,000 invented ballots (each voter loyal to a slate or
+to none, ranking their slate first in a random order, then perhaps a few others), counted by
+the engine with the section's rule and quota, so the result page has something to show.
+
 Idempotent: everything is created with the election, so a second run adds nothing.
 """
 
@@ -13,9 +17,17 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from grassroots.count import Profile, Quotas, count
+from grassroots.web.audit.services import audit_record
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.elections import services
-from grassroots.web.elections.models import Nomination, PartyElection, Section
+from grassroots.web.elections.models import (
+    Nomination,
+    PartyElection,
+    ResultKind,
+    Section,
+    SectionResult,
+)
 
 SLUG = "nec-demo"
 SEED = 2026
@@ -98,4 +110,44 @@ def elections_demo_create() -> str:
             for clp in rng.sample(clps, wanted)
         ]
     Nomination.objects.bulk_create(nominations)
+    _demo_result(section, rng)
     return f"elections: nec-demo with {len(CANDIDATES)} candidates, {len(nominations)} nominations"
+
+
+BALLOTS = 4000
+# Voters loyal to each slate: 38%, 40% and 14%; the other 8% to none.
+FACTION_TOPS = (0.38, 0.78, 0.92)
+
+
+def _demo_result(section: Section, rng: random.Random) -> None:
+    """Invent ballots for the candidates on the ballot, count them, store the result."""
+    threshold = section.nomination_threshold
+    standing = [c for c in CANDIDATES if c[3] >= threshold]
+    names = [c[0] for c in standing]
+    by_slate = [[i for i, c in enumerate(standing) if slate in c[2]] for slate in range(3)]
+    rankings = []
+    for _ in range(BALLOTS):
+        draw = rng.random()
+        faction = next((f for f, top in enumerate(FACTION_TOPS) if draw < top), None)
+        first = list(by_slate[faction]) if faction is not None else []
+        rng.shuffle(first)
+        others = [i for i in range(len(names)) if i not in first]
+        more = rng.randint(0, 4) if faction is not None else rng.randint(2, 6)
+        rankings.append(first + rng.sample(others, more))
+    profile = Profile.from_rankings(names, section.seats, rankings).with_categories(
+        {c[0]: c[1] for c in standing}
+    )
+    result = count(profile, rule=section.rule, quotas=Quotas.build({"F": section.minimum_women}))
+    stored = SectionResult.objects.create(
+        section=section,
+        kind=ResultKind.COUNT,
+        filename="demo ballots (invented)",
+        data=result.to_dict(),
+    )
+    audit_record(
+        actor_id=None,
+        action="result.count",
+        object_type="section",
+        object_id=section.pk,
+        summary=f"demo, {len(result.elected)} elected (result {stored.pk})",
+    )

@@ -24,6 +24,7 @@ from grassroots.web.elections.models import (
 )
 
 NO_SLATE = "No slate"
+GREY = "#888888"  # a slate group without its own colour (no slate, or two slates)
 
 
 def party_election_list() -> QuerySet[PartyElection]:
@@ -97,7 +98,7 @@ class ShareRow:
     label: str
     count: int
     percent: float
-    colour: str = "#888888"
+    colour: str = GREY
 
 
 @dataclass
@@ -190,7 +191,7 @@ def tracker_get(*, section: Section) -> Tracker:
             label,
             count,
             round(100 * count / total, 1) if total else 0.0,
-            colours.get(label, "#888888"),
+            colours.get(label, GREY),
         )
         for label, count in sorted(by_label.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
@@ -254,6 +255,7 @@ class ResultAnalysis:
     exhausted: Decimal
     total: Decimal
     notes: list[str] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)  # transfer target, colour
 
 
 def result_analysis_get(*, section: Section) -> ResultAnalysis | None:
@@ -265,7 +267,7 @@ def result_analysis_get(*, section: Section) -> ResultAnalysis | None:
     data = stored.data
     slate_of = candidate_slate_labels(section=section)
     colours = {s.name: s.colour for s in slate_list(election=section.election)}
-    colours[analysis.EXHAUSTED] = "#cccccc"
+    colours[analysis.EXHAUSTED] = "#cccccc"  # lighter than GREY
     matrix = analysis.transfer_matrix(data, slate_of)
     bars = []
     for i, source in enumerate(matrix.sources):
@@ -275,9 +277,7 @@ def result_analysis_get(*, section: Section) -> ResultAnalysis | None:
         for target, votes in zip(matrix.targets, matrix.row(source), strict=True):
             width = round(BAR_MAX * votes / total)
             if width:
-                segments.append(
-                    Segment(target, str(votes), x, width, colours.get(target, "#888888"))
-                )
+                segments.append(Segment(target, str(votes), x, width, colours.get(target, GREY)))
             x += width
         bars.append(TransferBar(source, i * BAR_HEIGHT, segments))
     return ResultAnalysis(
@@ -292,4 +292,5 @@ def result_analysis_get(*, section: Section) -> ResultAnalysis | None:
         exhausted=analysis.exhausted_votes(data),
         total=analysis.total_votes(data),
         notes=list(data.get("notes", [])),
+        legend=[(t, colours.get(t, GREY)) for t in matrix.targets],
     )
