@@ -186,6 +186,23 @@ def test_tracker_flags_clp_nominating_no_woman_where_section_has_minimum() -> No
     ]
 
 
+def test_tracker_page_shows_flagged_clp(client: Client) -> None:
+    section = section_get(election_create())
+    people = candidates_create(section, [("Bob Bay", "M"), ("Cy Cole", "M")])
+    clp = _clps(1)[0]
+    for candidate in people.values():
+        services.nomination_record(
+            actor=None, section=section, candidate=candidate, clp=clp, nominated_on=DAY
+        )
+
+    response = client.get(reverse("elections:nomination_tracker", args=["nec-test", "clp"]))
+
+    expected = (
+        f"<strong>{clp.name}</strong>: nominates 2 candidates and no woman (Bob Bay, Cy Cole)"
+    )
+    assert f"<li>{expected}</li>" in response.content.decode()
+
+
 def test_tracker_single_man_nominated_is_not_flagged() -> None:
     section = section_get(election_create())
     bob = candidates_create(section, [("Bob Bay", "M")])["Bob Bay"]

@@ -299,3 +299,27 @@ def test_result_sheet_csv_without_elected_row_is_refused(section: Section) -> No
         err.value.message == 'The "elected" row must name the elected candidates, separated by ";".'
     )
     assert SectionResult.objects.count() == 0
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_result_page_queries_are_fixed(
+    client: Client, django_assert_num_queries: Callable[..., object], item_count: int
+) -> None:
+    election = election_create()
+    section = section_get(election)
+    section.seats = 1
+    section.rule = "irv"
+    section.quotas = {}
+    section.save()
+    people = candidates_create(section, [(f"Person {i}", "F") for i in range(item_count)])
+    slate_with(election, "Red", list(people.values()))
+    names = "\n".join(f'"{name}"' for name in people)
+    blt = f'{item_count} 1\n1 1 0\n0\n{names}\n"t"\n'.encode()
+    services.result_count_import(actor=None, section=section, filename="r.blt", data=blt)
+    url = reverse("elections:result_detail", args=["nec-test", "clp"])
+
+    # section, result, candidates, their slates (prefetch), the election's slates
+    with django_assert_num_queries(5):
+        response = client.get(url)
+
+    assert response.status_code == 200
