@@ -272,6 +272,80 @@ def nominations_summary_command(election: str, section: str, output: str) -> Non
         )
 
 
+@cli.group("ballots")
+def ballots_group() -> None:
+    """The site's ballots: list them, export the anonymised ballots, show a result."""
+
+
+@ballots_group.command("list")
+def ballots_list_command() -> None:
+    """Every ballot: slug, status, method, closing time and question.
+
+    \b
+    Example:
+      grassroots ballots list
+    """
+    from grassroots.web.run import site_ballot_list
+
+    for row in site_ballot_list():
+        click.echo("\t".join(row))
+
+
+@ballots_group.command("export")
+@click.argument("slug")
+@click.option(
+    "--categories",
+    is_flag=True,
+    help="Print the candidates' categories as 'candidate,category' CSV instead.",
+)
+def ballots_export_command(slug: str, categories: bool) -> None:
+    """Print the anonymised ballots of SLUG as BLT (only after it closes).
+
+    Identical rankings are merged, so the file holds no order of casting. Recount it
+    with the command the result page shows, e.g.
+
+    \b
+    Example:
+      grassroots ballots export demo-slate > demo-slate.blt
+      grassroots ballots export demo-slate --categories > demo-slate-categories.csv
+      grassroots count demo-slate.blt --categories demo-slate-categories.csv --min F=4
+    """
+    from grassroots.web.run import SiteCommandError, site_ballot_export
+
+    try:
+        sys.stdout.write(site_ballot_export(slug=slug, categories=categories))
+    except SiteCommandError as err:
+        _site_error(err)
+
+
+@ballots_group.command("result")
+@click.argument("slug")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["json"]),
+    default="json",
+    show_default=True,
+    help="Output: the stored result as JSON, the shape of `grassroots count --format json`.",
+)
+def ballots_result_command(slug: str, output: str) -> None:
+    """Print the published result of SLUG (with its quotas, so the recount can be rebuilt).
+
+    \b
+    Example:
+      grassroots ballots result demo-slate --format json
+    """
+    import json
+
+    from grassroots.web.run import SiteCommandError, site_ballot_result
+
+    try:
+        result = site_ballot_result(slug=slug)
+    except SiteCommandError as err:
+        _site_error(err)
+    sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+
+
 # The name the documentation generator and the tests use.
 app = cli
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from grassroots.web.alliance.demo import alliance_demo_create
+from grassroots.web.ballots.demo import ballots_demo_create
 from grassroots.web.constituencies.services import constituency_load
 from grassroots.web.elections.demo import elections_demo_create
 from grassroots.web.events.demo import events_demo_create
@@ -28,6 +29,7 @@ DEMO_STEPS: list[Callable[[], str]] = [
     alliance_demo_create,
     events_demo_create,
     elections_demo_create,
+    ballots_demo_create,
 ]
 
 

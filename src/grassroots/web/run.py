@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported for annotations only: Django loads in site_setup()
+    from grassroots.web.ballots.models import Ballot
 
 
 def site_setup() -> None:
@@ -99,3 +103,55 @@ def site_nominations_summary(*, election: str, section: str) -> list[dict[str, o
     except Http404:
         raise SiteCommandError([f'no section "{section}" in election "{election}"']) from None
     return nomination_summary(section=target)
+
+
+def site_ballot_list() -> list[tuple[str, str, str, str, str]]:
+    """Every ballot: slug, status, method, closing time (UK), question."""
+    site_setup()
+    from django.utils import timezone
+
+    from grassroots.web.ballots.selectors import ballot_list
+
+    return [
+        (
+            b.slug,
+            b.status,
+            b.method,
+            f"{timezone.localtime(b.closes_at):%Y-%m-%d %H:%M}",
+            b.question,
+        )
+        for b in ballot_list(include_drafts=True)
+    ]
+
+
+def _ballot_counted(slug: str) -> Ballot:
+    from grassroots.web.ballots.selectors import ballot_get
+
+    ballot = ballot_get(slug=slug)
+    if ballot is None:
+        raise SiteCommandError([f'no ballot "{slug}"'])
+    if not ballot.is_counted:
+        raise SiteCommandError(
+            [f'ballot "{slug}" is {ballot.status}: nothing is shown before close']
+        )
+    return ballot
+
+
+def site_ballot_export(*, slug: str, categories: bool) -> str:
+    """The anonymised ballots as BLT, or the categories as CSV; after the close only."""
+    site_setup()
+    from grassroots.web.ballots.selectors import ballot_blt, ballot_categories_csv
+
+    ballot = _ballot_counted(slug)
+    return ballot_categories_csv(ballot=ballot) if categories else ballot_blt(ballot=ballot)
+
+
+def site_ballot_result(*, slug: str) -> dict[str, object]:
+    """The published result as stored (the JSON of ``grassroots count``)."""
+    site_setup()
+    from grassroots.web.ballots.models import Status
+
+    ballot = _ballot_counted(slug)
+    if ballot.status != Status.PUBLISHED or ballot.result is None:
+        raise SiteCommandError([f'ballot "{slug}" is closed but its result is not published'])
+    return dict(ballot.result)
