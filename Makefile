@@ -32,8 +32,8 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 test: $(STAMP)
 	env -u DATABASE_URL $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ] || [ "$$CI" = true ]; then \
-		echo "== the site's tests again on PostgreSQL"; \
-		DATABASE_URL="$${DATABASE_URL:-$(PG_TEST_URL)}" $(BIN)/python -m pytest -n auto tests/web $(PYTEST_ARGS); \
+		echo "== the site and browser tests again on PostgreSQL"; \
+		DATABASE_URL="$${DATABASE_URL:-$(PG_TEST_URL)}" $(BIN)/python -m pytest -n auto tests/web tests/browser $(PYTEST_ARGS); \
 	fi
 
 lint: $(STAMP)
