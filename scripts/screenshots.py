@@ -50,6 +50,7 @@ PAGES = [
     ("clps", "/clps/", DESKTOP),
     ("committee", "/committee/", DESKTOP),
     ("events", "/events/", DESKTOP),
+    ("ballot-result", "/ballots/demo-slate/result/", DESKTOP),
 ]
 LINK = re.compile(r"http://\S+/login/link/\?sesame=\S+")
 

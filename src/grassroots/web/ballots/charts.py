@@ -17,6 +17,9 @@ COLOURS = (
 )  # fmt: skip
 
 
+LABEL_GAP = 12
+
+
 def _colour(i: int) -> str:
     return COLOURS[i % len(COLOURS)]
 
@@ -36,21 +39,12 @@ def rounds_svg(result: dict[str, Any]) -> SafeString:
     def y(value: Decimal) -> float:
         return pad + plot_h - float(value / top) * plot_h
 
-    parts = [
-        format_html(
-            '<svg viewBox="0 0 {} {}" role="img" aria-labelledby="rounds-title rounds-desc" '
-            'class="chart" xmlns="http://www.w3.org/2000/svg">'
-            '<title id="rounds-title">Votes round by round</title>'
-            '<desc id="rounds-desc">Each candidate\'s votes at the end of each of {} stages; '
-            "the dashed line is the quota, {}.</desc>",
-            width, height, len(stages), result["quota"],
-        )
-    ]  # fmt: skip
+    parts: list[str] = []
     parts.append(
         format_html(
             '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#555" stroke-dasharray="6 4"/>'
-            '<text x="{}" y="{}" font-size="11">quota {}</text>',
-            left, _n(y(quota)), left + plot_w, _n(y(quota)), left + plot_w + 4, _n(y(quota) + 4),
+            '<text x="{}" y="{}" font-size="11" fill="#555">quota {}</text>',
+            left, _n(y(quota)), left + plot_w, _n(y(quota)), left + 4, _n(y(quota) - 4),
             result["quota"],
         )
     )  # fmt: skip
@@ -58,9 +52,10 @@ def rounds_svg(result: dict[str, Any]) -> SafeString:
         parts.append(
             format_html(
                 '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
-                _n(left + n * step), height - 10, stage["number"],
+                _n(left + n * step), pad + plot_h + 16, stage["number"],
             )
         )  # fmt: skip
+    labels: list[tuple[float, int, str]] = []
     for i, name in enumerate(candidates):
         points = []
         for n, stage in enumerate(stages):
@@ -77,20 +72,39 @@ def rounds_svg(result: dict[str, Any]) -> SafeString:
             )
         )  # fmt: skip
         if len(points) == len(stages):
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" font-size="11" fill="{}">{}</text>',
-                    left + plot_w + 4, _n(y(last) + 4), _colour(i), name,
-                )
-            )  # fmt: skip
+            labels.append((y(last) + 4, i, name))
+    # Names at the right-hand end, pushed apart so that they never overlap.
+    labels.sort()
+    placed: list[float] = []
+    for wanted, i, name in labels:
+        at = max(wanted, placed[-1] + LABEL_GAP) if placed else wanted
+        placed.append(at)
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="11" fill="{}">{}</text>',
+                left + plot_w + 4, _n(at), _colour(i), name,
+            )
+        )  # fmt: skip
+    height = max(height, int(placed[-1]) + 8 if placed else height)
     parts.append(
         format_html(
             '<text x="{}" y="{}" font-size="11" text-anchor="middle">stage</text>',
-            left + plot_w // 2, height,
+            left + plot_w // 2, pad + plot_h + 28,
         )
     )  # fmt: skip
+    header = [
+        format_html(
+            '<svg viewBox="0 0 {} {}" role="img" aria-labelledby="rounds-title rounds-desc" '
+            'class="chart" width="{}" style="max-width:100%;height:auto" '
+            'xmlns="http://www.w3.org/2000/svg">'
+            '<title id="rounds-title">Votes round by round</title>'
+            '<desc id="rounds-desc">Each candidate\'s votes at the end of each of {} stages; '
+            "the dashed line is the quota, {}.</desc>",
+            width, height, width, len(stages), result["quota"],
+        )
+    ]  # fmt: skip
     parts.append(mark_safe("</svg>"))
-    return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)
+    return mark_safe("".join(header + parts))  # noqa: S308 (every part is escaped above)
 
 
 def _excluded_by(stages: list[dict[str, Any]], n: int) -> set[str]:
@@ -119,7 +133,7 @@ def transfers_svg(result: dict[str, Any]) -> SafeString:
         targets.append("non-transferable")
     most = max(v for _, _, v in totals)
     cell, left, top = 56, 150, 130
-    width, height = left + cell * len(targets) + 10, top + cell * len(sources) + 10
+    width, height = left + cell * len(targets) + 70, top + cell * len(sources) + 10
     parts = [
         format_html(
             '<svg viewBox="0 0 {} {}" role="img" aria-labelledby="transfers-title transfers-desc" '
@@ -170,4 +184,6 @@ def _n(value: float) -> str:
 
 
 def _short(votes: Decimal) -> str:
+    if votes < Decimal("0.01"):
+        return "<0.01"
     return escape(f"{votes:.2f}".rstrip("0").rstrip("."))

@@ -27,18 +27,18 @@ STRATEGY_VOTERS = 60
 # name, category, popularity (the chance of a high preference grows with it)
 NOMINEES = [
     ("Amara Okafor", "F", 9.0),
-    ("Bethan Lloyd", "F", 6.0),
+    ("Bethan Lloyd", "F", 4.0),
     ("Chloe Whitfield", "F", 3.0),
     ("Deepa Raman", "F", 5.0),
     ("Eilidh MacLeod", "F", 2.5),
-    ("Fatima Hussain", "F", 4.0),
+    ("Fatima Hussain", "F", 2.0),
     ("Grace Adeyemi", "F", 1.5),
     ("Harry Jennings", "M", 8.5),
     ("Idris Bello", "M", 7.5),
     ("Jack O'Neill", "M", 7.0),
     ("Kieran Walsh", "M", 6.5),
     ("Liam Patel", "M", 5.5),
-    ("Marcus Greene", "M", 4.5),
+    ("Marcus Greene", "M", 5.0),
     ("Niall Ferguson", "M", 2.0),
 ]
 STRATEGIES = [
