@@ -69,7 +69,7 @@ def _ballot_locked(ballot: Ballot) -> Ballot:
     return Ballot.objects.select_for_update().get(pk=ballot.pk)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic  # not durable: slates.services.slate_ballot_create calls it in its own
 def ballot_create(
     *,
     actor: User | None,
