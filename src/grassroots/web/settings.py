@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "grassroots.web.events",
     "grassroots.web.elections",
     "grassroots.web.ballots",
+    "grassroots.web.slates",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("grassroots.web.alliance.urls")),
     path("", include("grassroots.web.elections.urls")),
     path("", include("grassroots.web.ballots.urls")),
+    path("", include("grassroots.web.slates.urls")),
     path("admin/", admin.site.urls),
 ]

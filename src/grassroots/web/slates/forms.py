@@ -1,0 +1,70 @@
+"""Forms of the slates app: each reports a clear message next to the field; the service checks
+again inside its transaction and the view shows its ``DomainError``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django import forms
+
+from grassroots.web.alliance.models import Organisation
+from grassroots.web.ballots.models import Electorate
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.constituencies.selectors import constituency_get_by_name
+from grassroots.web.elections.models import Gender, Section
+
+
+class SlateNominationForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), help_text="The affiliate making the nomination."
+    )
+    name = forms.CharField(label="Candidate's name", max_length=150)
+    gender = forms.ChoiceField(
+        choices=Gender.choices, required=False, help_text="The category the section's quota uses."
+    )
+    clp = forms.CharField(
+        label="CLP", max_length=100, required=False, help_text="The candidate's CLP, by name."
+    )
+    statement = forms.CharField(
+        label="Short statement",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="At most 1,000 characters.",
+    )
+
+    def __init__(self, *args: Any, organisations: Sequence[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"])
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        if len(organisations) == 1:
+            field.initial = organisations[0].pk
+
+    def clean_clp(self) -> Constituency | None:
+        name = self.cleaned_data["clp"].strip()
+        if not name:
+            return None
+        clp = constituency_get_by_name(name=name)
+        if clp is None:
+            raise forms.ValidationError("Not a CLP: give its name or GSS code.")
+        return clp
+
+
+class SlateBallotForm(forms.Form):
+    slate_size = forms.IntegerField(
+        label="Slate size",
+        min_value=1,
+        help_text="How many candidates the slate holds; fewer than the seats is a reduced slate.",
+    )
+    closes_at = forms.DateTimeField(
+        label="Voting closes",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="UK time.",
+    )
+    electorate = forms.ChoiceField(choices=Electorate.choices, initial=Electorate.SUPPORTERS)
+
+    def __init__(self, *args: Any, section: Section, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slate_size"].initial = section.seats
+        self.fields["slate_size"].widget.attrs["max"] = section.seats

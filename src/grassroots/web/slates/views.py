@@ -1,0 +1,135 @@
+"""Views of the slates app: each checks access, validates a form, calls one service, and
+renders or redirects."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from grassroots.web.ballots.models import Ballot
+from grassroots.web.elections.models import Section
+from grassroots.web.elections.selectors import section_get
+from grassroots.web.errors import DomainError
+from grassroots.web.people.models import User
+from grassroots.web.slates import access, selectors, services
+from grassroots.web.slates.forms import SlateBallotForm, SlateNominationForm
+from grassroots.web.slates.quotas import quotas_scale
+
+
+def _show_error(form: forms.Form, err: DomainError) -> None:
+    form.add_error(err.field if err.field in form.fields else None, err.message)
+
+
+def _actor(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise Http404(access.NOT_FOUND)
+    return request.user
+
+
+def nominee_list(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
+    """The affiliates' nominees for a section, for everyone."""
+    section = section_get(election_slug=election_slug, section_slug=section_slug)
+    context = {
+        "section": section,
+        "nominees": selectors.nominee_list(section=section),
+        "may_nominate": bool(access.organisations_for_nominator(request.user)),
+    }
+    return render(request, "slates/nominee_list.html", context)
+
+
+@login_required
+def slate_nominate(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
+    """An affiliate's representative (or an organiser) nominates someone for the slate."""
+    section, organisations = access.section_for_nominator(request.user, election_slug, section_slug)
+    form = SlateNominationForm(
+        request.POST if request.method == "POST" else None, organisations=organisations
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            nomination = services.slate_nomination_submit(
+                actor=_actor(request),
+                organisation=form.cleaned_data["organisation"],
+                section=section,
+                name=form.cleaned_data["name"],
+                gender=form.cleaned_data["gender"],
+                clp=form.cleaned_data["clp"],
+                statement=form.cleaned_data["statement"],
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, f"{nomination.organisation} nominates {nomination.name}.")
+            return redirect("slates:nominee_list", election_slug, section_slug)
+    status = 400 if form.errors else 200
+    return render(
+        request, "slates/nominate.html", {"section": section, "form": form}, status=status
+    )
+
+
+def _quota_rows(section: Section, slate_size: int) -> list[tuple[str, str]]:
+    scaled = quotas_scale(section.quotas, seats=section.seats, slate_size=slate_size)
+    return [
+        (category, ", ".join(f"{key} {value}" for key, value in limit.items()))
+        for category, limit in scaled.items()
+    ]
+
+
+@login_required
+def slate_ballot(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
+    """Organisers set up the section's slate ballot and publish the slate it chose."""
+    section = access.section_for_organiser(request.user, election_slug, section_slug)
+    form = SlateBallotForm(request.POST if request.method == "POST" else None, section=section)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballot = services.slate_ballot_create(
+                actor=_actor(request),
+                section=section,
+                slate_size=form.cleaned_data["slate_size"],
+                closes_at=form.cleaned_data["closes_at"],
+                electorate=form.cleaned_data["electorate"],
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, "The slate ballot is set up as a draft: open it to vote.")
+            return redirect("ballots:manage", ballot.slug)
+    context = {
+        "section": section,
+        "form": form,
+        "nominees": selectors.nominee_list(section=section),
+        "selections": list(selectors.selection_list(section=section)),
+        "examples": [(size, _quota_rows(section, size)) for size in range(section.seats, 0, -1)],
+        "now": timezone.now(),
+    }
+    return render(request, "slates/slate_ballot.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def slate_publish(
+    request: HttpRequest, election_slug: str, section_slug: str, ballot_slug: str
+) -> HttpResponse:
+    """Publish the slate a published slate ballot chose."""
+    section = access.section_for_organiser(request.user, election_slug, section_slug)
+    ballot = Ballot.objects.filter(slug=ballot_slug).first()
+    if ballot is None:
+        raise Http404(access.NOT_FOUND)
+    try:
+        services.slate_publish(actor=_actor(request), ballot=ballot)
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect("slates:slate_ballot", election_slug, section_slug)
+    messages.success(request, "The slate is published.")
+    return redirect("slates:slate_detail", section.election.slug, section.slug)
+
+
+def slate_detail(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
+    """The published slate: candidates in order of election, the ballot, endorsements."""
+    section = section_get(election_slug=election_slug, section_slug=section_slug)
+    context = {"section": section, "published": selectors.published_slate_get(section=section)}
+    return render(request, "slates/slate_detail.html", context)
