@@ -515,3 +515,52 @@ def test_slate_publish_refused_for_a_ballot_that_is_not_a_slate_ballot(
         services.slate_publish(actor=organiser, ballot=ballot)
 
     assert err.value.message == "This ballot is not a slate ballot."
+
+
+def test_endorsement_record_page_stores_and_lists_it(
+    published_slate: Slate, organiser: User, client: Client
+) -> None:
+    endorser = organisation_create(name="Momentum Nurses")
+    client.force_login(organiser)
+    url = reverse("slates:endorsement_record", args=("nec-test", "clp"))
+
+    response = client.post(
+        url,
+        {
+            "organisation": endorser.pk,
+            "endorsed_on": "2026-05-01",
+            "source": "https://example.org/statement",
+        },
+        follow=True,
+    )
+
+    endorsement = Endorsement.objects.get()
+    assert (endorsement.organisation, endorsement.slate, str(endorsement.endorsed_on)) == (
+        endorser,
+        published_slate,
+        "2026-05-01",
+    )
+    assert [e.organisation.name for e in response.context["published"].endorsements] == [
+        "Momentum Nurses"
+    ]
+    again = client.post(url, {"organisation": endorser.pk, "endorsed_on": "2026-05-02"})
+    assert again.status_code == 400
+    assert Endorsement.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("supporter", 404), ("committee", 404), ("organiser", 200), ("administrator", 200)],
+)
+def test_slate_ballot_page_for_organisers_only(
+    persona: str, status: int, section: Section, clp, client: Client
+) -> None:
+    user = _persona(persona, organisation_create(), clp)
+    assert isinstance(user, User)
+    client.force_login(user)
+
+    response = client.get(reverse("slates:slate_ballot", args=(section.election.slug, "clp")))
+    endorse = client.post(reverse("slates:endorsement_record", args=("nec-test", "clp")))
+
+    assert response.status_code == status
+    assert endorse.status_code == 404  # nobody endorses a slate not yet published

@@ -68,3 +68,20 @@ class SlateBallotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["slate_size"].initial = section.seats
         self.fields["slate_size"].widget.attrs["max"] = section.seats
+
+
+class EndorsementForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"),
+        help_text="The organisation endorsing the alliance's slate.",
+    )
+    endorsed_on = forms.DateField(
+        label="Date of the endorsement",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    source = forms.URLField(
+        label="Where it was published",
+        required=False,
+        assume_scheme="https",
+        help_text="A link, e.g. their statement.",
+    )

@@ -31,4 +31,9 @@ urlpatterns = [
         views.slate_publish,
         name="publish",
     ),
+    path(
+        "organise/slates/<slug:election_slug>/<slug:section_slug>/endorsements/",
+        views.endorsement_record,
+        name="endorsement_record",
+    ),
 ]

@@ -17,7 +17,7 @@ from grassroots.web.elections.selectors import section_get
 from grassroots.web.errors import DomainError
 from grassroots.web.people.models import User
 from grassroots.web.slates import access, selectors, services
-from grassroots.web.slates.forms import SlateBallotForm, SlateNominationForm
+from grassroots.web.slates.forms import EndorsementForm, SlateBallotForm, SlateNominationForm
 from grassroots.web.slates.quotas import quotas_scale
 
 
@@ -104,7 +104,8 @@ def slate_ballot(request: HttpRequest, election_slug: str, section_slug: str) ->
         "nominees": selectors.nominee_list(section=section),
         "selections": list(selectors.selection_list(section=section)),
         "examples": [(size, _quota_rows(section, size)) for size in range(section.seats, 0, -1)],
-        "now": timezone.now(),
+        "published": selectors.published_slate_get(section=section),
+        "endorsement_form": EndorsementForm(initial={"endorsed_on": timezone.localdate()}),
     }
     return render(request, "slates/slate_ballot.html", context, status=400 if form.errors else 200)
 
@@ -126,6 +127,33 @@ def slate_publish(
         return redirect("slates:slate_ballot", election_slug, section_slug)
     messages.success(request, "The slate is published.")
     return redirect("slates:slate_detail", section.election.slug, section.slug)
+
+
+@login_required
+@require_POST
+def endorsement_record(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
+    """Record another organisation's endorsement of the section's published slate."""
+    section = access.section_for_organiser(request.user, election_slug, section_slug)
+    published = selectors.published_slate_get(section=section)
+    if published is None or published.selection.slate is None:
+        raise Http404(access.NOT_FOUND)
+    form = EndorsementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.endorsement_record(
+                actor=_actor(request),
+                organisation=form.cleaned_data["organisation"],
+                slate=published.selection.slate,
+                endorsed_on=form.cleaned_data["endorsed_on"],
+                source=form.cleaned_data["source"],
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, "The endorsement is recorded.")
+            return redirect("slates:slate_detail", election_slug, section_slug)
+    context = {"section": section, "published": published, "endorsement_form": form}
+    return render(request, "slates/endorsement.html", context, status=400)
 
 
 def slate_detail(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
