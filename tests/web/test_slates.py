@@ -564,3 +564,19 @@ def test_slate_ballot_page_for_organisers_only(
 
     assert response.status_code == status
     assert endorse.status_code == 404  # nobody endorses a slate not yet published
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_slate_index_queries_fixed(
+    item_count: int, client: Client, django_assert_num_queries
+) -> None:
+    for number in range(item_count):
+        election_create(slug=f"nec-{number}")
+
+    # elections; their sections (prefetched); the anonymous user has no roles
+    with django_assert_num_queries(2):
+        response = client.get(reverse("slates:slate_index"))
+
+    assert response.status_code == 200
+    assert len(response.context["elections"]) == item_count
+    assert response.context["may_run"] is False

@@ -6,6 +6,7 @@ from grassroots.web.slates import views
 
 app_name = "slates"
 urlpatterns = [
+    path("slates/", views.slate_index, name="slate_index"),
     path(
         "slates/<slug:election_slug>/<slug:section_slug>/",
         views.slate_detail,

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from grassroots.web.ballots.models import Ballot
 from grassroots.web.elections.models import Section
-from grassroots.web.elections.selectors import section_get
+from grassroots.web.elections.selectors import party_election_list, section_get
 from grassroots.web.errors import DomainError
 from grassroots.web.people.models import User
+from grassroots.web.people.roles import user_roles
 from grassroots.web.slates import access, selectors, services
 from grassroots.web.slates.forms import EndorsementForm, SlateBallotForm, SlateNominationForm
 from grassroots.web.slates.quotas import quotas_scale
@@ -29,6 +30,15 @@ def _actor(request: HttpRequest) -> User:
     if not isinstance(request.user, User):
         raise Http404(access.NOT_FOUND)
     return request.user
+
+
+def slate_index(request: HttpRequest) -> HttpResponse:
+    """Every party election's sections, with their nominees and slate, for everyone."""
+    context = {
+        "elections": list(party_election_list()),
+        "may_run": bool(access.ORGANISERS & user_roles(request.user)),
+    }
+    return render(request, "slates/slate_index.html", context)
 
 
 def nominee_list(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
