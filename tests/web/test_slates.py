@@ -580,3 +580,20 @@ def test_slate_index_queries_fixed(
     assert response.status_code == 200
     assert len(response.context["elections"]) == item_count
     assert response.context["may_run"] is False
+
+
+def test_slate_admin_is_read_only(published_slate: Slate, client: Client) -> None:
+    admin_user = role_holder_create(Role.ADMINISTRATOR)
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    selection = SlateSelection.objects.get()
+
+    listing = client.get(reverse("admin:slates_slatenomination_changelist"))
+    add = client.get(reverse("admin:slates_slatenomination_add"))
+    delete = client.post(reverse("admin:slates_slateselection_delete", args=(selection.pk,)))
+
+    assert listing.status_code == 200
+    assert add.status_code == 403
+    assert delete.status_code == 403
+    assert SlateSelection.objects.count() == 1
