@@ -328,9 +328,44 @@ def test_representative_end_by_own_representative_frees_the_seat(client: Client,
     representative.refresh_from_db()
     assert representative.ended_on == timezone.localdate()
     assert Representative.objects.current().count() == 0
-    assert AuditEntry.objects.get().action == "representative.end"
+    actions = sorted(AuditEntry.objects.values_list("action", flat=True))
+    assert actions == ["representative.end", "role.revoke"]
+    assert Role.AFFILIATE_REPRESENTATIVE not in user_roles(rep_supporter.user)
     # Their term ended, so they may no longer manage the organisation's representatives.
     assert client.get(f"/organise/organisations/{group.pk}/representatives/").status_code == 404
+
+
+def test_representative_end_keeps_role_while_another_representation_is_current(clp) -> None:
+    from grassroots.web.alliance.services import representative_end
+
+    supporter = supporter_create(clp=clp)
+    first = representative_create(organisation=organisation_create(), supporter=supporter)
+    representative_create(organisation=organisation_create(name="Second"), supporter=supporter)
+
+    representative_end(
+        actor=role_holder_create(Role.ORGANISER),
+        representative=first,
+        ended_on=timezone.localdate(),
+    )
+
+    assert Role.AFFILIATE_REPRESENTATIVE in user_roles(supporter.user)
+    assert AuditEntry.objects.get().action == "representative.end"
+
+
+def test_representative_end_in_the_future_keeps_role_until_then(clp) -> None:
+    from grassroots.web.alliance.services import representative_end
+
+    supporter = supporter_create(clp=clp)
+    representative = representative_create(organisation=organisation_create(), supporter=supporter)
+
+    representative_end(
+        actor=role_holder_create(Role.ORGANISER),
+        representative=representative,
+        ended_on=timezone.localdate() + timedelta(days=7),
+    )
+
+    assert Role.AFFILIATE_REPRESENTATIVE in user_roles(supporter.user)
+    assert AuditEntry.objects.get().action == "representative.end"
 
 
 def test_representative_end_before_start_refused(client: Client) -> None:

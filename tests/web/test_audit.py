@@ -9,7 +9,7 @@ from grassroots.web.audit.models import AppendOnlyError, AuditEntry
 from grassroots.web.audit.services import audit_record
 from grassroots.web.people import services
 from grassroots.web.people.models import Membership, Supporter, User
-from grassroots.web.people.roles import Role
+from grassroots.web.people.roles import Role, user_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,52 @@ def test_audit_failed_service_leaves_neither_change_nor_audit_row(clp) -> None:
     assert User.objects.count() == 0
     assert Supporter.objects.count() == 0
     assert AuditEntry.objects.count() == 0
+
+
+def test_role_revoke_removes_the_group_and_audits() -> None:
+    user = User.objects.create_user(email="a@example.org")
+    with transaction.atomic():
+        services.role_grant(actor=None, user=user, role=Role.COMMITTEE)
+
+    with transaction.atomic():
+        revoked = services.role_revoke(actor=user, user=user, role=Role.COMMITTEE)
+
+    assert revoked
+    assert Role.COMMITTEE not in user_roles(user)
+    entry = AuditEntry.objects.get(action="role.revoke")
+    assert (entry.actor_id, entry.object_id, entry.summary) == (
+        user.pk,
+        str(user.pk),
+        "committee member",
+    )
+
+
+def test_role_revoke_of_a_role_not_held_writes_nothing() -> None:
+    user = User.objects.create_user(email="a@example.org")
+
+    with transaction.atomic():
+        revoked = services.role_revoke(actor=None, user=user, role=Role.ORGANISER)
+
+    assert not revoked
+    assert AuditEntry.objects.count() == 0
+
+
+def _revoke_then_fail(user: User) -> None:
+    with transaction.atomic():
+        services.role_revoke(actor=None, user=user, role=Role.COMMITTEE)
+        raise RuntimeError("the enclosing change fails")
+
+
+def test_role_revoke_rolls_back_with_the_enclosing_change() -> None:
+    user = User.objects.create_user(email="a@example.org")
+    with transaction.atomic():
+        services.role_grant(actor=None, user=user, role=Role.COMMITTEE)
+
+    with pytest.raises(RuntimeError):
+        _revoke_then_fail(user)
+
+    assert Role.COMMITTEE in user_roles(user)
+    assert not AuditEntry.objects.filter(action="role.revoke").exists()
 
 
 def _grant_then_fail() -> None:

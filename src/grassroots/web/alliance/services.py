@@ -36,7 +36,7 @@ from grassroots.web.constituencies.models import Constituency
 from grassroots.web.errors import DomainError
 from grassroots.web.people.models import Supporter, User
 from grassroots.web.people.roles import Role
-from grassroots.web.people.services import role_grant
+from grassroots.web.people.services import role_grant, role_revoke
 
 NAME_TAKEN = "An organisation with this name is already recorded."
 MAX_SEATS = 20
@@ -263,8 +263,11 @@ def representative_end(
 ) -> Representative:
     """End a representative's term: ``ended_on`` is the first day they no longer serve.
 
-    The affiliate representative role stays with the account; access checks that someone
-    currently represents the organisation, so an ended term gives no rights.
+    When this leaves the person (a supporter) with no current representation of any
+    organisation, the affiliate representative role is revoked in this same transaction. An
+    end date in the future leaves the role until someone ends the term again; access checks
+    that someone currently represents the organisation, so an ended term gives no rights
+    either way.
     """
     if representative.ended_on is not None and representative.ended_on <= timezone.localdate():
         raise DomainError("This representative's term has already ended.")
@@ -272,6 +275,12 @@ def representative_end(
         raise DomainError("The end must come after the start.", field="ended_on")
     representative.ended_on = ended_on
     representative.save(update_fields=["ended_on"])
+    supporter = representative.supporter
+    if (
+        supporter is not None
+        and not Representative.objects.current().filter(supporter=supporter).exists()
+    ):
+        role_revoke(actor=actor, user=supporter.user, role=Role.AFFILIATE_REPRESENTATIVE)
     audit_record(
         actor_id=actor.pk,
         action="representative.end",

@@ -202,3 +202,21 @@ def role_grant(*, actor: User | None, user: User, role: Role) -> None:
         object_id=user.pk,
         summary=role.value,
     )
+
+
+@transaction.atomic  # not durable: the alliance's services call it inside their own
+def role_revoke(*, actor: User | None, user: User, role: Role) -> bool:
+    """Take a group role away from ``user``; audit. True if they held it, False (and no audit
+    row) if they did not. A superuser stays an administrator whatever their groups."""
+    group = Group.objects.filter(name=role.value).first()
+    if group is None or not user.groups.filter(pk=group.pk).exists():
+        return False
+    user.groups.remove(group)
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="role.revoke",
+        object_type="user",
+        object_id=user.pk,
+        summary=role.value,
+    )
+    return True
