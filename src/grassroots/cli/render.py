@@ -12,12 +12,12 @@ import html
 import io
 import json
 from decimal import Decimal
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from grassroots.count.result import Action, DecisionKind, Result, Stage
+
+if TYPE_CHECKING:  # rich is imported only to draw a text sheet: start-up matters
+    from rich.console import Console
 
 _ACTION_LABEL = {
     Action.FIRST: "First preferences",
@@ -55,6 +55,9 @@ def _fmt(value: Decimal) -> str:
 
 def render_text(result: Result, console: Console) -> None:
     """Print the count sheet to a rich console."""
+    from rich.table import Table
+    from rich.text import Text
+
     quotas = ", ".join(
         f"{cat} {'≥ ' + str(v['min']) if 'min' in v else ''}"
         f"{' ' if 'min' in v and 'max' in v else ''}{'≤ ' + str(v['max']) if 'max' in v else ''}"
