@@ -135,18 +135,6 @@ def test_ballot_open_committee_takes_current_representatives_of_affiliates(
     assert list(VoterRollEntry.objects.values_list("person_id", flat=True)) == [current.user_id]
 
 
-def test_ballot_open_weighted_organisations_is_refused_for_now(
-    make_supporter: Callable[..., Supporter], clp: Constituency
-) -> None:
-    make_supporter(clp=clp)
-    ballot = ballot_create(electorate=Electorate.ORGANISATIONS)
-
-    with pytest.raises(DomainError):
-        services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
-
-    assert VoterRollEntry.objects.count() == 0
-
-
 def test_ballot_open_twice_is_refused(
     make_supporter: Callable[..., Supporter], clp: Constituency
 ) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from grassroots.web.alliance.models import Organisation
 from grassroots.web.people.models import User
 
 
@@ -113,6 +114,32 @@ class BallotOption(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BallotElectorateOrganisation(models.Model):
+    """An organisation in a ballot of weighted organisations, with its share of the combined
+    result: a positive whole number, e.g. 2 and 1 give two thirds and one third. ``ballot_open``
+    turns the shares into each voter's integer weight (docs/ballots.md)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="organisations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="ballot_shares"
+    )
+    weight = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ("ballot", "organisation__name")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("ballot", "organisation"), name="ballots_electorate_organisation_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1), name="ballots_electorate_organisation_weight_positive"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.ballot}: {self.organisation} × {self.weight}"
 
 
 class VoterRollEntry(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import random
 import shlex
 
@@ -16,6 +17,7 @@ from grassroots.count.formats.blt import format_blt
 from grassroots.web.alliance.models import AffiliationStatus, Representative
 from grassroots.web.ballots.models import (
     Ballot,
+    BallotElectorateOrganisation,
     BallotOption,
     CastBallot,
     Credential,
@@ -55,10 +57,17 @@ def credential_get(*, token: str) -> Credential | None:
     return Credential.objects.select_related("ballot").filter(token_hash=token_hash(token)).first()
 
 
+def _current_representatives() -> QuerySet[Representative]:
+    return Representative.objects.current().filter(
+        organisation__status=AffiliationStatus.AFFILIATED, supporter__isnull=False
+    )
+
+
 def electorate_users(*, ballot: Ballot) -> QuerySet[User]:
     """Who the ballot's electorate holds right now (``ballot_open`` freezes it into the roll).
 
-    Weighted organisations are not implemented yet: ``ballot_open`` refuses them.
+    For weighted organisations, an organisation's members are its current representatives
+    who are linked to a supporter: the alliance records no other membership (docs/ballots.md).
     """
     users = User.objects.filter(is_active=True)
     if ballot.electorate == Electorate.SUPPORTERS:
@@ -67,12 +76,63 @@ def electorate_users(*, ballot: Ballot) -> QuerySet[User]:
         return users.filter(
             supporter__email_verified_at__isnull=False, supporter__membership=Membership.MEMBER
         )
-    if ballot.electorate == Electorate.COMMITTEE:
-        representatives = Representative.objects.current().filter(
-            organisation__status=AffiliationStatus.AFFILIATED, supporter__isnull=False
+    representatives = _current_representatives()
+    if ballot.electorate == Electorate.ORGANISATIONS:
+        representatives = representatives.filter(
+            organisation__in=ballot.organisations.values("organisation")
         )
-        return users.filter(supporter__in=representatives.values("supporter")).distinct()
-    raise DomainError("Ballots of weighted organisations cannot open yet.", field="electorate")
+    return users.filter(supporter__in=representatives.values("supporter")).distinct()
+
+
+def electorate_organisation_list(*, ballot: Ballot) -> list[BallotElectorateOrganisation]:
+    """The organisations of a weighted ballot, with their shares."""
+    return list(ballot.organisations.select_related("organisation").order_by("organisation__name"))
+
+
+def electorate_roll(*, ballot: Ballot) -> list[tuple[User, int]]:
+    """The electorate as (voter, weight), by user id: the roll ``ballot_open`` freezes.
+
+    Every voter weighs 1, except in a ballot of weighted organisations. There organisation
+    ``i`` with share ``s_i`` and ``n_i`` members gives each member the whole number
+    ``s_i × L ÷ n_i``, where ``L`` is the least common multiple of every ``n``: so the
+    organisation's members together weigh ``s_i × L``, in proportion to its share, exactly.
+    Refuses an organisation with no members and a person who is a member of two of them.
+    """
+    users = list(electorate_users(ballot=ballot).order_by("pk"))
+    if ballot.electorate != Electorate.ORGANISATIONS:
+        return [(user, 1) for user in users]
+    by_pk = {user.pk: user for user in users}
+    members: dict[int, tuple[BallotElectorateOrganisation, list[int]]] = {}
+    for share in electorate_organisation_list(ballot=ballot):
+        user_ids = sorted(
+            set(
+                _current_representatives()
+                .filter(organisation=share.organisation, supporter__user__in=users)
+                .values_list("supporter__user_id", flat=True)
+            )
+        )
+        if not user_ids:
+            raise DomainError(
+                f"{share.organisation} has no members who could vote.", field="electorate"
+            )
+        members[share.organisation_id] = (share, user_ids)
+    seen: dict[int, int] = {}
+    for organisation_id, (_, user_ids) in members.items():
+        for user_id in user_ids:
+            if user_id in seen:
+                raise DomainError(
+                    "Someone is a member of two of the ballot's organisations: "
+                    "each voter must vote for one.",
+                    field="electorate",
+                )
+            seen[user_id] = organisation_id
+    lcm = math.lcm(*(len(user_ids) for _, user_ids in members.values()))
+    roll = [
+        (by_pk[user_id], share.weight * lcm // len(user_ids))
+        for share, user_ids in members.values()
+        for user_id in user_ids
+    ]
+    return sorted(roll, key=lambda entry: entry[0].pk)
 
 
 def cast_ballot_list(*, ballot: Ballot) -> QuerySet[CastBallot]:

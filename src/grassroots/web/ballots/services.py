@@ -21,10 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.count import CountError, Limit, Quotas, count
+from grassroots.web.alliance.models import AffiliationStatus, Organisation
 from grassroots.web.audit.services import audit_record
 from grassroots.web.ballots import selectors
 from grassroots.web.ballots.models import (
     Ballot,
+    BallotElectorateOrganisation,
     BallotOption,
     CastBallot,
     Credential,
@@ -69,6 +71,29 @@ def _ballot_locked(ballot: Ballot) -> Ballot:
     return Ballot.objects.select_for_update().get(pk=ballot.pk)
 
 
+def _organisations_check(
+    *, electorate: Electorate, organisations: Sequence[tuple[Organisation, int]]
+) -> None:
+    """Weighted organisations: at least two, each once, affiliated, with a whole share >= 1;
+    and none for any other electorate."""
+    field = "organisations"
+    if electorate != Electorate.ORGANISATIONS:
+        if organisations:
+            raise DomainError("Only a ballot of organisations lists organisations.", field=field)
+        return
+    if len(organisations) < 2:
+        raise DomainError("Name at least two organisations, each with a weight.", field=field)
+    if len({organisation.pk for organisation, _ in organisations}) != len(organisations):
+        raise DomainError("Each organisation may be named once.", field=field)
+    for organisation, weight in organisations:
+        if organisation.status != AffiliationStatus.AFFILIATED:
+            raise DomainError(f"{organisation} is not affiliated.", field=field)
+        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
+            raise DomainError(
+                f"{organisation}'s weight must be a whole number from 1.", field=field
+            )
+
+
 @transaction.atomic  # not durable: slates.services.slate_ballot_create calls it in its own
 def ballot_create(
     *,
@@ -86,8 +111,10 @@ def ballot_create(
     description: str = "",
     publish_receipts_with_rankings: bool = False,
     returning_officer: User | None = None,
+    organisations: Sequence[tuple[Organisation, int]] = (),
 ) -> Ballot:
-    """A draft ballot with its options ``(name, category)``, in the order given; audit."""
+    """A draft ballot with its options ``(name, category)``, in the order given, and for a
+    ballot of weighted organisations its ``(organisation, share)`` pairs; audit."""
     names = [name.strip() for name, _ in options]
     if len(names) < 2:
         raise DomainError("A ballot needs at least two options.", field="options")
@@ -110,6 +137,7 @@ def ballot_create(
             raise DomainError(
                 f"The quota for {category!r} names no option's category.", field="quotas"
             )
+    _organisations_check(electorate=electorate, organisations=organisations)
     if Ballot.objects.filter(slug=slug).exists():
         raise DomainError("A ballot with this slug exists.", field="slug")
     ballot = Ballot.objects.create(
@@ -129,6 +157,10 @@ def ballot_create(
     BallotOption.objects.bulk_create(
         BallotOption(ballot=ballot, name=name.strip(), category=category.strip(), position=i)
         for i, (name, category) in enumerate(options)
+    )
+    BallotElectorateOrganisation.objects.bulk_create(
+        BallotElectorateOrganisation(ballot=ballot, organisation=organisation, weight=weight)
+        for organisation, weight in organisations
     )
     audit_record(
         actor_id=actor.pk if actor else None,
@@ -172,11 +204,12 @@ def ballot_open(
     ballot = _ballot_locked(ballot)
     if ballot.status != Status.DRAFT:
         raise DomainError("Only a draft ballot can open.")
-    users = list(selectors.electorate_users(ballot=ballot).order_by("pk"))
+    roll = selectors.electorate_roll(ballot=ballot)
+    users = [user for user, _ in roll]
     if not users:
         raise DomainError("The electorate is empty: nobody could vote.", field="electorate")
     entries = VoterRollEntry.objects.bulk_create(
-        VoterRollEntry(ballot=ballot, person=user) for user in users
+        VoterRollEntry(ballot=ballot, person=user, weight=weight) for user, weight in roll
     )
     if any(entry.pk is None for entry in entries):  # backends without RETURNING ids
         entries = list(VoterRollEntry.objects.filter(ballot=ballot).order_by("person_id"))

@@ -51,7 +51,12 @@ def ballot_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "ballots/ballot_detail.html",
-        {"ballot": ballot, "options": selectors.ballot_options(ballot=ballot), "may_run": may_run},
+        {
+            "ballot": ballot,
+            "options": selectors.ballot_options(ballot=ballot),
+            "shares": selectors.electorate_organisation_list(ballot=ballot),
+            "may_run": may_run,
+        },
     )
 
 

@@ -1,0 +1,193 @@
+"""Ballots of weighted organisations: each organisation's members vote, and the shares fix how
+much each organisation weighs in the combined result."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from django.test import Client
+
+from grassroots.cli.main import cli
+from grassroots.web.ballots import services
+from grassroots.web.ballots.models import Ballot, CastBallot, Electorate, Method, VoterRollEntry
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.errors import DomainError
+from grassroots.web.people.models import Supporter
+from tests.web.ballot_factories import ballot_create, ballot_open_with_tokens, option_ids
+from tests.web.factories import organisation_create, representative_create
+
+pytestmark = pytest.mark.django_db
+
+OPTIONS = [("Back the slate", ""), ("Own candidates", ""), ("Join the others", "")]
+
+
+def _members(
+    organisation: Any, count: int, make_supporter: Callable[..., Supporter], clp: Any
+) -> None:
+    for _ in range(count):
+        representative_create(organisation=organisation, supporter=make_supporter(clp=clp))
+
+
+def _partners(make_supporter: Callable[..., Supporter], clp: Constituency) -> tuple[Any, Any]:
+    """Unite (3 members, share 1) and Momentum (2 members, share 2)."""
+    unite = organisation_create(name="Unite")
+    momentum = organisation_create(name="Momentum")
+    _members(unite, 3, make_supporter, clp)
+    _members(momentum, 2, make_supporter, clp)
+    return unite, momentum
+
+
+def _vote_and_publish(ballot: Ballot) -> dict[str, Any]:
+    """Unite's three members choose the slate, Momentum's two their own candidates; the roll
+    is in user order, so Unite's members come first."""
+    tokens = ballot_open_with_tokens(ballot)
+    choices = ["Back the slate"] * 3 + ["Own candidates"] * 2
+    for token, choice in zip(tokens, choices, strict=True):
+        services.ballot_cast(credential_token=token, ranking=option_ids(ballot, choice))
+    services.ballot_close(actor=None, ballot=ballot)
+    return services.ballot_publish(actor=None, ballot=ballot)
+
+
+def _weighted(unite: Any, momentum: Any) -> Ballot:
+    return ballot_create(
+        options=OPTIONS,
+        method=Method.IRV,
+        seats=1,
+        electorate=Electorate.ORGANISATIONS,
+        organisations=[(unite, 1), (momentum, 2)],
+    )
+
+
+def test_weighted_roll_gives_each_organisation_its_share_exactly(
+    make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    unite, momentum = _partners(make_supporter, clp)
+    ballot = _weighted(unite, momentum)
+
+    ballot_open_with_tokens(ballot)
+
+    # L = lcm(3, 2) = 6: Unite's members weigh 1 × 6 / 3 = 2, Momentum's 2 × 6 / 2 = 6, so
+    # Unite weighs 6 in all and Momentum 12: one third and two thirds.
+    weights = list(
+        VoterRollEntry.objects.filter(ballot=ballot)
+        .order_by("person_id")
+        .values_list("weight", flat=True)
+    )
+    assert weights == [2, 2, 2, 6, 6]
+
+
+def test_weighted_count_changes_the_winner(
+    make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    unite, momentum = _partners(make_supporter, clp)
+    unweighted = ballot_create(
+        options=OPTIONS, method=Method.IRV, seats=1, electorate=Electorate.COMMITTEE
+    )
+    weighted = _weighted(unite, momentum)
+
+    plain = _vote_and_publish(unweighted)
+    shared = _vote_and_publish(weighted)
+
+    # By hand: one vote each, the slate leads 3 to 2; weighted, 3 × 2 = 6 against 2 × 6 = 12.
+    assert plain["elected"] == ["Back the slate"]
+    assert shared["elected"] == ["Own candidates"]
+    assert sorted(CastBallot.objects.filter(ballot=weighted).values_list("weight", flat=True)) == [
+        2,
+        2,
+        2,
+        6,
+        6,
+    ]
+
+
+def test_weighted_published_blt_recounts_to_the_stored_result(
+    client: Client, make_supporter: Callable[..., Supporter], clp: Constituency, tmp_path: Path
+) -> None:
+    ballot = _weighted(*_partners(make_supporter, clp))
+    _vote_and_publish(ballot)
+    page = client.get(f"/ballots/{ballot.slug}/result/").content.decode()
+    (tmp_path / f"{ballot.slug}.blt").write_bytes(
+        client.get(f"/ballots/{ballot.slug}/ballots.blt").content
+    )
+    command = shlex.split(page.split('<code id="recount">')[1].split("</code>")[0])
+    args = [str(tmp_path / a) if a.startswith(ballot.slug) else a for a in command[2:]]
+
+    recount = CliRunner().invoke(cli, ["count", *args, "--format", "json"])
+
+    assert recount.exit_code == 0, recount.output
+    ballot.refresh_from_db()
+    assert json.loads(recount.output) == ballot.result
+    assert ballot.result["elected"] == ["Own candidates"]
+
+
+@pytest.mark.parametrize(
+    ("shares", "message"),
+    [
+        pytest.param(lambda u, m: [(u, 1)], "at least two", id="one-organisation"),
+        pytest.param(lambda u, m: [(u, 1), (m, 0)], "whole number", id="zero-weight"),
+        pytest.param(lambda u, m: [(u, 1), (u, 2)], "once", id="twice"),
+    ],
+)
+def test_weighted_ballot_create_refuses_bad_shares_and_stores_nothing(
+    shares: Callable[[Any, Any], list[tuple[Any, int]]], message: str
+) -> None:
+    unite = organisation_create(name="Unite")
+    momentum = organisation_create(name="Momentum")
+
+    with pytest.raises(DomainError, match=message) as err:
+        ballot_create(electorate=Electorate.ORGANISATIONS, organisations=shares(unite, momentum))
+
+    assert err.value.field == "organisations"
+    assert Ballot.objects.count() == 0
+
+
+def test_ballot_create_refuses_organisations_for_another_electorate() -> None:
+    unite = organisation_create(name="Unite")
+
+    with pytest.raises(DomainError, match="Only a ballot of organisations"):
+        ballot_create(electorate=Electorate.SUPPORTERS, organisations=[(unite, 1)])
+
+    assert Ballot.objects.count() == 0
+
+
+def test_weighted_open_refuses_a_member_of_two_organisations(
+    make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    unite, momentum = _partners(make_supporter, clp)
+    representative_create(organisation=momentum, supporter=unite.representatives.first().supporter)
+    ballot = _weighted(unite, momentum)
+
+    with pytest.raises(DomainError, match="member of two"):
+        services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
+
+    assert VoterRollEntry.objects.filter(ballot=ballot).count() == 0
+
+
+def test_weighted_open_refuses_an_organisation_without_members(
+    make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    unite, _ = _partners(make_supporter, clp)
+    empty = organisation_create(name="Empty")
+    ballot = _weighted(unite, empty)
+
+    with pytest.raises(DomainError, match="Empty has no members"):
+        services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
+
+    assert VoterRollEntry.objects.filter(ballot=ballot).count() == 0
+
+
+def test_weighted_ballot_page_names_each_organisation_and_weight(
+    client: Client, make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    ballot = _weighted(*_partners(make_supporter, clp))
+    ballot_open_with_tokens(ballot)
+
+    page = client.get(f"/ballots/{ballot.slug}/").content.decode()
+
+    assert "Momentum (weight 2), Unite (weight 1)" in page
