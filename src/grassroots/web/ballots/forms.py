@@ -1,13 +1,17 @@
-"""Ballot forms: the ranking a voter types, and the returning officer's new closing time."""
+"""Ballot forms: a new ballot, the ranking a voter types, and the returning officer's new
+closing time."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
-from grassroots.web.ballots.models import Ballot, BallotOption, Method
+from grassroots.web.alliance.models import AffiliationStatus, Organisation
+from grassroots.web.ballots.models import Ballot, BallotOption, Electorate, Method
+from grassroots.web.ballots.services import RULES
 
 
 def _field_name(option: BallotOption) -> str:
@@ -101,3 +105,92 @@ class ExtendForm(forms.Form):
         label="New closing time (UK time)",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+
+_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+_QUOTA_LINE = re.compile(r"^(min|max)\s+([^=\s]+)\s*=\s*(\d+)$", re.IGNORECASE)
+_SHARE_LINE = re.compile(r"^(.+?)\s*=\s*(\d+)$")
+RESERVED_SLUGS = frozenset({"new"})
+
+
+class BallotCreateForm(forms.Form):
+    """A new ballot as ``ballot_create`` takes it. The text fields are one entry a line;
+    ``clean_*`` turns each into the service's arguments and says which line is wrong."""
+
+    question = forms.CharField(max_length=300)
+    slug = forms.SlugField(
+        max_length=80, help_text="Its address: /ballots/<slug>/. Letters, digits and hyphens."
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    method = forms.ChoiceField(choices=Method.choices, initial=Method.STV)
+    rule = forms.ChoiceField(
+        choices=[(rule, rule) for rule in RULES],
+        initial="scottish",
+        help_text="The engine's rule for a single transferable vote.",
+    )
+    seats = forms.IntegerField(min_value=1, initial=1)
+    options = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One a line, with its category after a comma if quotas use it: Ann Smith, F",
+    )
+    quotas = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="One a line: min F=4 or max M=5.",
+    )
+    opens_at = forms.DateTimeField(label="Voting opens", widget=_DATETIME, help_text="UK time.")
+    closes_at = forms.DateTimeField(label="Voting closes", widget=_DATETIME, help_text="UK time.")
+    electorate = forms.ChoiceField(choices=Electorate.choices, initial=Electorate.SUPPORTERS)
+    organisations = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For a ballot of organisations, one a line with its weight: Unite = 2",
+    )
+    publish_receipts_with_rankings = forms.BooleanField(
+        required=False,
+        label="Publish each receipt beside its ranking (lets a voter prove their vote)",
+    )
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError("That address is taken by the site: choose another.")
+        return slug
+
+    def clean_options(self) -> list[tuple[str, str]]:
+        options = []
+        for line in self.cleaned_data["options"].splitlines():
+            if not line.strip():
+                continue
+            name, _, category = line.partition(",")
+            options.append((name.strip(), category.strip()))
+        return options
+
+    def clean_quotas(self) -> dict[str, dict[str, int]]:
+        quotas: dict[str, dict[str, int]] = {}
+        for line in self.cleaned_data["quotas"].splitlines():
+            if not line.strip():
+                continue
+            match = _QUOTA_LINE.match(line.strip())
+            if match is None:
+                raise forms.ValidationError(f"{line.strip()!r}: write min F=4 or max M=5.")
+            bound, category, number = match.groups()
+            quotas.setdefault(category, {})[bound.lower()] = int(number)
+        return quotas
+
+    def clean_organisations(self) -> list[tuple[Organisation, int]]:
+        shares = []
+        for line in self.cleaned_data["organisations"].splitlines():
+            if not line.strip():
+                continue
+            match = _SHARE_LINE.match(line.strip())
+            if match is None:
+                raise forms.ValidationError(f"{line.strip()!r}: write the name, = and a weight.")
+            name, weight = match.groups()
+            organisation = Organisation.objects.filter(
+                name__iexact=name.strip(), status=AffiliationStatus.AFFILIATED
+            ).first()
+            if organisation is None:
+                raise forms.ValidationError(f"No affiliated organisation is called {name!r}.")
+            shares.append((organisation, int(weight)))
+        return shares

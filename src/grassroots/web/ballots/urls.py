@@ -8,6 +8,7 @@ app_name = "ballots"
 
 urlpatterns = [
     path("ballots/", views.ballot_list, name="ballot_list"),
+    path("ballots/new/", views.ballot_new, name="new"),
     path("ballots/<slug:slug>/", views.ballot_detail, name="detail"),
     path("ballots/<slug:slug>/manage/", views.ballot_manage, name="manage"),
     path("ballots/<slug:slug>/manage/<str:action>/", views.ballot_control, name="control"),

@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from grassroots.web.ballots import access, charts, selectors, services
-from grassroots.web.ballots.forms import ExtendForm, RankingForm
-from grassroots.web.ballots.models import Ballot, Status
+from grassroots.web.ballots.forms import BallotCreateForm, ExtendForm, RankingForm
+from grassroots.web.ballots.models import Ballot, Electorate, Method, Status
 from grassroots.web.errors import DomainError
 from grassroots.web.people.models import User
 from grassroots.web.people.roles import Role, user_roles
@@ -40,7 +40,41 @@ def ballot_list(request: HttpRequest) -> HttpResponse:
     """Every ballot but drafts; organisers and administrators see drafts too."""
     officer = bool({Role.ORGANISER, Role.ADMINISTRATOR} & user_roles(request.user))
     ballots = list(selectors.ballot_list(include_drafts=officer))
-    return render(request, "ballots/ballot_list.html", {"ballots": ballots})
+    return render(request, "ballots/ballot_list.html", {"ballots": ballots, "officer": officer})
+
+
+@login_required
+def ballot_new(request: HttpRequest) -> HttpResponse:
+    """Organisers and administrators create a draft ballot; its creator runs it."""
+    access.ballots_for_returning_officer(request.user)
+    form = BallotCreateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ballot = services.ballot_create(
+                actor=_actor(request),
+                slug=data["slug"],
+                question=data["question"],
+                description=data["description"],
+                options=data["options"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                method=Method(data["method"]),
+                rule=data["rule"],
+                seats=data["seats"],
+                quotas=data["quotas"],
+                electorate=Electorate(data["electorate"]),
+                organisations=data["organisations"],
+                publish_receipts_with_rankings=data["publish_receipts_with_rankings"],
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, "The ballot is saved as a draft; open it when ready.")
+            return redirect("ballots:manage", slug=ballot.slug)
+    return render(
+        request, "ballots/ballot_new.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def ballot_detail(request: HttpRequest, slug: str) -> HttpResponse:
