@@ -1,11 +1,13 @@
 """A whole slate selection in a real browser: an affiliate's representative nominates, the
 organiser sets up a reduced slate ballot and opens it, two voters vote (one tries twice, one
-first gives a bad ranking), it closes and is counted, the slate is published, and a voter finds
-their receipt in the published list."""
+first gives a bad ranking), it closes and is counted, the slate is published, a voter finds
+their receipt in the published list, and a recount of the downloaded ballots equals the
+published result."""
 
 from __future__ import annotations
 
 import re
+import shlex
 from datetime import timedelta
 
 import pytest
@@ -15,6 +17,9 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from grassroots.count import Limit, Quotas, count
+from grassroots.count.formats.blt import read_blt
+from grassroots.count.formats.categories import read_categories
 from grassroots.web.ballots.models import Ballot, CastBallot
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.people.roles import Role
@@ -154,3 +159,24 @@ def test_slate_selection_from_nominations_to_the_published_slate(
     page.locator("#chosen-by").get_by_role("link").click()
     page.locator("#receipt-list summary").click()
     expect(page.locator("#receipt-list")).to_contain_text(vic_receipt)
+
+    # Anyone downloads the anonymised ballots and the categories from the result page and
+    # recounts them with the engine by the command the page gives: the same result.
+    with page.expect_download() as blt:
+        page.get_by_role("link", name="The anonymised ballots (BLT)").click()
+    with page.expect_download() as categories:
+        page.get_by_role("link", name="the candidates' categories (CSV)").click()
+    command = shlex.split(page.locator("#recount").inner_text())
+    options = list(zip(command[3::2], command[4::2], strict=True))
+    bounds: dict[str, dict[str, int]] = {}
+    for flag, value in options:
+        if flag in {"--min", "--max"}:
+            category, number = value.split("=")
+            bounds.setdefault(category, {})[flag[2:]] = int(number)
+    limits = {c: Limit(b.get("min", 0), b.get("max")) for c, b in bounds.items()}
+    profile = read_blt(blt.value.path()).with_categories(read_categories(categories.value.path()))
+
+    recount = count(profile, rule=dict(options)["--rule"], quotas=Quotas(limits))
+
+    assert list(recount.elected) == elected
+    assert recount.to_dict() == ballot.result
