@@ -16,6 +16,7 @@ from grassroots.web.constituencies.services import constituency_load
 from grassroots.web.elections.demo import elections_demo_create
 from grassroots.web.events.demo import events_demo_create
 from grassroots.web.people.demo import people_demo_create
+from grassroots.web.slates.demo import slates_demo_create
 
 
 def constituencies_demo_load() -> str:
@@ -30,6 +31,7 @@ DEMO_STEPS: list[Callable[[], str]] = [
     events_demo_create,
     elections_demo_create,
     ballots_demo_create,
+    slates_demo_create,
 ]
 
 
