@@ -65,8 +65,8 @@ def test_contacts_list_query_count(
         make_supporter(clp=clp)
     client.force_login(viewer.user)
 
-    # session, user, supporter (x2: page and access), consent check, contacts
-    with django_assert_num_queries(6):
+    # session, user, supporter (x2: page and access), consent check, contacts, the menu's role
+    with django_assert_num_queries(7):
         response = client.get("/me/contacts/")
 
     assert len(response.context["contacts"]) == item_count
@@ -141,7 +141,8 @@ def test_message_list_query_count(
         )
     client.force_login(recipient.user)
 
-    with django_assert_num_queries(4):  # session, user, supporter, messages with senders
+    # session, user, supporter, messages with senders, the menu's role check
+    with django_assert_num_queries(5):
         response = client.get("/me/messages/")
 
     assert len(response.context["received"]) == item_count

@@ -10,6 +10,7 @@ from grassroots.web import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("organise/", views.organise, name="organise"),
     path("", include("grassroots.web.constituencies.urls")),
     path("", include("grassroots.web.people.urls")),
     # Replaced by the events and alliance apps' urls when they land.

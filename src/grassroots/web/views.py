@@ -1,11 +1,73 @@
-"""Site-wide pages: the public dashboard, and placeholders for pages later apps provide."""
+"""Site-wide pages: the public dashboard, the organisers' index, and placeholders for pages later
+apps provide."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from grassroots.web.dashboard import BAR_HEIGHT, dashboard_get
+from grassroots.web.people.roles import ORGANISE_ROLES, Role, user_roles
+
+
+@dataclass(frozen=True)
+class OrganisePage:
+    title: str
+    url_name: str
+    description: str
+    roles: frozenset[Role]
+
+
+_ORGANISERS = frozenset({Role.ORGANISER, Role.ADMINISTRATOR})
+# Each page's roles repeat its app's access function, which stays the check that counts.
+ORGANISE_PAGES = (
+    OrganisePage(
+        "Organisations",
+        "alliance:organisation_manage_list",
+        "Affiliated organisations and local groups with their contact people; record "
+        "representatives.",
+        ORGANISE_ROLES,
+    ),
+    OrganisePage(
+        "Local group requests",
+        "alliance:group_request_list",
+        "Supporters asking to set up a local group; put them in touch.",
+        _ORGANISERS,
+    ),
+    OrganisePage(
+        "Supporters by CLP",
+        "people:clp_counts",
+        "How many supporters each CLP has (never who).",
+        ORGANISE_ROLES,
+    ),
+    OrganisePage(
+        "Events you organise",
+        "events:organise",
+        "Your events, drafts included; new events and speakers.",
+        ORGANISE_ROLES,
+    ),
+    OrganisePage(
+        "The alliance's rules",
+        "alliance:rules_edit",
+        "How many representatives each kind of organisation sends to the committee.",
+        frozenset({Role.ADMINISTRATOR}),
+    ),
+    OrganisePage(
+        "Ballots",
+        "ballots:ballot_list",
+        "Every ballot; returning officers manage theirs from its page.",
+        ORGANISE_ROLES,
+    ),
+    OrganisePage(
+        "Slates",
+        "slates:slate_index",
+        "Nominees and slates by section; nominations and endorsements from each slate.",
+        ORGANISE_ROLES,
+    ),
+)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -19,3 +81,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def coming_soon(request: HttpRequest, title: str) -> HttpResponse:
     """A page whose app is not built yet (events, committee); replaced in ``urls.py`` then."""
     return render(request, "coming_soon.html", {"title": title})
+
+
+def organise(request: HttpRequest) -> HttpResponse:
+    """The organiser pages the viewer may use: organisers, the committee and administrators."""
+    roles = user_roles(request.user)
+    if not ORGANISE_ROLES & roles:
+        raise Http404("No such page.")
+    pages = [
+        {"title": page.title, "url": reverse(page.url_name), "description": page.description}
+        for page in ORGANISE_PAGES
+        if page.roles & roles
+    ]
+    return render(request, "organise.html", {"pages": pages})

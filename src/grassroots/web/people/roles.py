@@ -26,11 +26,24 @@ class Role(enum.StrEnum):
 GROUP_ROLES = (Role.ORGANISER, Role.AFFILIATE_REPRESENTATIVE, Role.COMMITTEE, Role.ADMINISTRATOR)
 
 
+# Roles that see the Organise menu and the /organise/ index.
+ORGANISE_ROLES = frozenset({Role.ORGANISER, Role.COMMITTEE, Role.ADMINISTRATOR})
+
+_CACHE = "_grassroots_roles"
+
+
 def user_roles(user: User | AnonymousUser) -> set[Role]:
-    """Every role the user holds; everyone holds ``PUBLIC``."""
+    """Every role the user holds; everyone holds ``PUBLIC``.
+
+    The answer is kept on the user object, so a request's access checks and its menu share two
+    queries; ``role_grant`` and ``role_revoke`` forget it on the user they change.
+    """
     roles = {Role.PUBLIC}
     if not user.is_authenticated or not isinstance(user, User):
         return roles
+    cached = getattr(user, _CACHE, None)
+    if cached is not None:
+        return set(cached)
     try:
         user.supporter  # noqa: B018 (the lookup is the test)
         roles.add(Role.SUPPORTER)
@@ -40,7 +53,27 @@ def user_roles(user: User | AnonymousUser) -> set[Role]:
     roles |= {role for role in GROUP_ROLES if role.value in names}
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)
+    setattr(user, _CACHE, frozenset(roles))
     return roles
+
+
+def user_roles_forget(user: User) -> None:
+    """Drop the roles kept on ``user``, after they changed."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def user_may_organise(user: User | AnonymousUser) -> bool:
+    """Whether the user holds a role that organises (the Organise menu): the kept roles when
+    the request already looked them up, else one query."""
+    if not user.is_authenticated or not isinstance(user, User):
+        return False
+    cached = getattr(user, _CACHE, None)
+    if cached is not None:
+        return bool(ORGANISE_ROLES & cached)
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=[role.value for role in ORGANISE_ROLES]).exists()
 
 
 def user_has_role(user: User | AnonymousUser, role: Role) -> bool:

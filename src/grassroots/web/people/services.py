@@ -27,7 +27,7 @@ from grassroots.web.people.models import (
     User,
     normalise_email,
 )
-from grassroots.web.people.roles import Role
+from grassroots.web.people.roles import Role, user_roles_forget
 
 DUPLICATE_EMAIL = "This email address has already signed up. Log in with it instead."
 
@@ -195,6 +195,7 @@ def role_grant(*, actor: User | None, user: User, role: Role) -> None:
     """Give ``user`` a group role (organiser, affiliate representative, committee, admin)."""
     group, _ = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)
+    user_roles_forget(user)
     audit_record(
         actor_id=actor.pk if actor else None,
         action="role.grant",
@@ -212,6 +213,7 @@ def role_revoke(*, actor: User | None, user: User, role: Role) -> bool:
     if group is None or not user.groups.filter(pk=group.pk).exists():
         return False
     user.groups.remove(group)
+    user_roles_forget(user)
     audit_record(
         actor_id=actor.pk if actor else None,
         action="role.revoke",
