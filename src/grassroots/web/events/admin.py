@@ -60,7 +60,7 @@ class EventAdmin(AuditedAdmin[Event]):
     list_filter = ("kind", "published", "constituency__region")
     list_select_related = ("constituency",)
     search_fields = ("title", "organiser_name", "venue")
-    raw_id_fields = ("contact", "constituency", "created_by")
+    raw_id_fields = ("organisation", "contact", "constituency", "created_by")
     filter_horizontal = ("speakers",)
     readonly_fields = ("uid", "organiser_slug", "created_at", "updated_at")
 

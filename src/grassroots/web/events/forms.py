@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from grassroots.web.alliance.models import AffiliationStatus, Organisation
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.constituencies.selectors import constituency_get_by_name
 from grassroots.web.events.models import Event, EventKind, Speaker
@@ -49,11 +51,31 @@ class EventForm(forms.Form):
         assume_scheme="https",
         help_text="For a meeting people can join online.",
     )
+    organisation = forms.ModelChoiceField(
+        label="Organising organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Not an affiliated organisation",
+        help_text="Choose the affiliated organisation or local group that runs it, if any.",
+    )
     organiser_name = forms.CharField(
         label="Organising group",
         max_length=200,
-        help_text="The group's name; its events have their own calendar feed.",
+        required=False,
+        help_text="Otherwise, the group's name. Each group's events have their own calendar feed.",
     )
+
+    def __init__(self, *args: Any, event: Event | None = None, **kwargs: Any) -> None:
+        """``event``: the event being edited, whose organisation stays a choice even if it has
+        since disaffiliated."""
+        super().__init__(*args, **kwargs)
+        allowed = Q(status=AffiliationStatus.AFFILIATED)
+        if event is not None and event.organisation_id is not None:
+            allowed |= Q(pk=event.organisation_id)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(allowed).order_by("name")
+
     contact_email = forms.EmailField(
         label="Contact (a supporter's email)",
         required=False,
@@ -82,7 +104,8 @@ class EventForm(forms.Form):
             "venue": event.venue,
             "address": event.address,
             "online_url": event.online_url,
-            "organiser_name": event.organiser_name,
+            "organisation": event.organisation_id or "",
+            "organiser_name": "" if event.organisation_id else event.organiser_name,
             "contact_email": event.contact.user.email if event.contact else "",
             "clp": event.constituency.name if event.constituency else "",
             "description": event.description,
@@ -91,7 +114,7 @@ class EventForm(forms.Form):
 
     def clean_organiser_name(self) -> str:
         name: str = self.cleaned_data["organiser_name"].strip()
-        if not slugify(name):
+        if name and not slugify(name):
             raise forms.ValidationError("Name the organising group (letters or digits).")
         return name
 
@@ -111,6 +134,16 @@ class EventForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
+        if (
+            not data.get("organisation")
+            and not data.get("organiser_name")
+            and "organisation" not in self.errors
+            and "organiser_name" not in self.errors
+        ):
+            self.add_error(
+                "organiser_name",
+                "Name the organising group, or choose an affiliated organisation.",
+            )
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", ENDS_BEFORE_START)
@@ -128,6 +161,7 @@ class EventForm(forms.Form):
             "address": data["address"],
             "online_url": data["online_url"],
             "organiser_name": data["organiser_name"],
+            "organisation": data["organisation"],
             "contact": data["contact_email"],
             "constituency": data["clp"],
             "description": data["description"],

@@ -59,8 +59,14 @@ class Speaker(models.Model):
 
 
 class Event(models.Model):
-    """A meeting at a time and place, organised by a group (its name; ``organiser_slug`` names
-    its iCal feed), with an optional supporter as contact and an optional CLP."""
+    """A meeting at a time and place, organised by a group, with an optional supporter as
+    contact and an optional CLP.
+
+    The group is always named in ``organiser_name``; when it is an affiliated organisation,
+    ``organisation`` links it too (and ``organiser_name`` is set from the organisation's name
+    when the event is saved). ``organiser_slug``, from the name, names the group's iCal feed,
+    so a linked group and the same name typed in share one feed.
+    """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=200)
@@ -72,6 +78,14 @@ class Event(models.Model):
     online_url = models.URLField("online link", blank=True)
     organiser_name = models.CharField("organising group", max_length=200)
     organiser_slug = models.SlugField(max_length=200, db_index=True)
+    organisation = models.ForeignKey(
+        "alliance.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text="The organising group, when it is an affiliated organisation.",
+    )
     contact = models.ForeignKey(
         Supporter, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
     )

@@ -42,9 +42,9 @@ def event_list_editable(*, created_by_id: int | None = None) -> QuerySet[Event]:
 
 
 def event_get(*, event_id: int) -> Event | None:
-    """One event with its CLP, contact and listed speakers (or None)."""
+    """One event with its CLP, organisation, contact and listed speakers (or None)."""
     return (
-        Event.objects.select_related("constituency", "contact__user")
+        Event.objects.select_related("constituency", "organisation", "contact__user")
         .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.order_by("name", "pk")))
         .filter(pk=event_id)
         .first()

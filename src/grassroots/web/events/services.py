@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from grassroots.web.alliance.models import AffiliationStatus, Organisation
 from grassroots.web.audit.services import audit_record
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.errors import DomainError
@@ -31,6 +32,18 @@ def _check_event(*, title: str, starts_at: datetime, ends_at: datetime, organise
         raise DomainError(ENDS_BEFORE_START, field="ends_at")
 
 
+def _organiser(
+    *, organiser_name: str, organisation: Organisation | None, current: Organisation | None = None
+) -> str:
+    """The organising group's name: the organisation's when one is linked, which must be
+    affiliated (or already linked to this event); else the name typed in."""
+    if organisation is None:
+        return organiser_name
+    if organisation.status != AffiliationStatus.AFFILIATED and organisation != current:
+        raise DomainError("Choose an affiliated organisation.", field="organisation")
+    return organisation.name
+
+
 def _audit(*, actor: User, action: str, event: Event, summary: str = "") -> None:
     audit_record(
         actor_id=actor.pk, action=action, object_type="event", object_id=event.pk, summary=summary
@@ -48,13 +61,16 @@ def event_create(
     venue: str,
     address: str = "",
     online_url: str = "",
-    organiser_name: str,
+    organiser_name: str = "",
+    organisation: Organisation | None = None,
     contact: Supporter | None = None,
     constituency: Constituency | None = None,
     description: str = "",
     speakers: Iterable[Speaker] = (),
 ) -> Event:
-    """Create an event as a draft (``event_publish`` shows it), created by ``actor``."""
+    """Create an event as a draft (``event_publish`` shows it), created by ``actor``. The
+    organising group is ``organisation`` (affiliated) when given, else ``organiser_name``."""
+    organiser_name = _organiser(organiser_name=organiser_name, organisation=organisation)
     _check_event(title=title, starts_at=starts_at, ends_at=ends_at, organiser=organiser_name)
     event = Event.objects.create(
         title=title.strip(),
@@ -66,6 +82,7 @@ def event_create(
         online_url=online_url.strip(),
         organiser_name=organiser_name.strip(),
         organiser_slug=slugify(organiser_name),
+        organisation=organisation,
         contact=contact,
         constituency=constituency,
         description=description.strip(),
@@ -85,6 +102,7 @@ EVENT_FIELDS = (
     "address",
     "online_url",
     "organiser_name",
+    "organisation",
     "contact",
     "constituency",
     "description",
@@ -103,13 +121,18 @@ def event_update(
     venue: str,
     address: str = "",
     online_url: str = "",
-    organiser_name: str,
+    organiser_name: str = "",
+    organisation: Organisation | None = None,
     contact: Supporter | None = None,
     constituency: Constituency | None = None,
     description: str = "",
     speakers: Iterable[Speaker] = (),
 ) -> Event:
-    """Change an event's details and speakers; the audit row names the fields that changed."""
+    """Change an event's details and speakers; the audit row names the fields that changed.
+    An organisation already linked stays allowed if it has since disaffiliated."""
+    organiser_name = _organiser(
+        organiser_name=organiser_name, organisation=organisation, current=event.organisation
+    )
     _check_event(title=title, starts_at=starts_at, ends_at=ends_at, organiser=organiser_name)
     new = {
         "title": title.strip(),
@@ -120,6 +143,7 @@ def event_update(
         "address": address.strip(),
         "online_url": online_url.strip(),
         "organiser_name": organiser_name.strip(),
+        "organisation": organisation,
         "contact": contact,
         "constituency": constituency,
         "description": description.strip(),

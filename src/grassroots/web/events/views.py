@@ -99,7 +99,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     event = access.event_for_organiser(request.user, event_id)
     if request.method == "POST":
-        form = EventForm(request.POST)
+        form = EventForm(request.POST, event=event)
         if form.is_valid():
             try:
                 services.event_update(actor=_user(request), event=event, **form.service_kwargs())
@@ -109,7 +109,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
                 messages.success(request, "The event is updated.")
                 return redirect("events:event_detail", event.pk)
     else:
-        form = EventForm(initial=EventForm.initial_for(event))
+        form = EventForm(initial=EventForm.initial_for(event), event=event)
     return _event_form_page(request, form, event)
 
 
