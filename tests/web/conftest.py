@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.people.models import Supporter, User
 from grassroots.web.people.roles import Role
 from tests.web.factories import role_holder_create, supporter_create
+
+
+@pytest.fixture(autouse=True)
+def _cache_cleared() -> None:
+    """Each test starts with an empty cache, so rate-limit counts never carry over."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -74,3 +74,20 @@ def test_settings_default_data_dir_is_var_under_current_directory(tmp_path: Path
     )
 
     assert result.stdout.strip() == str(tmp_path.resolve() / "var")
+
+
+def test_settings_cache_is_local_memory_unless_redis_url_is_set(tmp_path: Path) -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION'))"
+    )
+    env = {"GRASSROOTS_DATA_DIR": str(tmp_path)}
+
+    default = _run(["-c", code], env, tmp_path)
+    redis = _run(["-c", code], env | {"REDIS_URL": "redis://cache.internal:6379/0"}, tmp_path)
+
+    assert default.stdout.split()[0] == "django.core.cache.backends.locmem.LocMemCache"
+    assert redis.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.internal:6379/0",
+    ]

@@ -167,6 +167,19 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Grassroots <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The cache counts the rate limits on sign-up and login links. Local memory counts per process;
+# with several processes or servers, set REDIS_URL (and install the ``redis`` package) so they
+# share one count.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 GRASSROOTS_ALLIANCE_NAME = os.environ.get("GRASSROOTS_ALLIANCE_NAME", "Grassroots Alliance")
 
 if not DEBUG:

@@ -17,6 +17,16 @@ from grassroots.web.people import access, selectors, services
 from grassroots.web.people.consents import WORDING
 from grassroots.web.people.forms import ConsentForm, EraseForm, LoginForm, MessageForm, SignupForm
 from grassroots.web.people.models import ConsentKind, Membership, User
+from grassroots.web.people.ratelimit import (
+    LOGIN_LINKS_PER_EMAIL,
+    LOGIN_LINKS_PER_IP,
+    SIGNUPS_PER_IP,
+    client_ip,
+    rate_limit_hit,
+)
+
+SIGNUPS_LIMITED = "Too many sign-ups came from your network in the last hour. Try again later."
+LOGIN_LINKS_LIMITED = "Too many login links were asked for in the last hour. Try again later."
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -31,6 +41,10 @@ def join(request: HttpRequest) -> HttpResponse:
     """Sign the appeal."""
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        if rate_limit_hit(SIGNUPS_PER_IP, key=client_ip(request)):
+            form.add_error("email", SIGNUPS_LIMITED)
+            context = {"form": form, "clp_options": constituency_choices()}
+            return render(request, "people/join.html", context, status=429)
         try:
             services.supporter_signup(
                 name=form.cleaned_data["name"],
@@ -54,9 +68,16 @@ def join_done(request: HttpRequest) -> HttpResponse:
 
 
 def login_request(request: HttpRequest) -> HttpResponse:
-    """Ask for an emailed login link. The answer is the same whether or not the address exists."""
+    """Ask for an emailed login link. The answer is the same whether or not the address exists
+    (the limits count addresses with and without an account alike)."""
     form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        over_email = rate_limit_hit(LOGIN_LINKS_PER_EMAIL, key=email)
+        over_ip = rate_limit_hit(LOGIN_LINKS_PER_IP, key=client_ip(request))
+        if over_email or over_ip:
+            form.add_error("email", LOGIN_LINKS_LIMITED)
+            return render(request, "people/login.html", {"form": form}, status=429)
         services.login_link_send(email=form.cleaned_data["email"], site_url=_site_url(request))
         return render(request, "people/login_sent.html")
     return render(request, "people/login.html", {"form": form}, status=400 if form.errors else 200)

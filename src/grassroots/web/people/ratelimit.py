@@ -1,0 +1,52 @@
+"""Rate limits on sign-up and login-link requests, counted in Django's cache.
+
+Each limit counts requests per key (an email address or a client IP) in fixed windows: the
+count for the current window lives under a cache key that expires with it. Keys are hashed, so
+the cache holds no email addresses. With the default local-memory cache each server process
+counts on its own; production with several processes sets ``REDIS_URL`` so they share one
+count (docs/web.md, "Settings").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    name: str
+    limit: int
+    window_seconds: int
+
+
+HOUR = 60 * 60
+LOGIN_LINKS_PER_EMAIL = RateLimit("login-email", limit=5, window_seconds=HOUR)
+LOGIN_LINKS_PER_IP = RateLimit("login-ip", limit=20, window_seconds=HOUR)
+SIGNUPS_PER_IP = RateLimit("signup-ip", limit=20, window_seconds=HOUR)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address as the WSGI server gives it (behind a proxy, the server must be
+    told to trust the proxy's forwarded header, or every client shares the proxy's address)."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def rate_limit_hit(rate: RateLimit, *, key: str, now: float | None = None) -> bool:
+    """Count one request for ``key``; True if it goes over the limit in this window (then the
+    caller refuses it)."""
+    window = int((time.time() if now is None else now) // rate.window_seconds)
+    digest = hashlib.sha256(key.strip().lower().encode()).hexdigest()[:32]
+    cache_key = f"ratelimit:{rate.name}:{window}:{digest}"
+    # add() then incr() keeps the count atomic in a shared cache (Redis INCR).
+    cache.add(cache_key, 0, timeout=rate.window_seconds)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # the key expired between add() and incr()
+        cache.set(cache_key, 1, timeout=rate.window_seconds)
+        count = 1
+    return count > rate.limit
