@@ -29,6 +29,7 @@ def test_me_shows_own_data(client: Client, make_supporter, clp) -> None:
     assert "Carys Lloyd" in html
     assert "carys@example.org" in html
     assert "Leeds Central and Headingley" in html
+    assert '<dl class="details" id="my-details">' in html
 
 
 def test_export_holds_everything_stored(client: Client, make_supporter, clp) -> None:

@@ -62,6 +62,9 @@ def test_signup_page_shows_consent_wording_and_clp_picker(client: Client) -> Non
     assert WORDING[ConsentKind.VISIBLE_IN_CLP] in html
     assert '<option value="Leeds Central and Headingley">' in html
     assert "Belfast" not in html
+    # Each consent's wording sits beside its box (a grid of box and text), not under it.
+    assert html.count('<label class="checkbox-label"') == 2
+    assert f"<span>{WORDING[ConsentKind.CONTACT]}</span>" in html
 
 
 def test_signup_duplicate_email_any_case_refused_and_nothing_stored(
