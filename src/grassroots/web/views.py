@@ -62,6 +62,12 @@ ORGANISE_PAGES = (
         ORGANISE_ROLES,
     ),
     OrganisePage(
+        "New ballot",
+        "ballots:new",
+        "Draft a ballot: its question, method, options, quotas and electorate.",
+        _ORGANISERS,
+    ),
+    OrganisePage(
         "Slates",
         "slates:slate_index",
         "Nominees and slates by section; nominations and endorsements from each slate.",
