@@ -174,19 +174,27 @@ def aggregate(
     rankings = np.ascontiguousarray(rankings[:, : max(used, 1)])
     # Group equal rows by sorting packed keys: a few int64 words per row
     # instead of np.unique's row-by-row comparison, which is several times slower.
-    keys = _row_keys(rankings)
+    first, totals = group_by_keys(_row_keys(rankings), weights.astype(np.int64))
+    keep = totals > 0
+    return np.ascontiguousarray(rankings[first[keep]]).astype(np.int32), totals[keep]
+
+
+def group_by_keys(
+    keys: npt.NDArray[np.int64], weights: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Group rows by equal packed keys (a ``(words, rows)`` array); sum their weights.
+
+    Returns, for each group in the order its first row appears, the index of
+    that first row and the group's total weight.
+    """
     order = np.lexsort(keys[::-1]) if keys.shape[0] > 1 else np.argsort(keys[0], kind="stable")
     ordered = keys[:, order]
     changes = (ordered[:, 1:] != ordered[:, :-1]).any(axis=0)
     starts = np.flatnonzero(np.concatenate(([True], changes)))
     first = np.minimum.reduceat(order, starts)  # the first row of each group in the input
-    totals = np.add.reduceat(weights.astype(np.int64)[order], starts)
+    totals = np.add.reduceat(weights[order], starts)
     seen = np.argsort(first, kind="stable")
-    keep = totals[seen] > 0
-    return (
-        np.ascontiguousarray(rankings[first[seen][keep]]).astype(np.int32),
-        totals[seen][keep],
-    )
+    return first[seen], totals[seen]
 
 
 def _row_keys(rankings: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from grassroots.count.formats import MAX_BALLOTS
-from grassroots.count.profile import PAD
+from grassroots.count.profile import PAD, group_by_keys
 
 _HEADER = re.compile(rb"[ \t]*([0-9]{1,9})[ \t]+([0-9]{1,9})[ \t]*\r?\n")
 _WITHDRAWN_LINE = re.compile(rb"[ \t]*(-[0-9]{1,9}(?:[ \t]+-[0-9]{1,9})*)[ \t]*\r?\n")
@@ -251,16 +251,9 @@ def _merge(
             keys[word] = running[hi] - running[lo]
     del running
     # Merge equal keys, keeping the first-seen order of distinct rankings.
-    order = np.lexsort(keys[::-1]) if n_words > 1 else np.argsort(keys[0], kind="stable")
-    ordered = keys[:, order]
+    firsts, totals = group_by_keys(keys, weights)
+    distinct = keys[:, firsts]
     del keys
-    changes = (ordered[:, 1:] != ordered[:, :-1]).any(axis=0)
-    starts = np.flatnonzero(np.concatenate(([True], changes)))
-    firsts = np.minimum.reduceat(order, starts)
-    totals = np.add.reduceat(weights[order], starts)
-    seen = np.argsort(firsts, kind="stable")
-    distinct = ordered[:, starts[seen]]
-    totals = totals[seen]
     # Unpack the distinct rankings into rows.
     rows = np.empty((distinct.shape[1], n_words * per_word), dtype=np.int32)
     mask = (1 << bits) - 1
