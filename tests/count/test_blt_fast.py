@@ -103,3 +103,39 @@ def test_blt_fast_irregular_goes_to_careful(text: str) -> None:
         with pytest.raises(FormatError) as caught:
             parse_blt(text)
         assert str(caught.value) == message
+
+
+def _many_candidates_text(n_candidates: int, seed: int) -> str:
+    """A regular file with long numbers: weights in the thousands, candidates past 99."""
+    rng = np.random.default_rng(seed)
+    lines = [f"{n_candidates} 3"]
+    for _ in range(400):
+        ranking = rng.permutation(n_candidates)[: rng.integers(1, 12)] + 1
+        weight = int(rng.choice([1, 7, 42, 999, 1234, 98765]))
+        lines.append(" ".join(str(v) for v in (weight, *ranking.tolist(), 0)))
+    lines.append("0")
+    lines += [f'"C{i}"' for i in range(1, n_candidates + 1)]
+    lines.append('"Many"')
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("n_candidates", [9, 40, 150])
+def test_blt_fast_long_numbers_and_many_candidates(n_candidates: int) -> None:
+    text = _many_candidates_text(n_candidates, seed=n_candidates)
+    fast = _parse_fast(text, path=None)
+    assert fast is not None
+    careful = _parse_careful(text, path=None)
+    _assert_same(fast, careful)
+    assert int(fast.weights.sum()) == int(careful.weights.sum()) > 400
+
+
+@pytest.mark.parametrize("n_candidates", [40, 150])
+def test_blt_fast_repeated_candidate_among_many(n_candidates: int) -> None:
+    text = _many_candidates_text(n_candidates, seed=1)
+    lines = text.split("\n")
+    lines[5] = f"3 {n_candidates} 2 {n_candidates} 0"  # the last candidate twice
+    text = "\n".join(lines)
+    assert _parse_fast(text, path=None) is None
+    expected = f":6: preference: candidate {n_candidates} is ranked twice"
+    with pytest.raises(FormatError, match=expected):
+        parse_blt(text)

@@ -61,23 +61,36 @@ class Papers:
     def _advance(self, groups: IntArray, continuing: npt.NDArray[np.bool_]) -> IntArray:
         """Move each group's pointer to its next continuing preference; return holders."""
         width = self.rankings.shape[1]
+        flat = self.rankings.reshape(-1)
         # continuing has one extra False slot at the end so that PAD (-1) indexes it.
-        holders = np.full(groups.shape[0], EXHAUSTED, dtype=np.int64)
+        # Most papers find a continuing preference at the first look, so that
+        # look covers all of them at once; the loop then follows the few left.
         pos = self.pos[groups]
-        active = np.arange(groups.shape[0])
+        cand = self._preferences(flat, groups * width + pos, pos < width)
+        found = continuing[cand]
+        holders = np.where(found, cand, EXHAUSTED).astype(np.int64)
+        active = np.flatnonzero(~(found | (cand == PAD)))
+        pos[active] += 1
         while active.size:
             p = pos[active]
-            inside = p < width
-            cand = np.full(active.shape[0], PAD, dtype=np.int64)
-            cand[inside] = self.rankings[groups[active[inside]], p[inside]]
-            ended = cand == PAD
-            found = ~ended & continuing[cand]
+            cand = self._preferences(flat, groups[active] * width + p, p < width)
+            found = continuing[cand]
             holders[active[found]] = cand[found]
-            keep = ~ended & ~found
-            pos[active[keep]] += 1
-            active = active[keep]
+            active = active[~(found | (cand == PAD))]
+            pos[active] += 1
         self.pos[groups] = pos
         return holders
+
+    @staticmethod
+    def _preferences(
+        flat: npt.NDArray[np.int32], at: IntArray, inside: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.int32]:
+        """The preference at each flat index, or PAD past the end of its row."""
+        if inside.all():
+            return flat[at]
+        cand = np.full(at.shape[0], PAD, dtype=np.int32)
+        cand[inside] = flat[at[inside]]
+        return cand
 
     def move(
         self,
@@ -99,27 +112,32 @@ class Papers:
         self.value[groups] = values
         holders = self._advance(groups, continuing)
         self.holder[groups] = holders
-        amounts = self.weights[groups] * values
+        weights = self.weights[groups]
+        amounts = weights * values
         credits = np.zeros(self.n_candidates, dtype=np.int64)
         papers_to = np.zeros(self.n_candidates, dtype=np.int64)
         live = holders != EXHAUSTED
-        np.add.at(credits, holders[live], amounts[live])
-        np.add.at(papers_to, holders[live], self.weights[groups][live])
         dead = ~live
-        # Append each receiving candidate's new parcel in one pass over the movers.
         if live.any():
-            moving = groups[live]
+            # Sort the movers by receiving candidate (a radix sort on narrow
+            # integers), then sum each receiver's run and append it as a parcel.
             to = holders[live]
-            order = np.argsort(to, kind="stable")
-            to_sorted = to[order]
-            bounds = np.flatnonzero(np.diff(to_sorted)) + 1
-            for chunk in np.split(order, bounds):
-                self.piles[int(to[chunk[0]])].append(Parcel(moving[chunk], stage))
+            narrow = to.astype(np.int16) if self.n_candidates <= np.iinfo(np.int16).max else to
+            order = np.argsort(narrow, kind="stable")
+            to = to[order]
+            starts = np.flatnonzero(np.concatenate(([True], to[1:] != to[:-1])))
+            receivers = to[starts]
+            credits[receivers] = np.add.reduceat(amounts[live][order], starts)
+            papers_to[receivers] = np.add.reduceat(weights[live][order], starts)
+            moving = groups[live][order]
+            parcels = np.split(moving, starts[1:])
+            for receiver, parcel in zip(receivers.tolist(), parcels, strict=True):
+                self.piles[receiver].append(Parcel(parcel, stage))
         return Movement(
             credits=credits,
             exhausted=int(amounts[dead].sum()),
             papers_to=papers_to,
-            papers_exhausted=int(self.weights[groups][dead].sum()),
+            papers_exhausted=int(weights[dead].sum()),
         )
 
     def take(self, candidate: int) -> list[Parcel]:

@@ -28,7 +28,7 @@ from grassroots.count.profile import PAD, group_by_keys
 _HEADER = re.compile(rb"[ \t]*([0-9]{1,9})[ \t]+([0-9]{1,9})[ \t]*\r?\n")
 _WITHDRAWN_LINE = re.compile(rb"[ \t]*(-[0-9]{1,9}(?:[ \t]+-[0-9]{1,9})*)[ \t]*\r?\n")
 _MAX_DIGITS = len(str(MAX_BALLOTS))
-_SPACE, _TAB, _CR, _LF, _ZERO = (ord(c) for c in " \t\r\n0")
+_SPACE, _TAB, _CR, _LF, _ZERO, _NINE = (ord(c) for c in " \t\r\n09")
 _ALLOWED = np.zeros(256, dtype=bool)
 _ALLOWED[[_SPACE, _TAB, _CR, _LF, *range(_ZERO, _ZERO + 10)]] = True
 
@@ -92,34 +92,26 @@ def ballots(raw: bytes, start: int, end: int, n_candidates: int) -> tuple[Rankin
     data = np.frombuffer(raw, dtype=np.uint8, count=end - start, offset=start)
     if data.size == 0:
         return np.full((0, 1), PAD, dtype=np.int32), np.zeros(0, dtype=np.int64)
-    if not _ALLOWED[data].all():
-        return None
-    carriage = np.flatnonzero(data == _CR)
-    if carriage.size and (carriage[-1] + 1 >= data.size or (data[carriage + 1] != _LF).any()):
+    if int(data.max()) > _NINE:  # letters, "=", "-", "#", quotes, non-ASCII...
         return None
 
     # Tokens are runs of digits; the block ends with a line end, so runs close.
     # Arrays are kept narrow (int32 positions, int8 lengths) and dropped as
     # soon as they are used: peak memory matters as much as time here.
+    first = None
     simple = _tokens_simple(data)
     if simple is not None:
-        first, stop, closes = simple
+        stop, length, closes = simple
     else:
         general = _tokens(data)
         if general is None:
             return None
-        first, stop = general
+        first, stop, length = general
         closes = None
-    span = stop - first
-    longest = int(span.max())
+    longest = int(length.max())
     if longest > _MAX_DIGITS:
         return None
-    length = span.astype(np.int8)
-    del span
-    value = (data[stop - 1] - np.uint8(_ZERO)).astype(np.int32)
-    for k in range(1, longest):
-        longer = np.flatnonzero(length > k)
-        value[longer] += (data[stop[longer] - 1 - k] - np.uint8(_ZERO)).astype(np.int32) * (10**k)
+    value = _token_values(data, stop, length.astype(np.int8), longest)
     del stop
     n_tokens = value.size
 
@@ -137,7 +129,7 @@ def ballots(raw: bytes, start: int, end: int, n_candidates: int) -> tuple[Rankin
     n_prefs = closes - opens - 1
     if (n_prefs < 0).any():  # a lone "0": an early end line
         return None
-    if simple is None:
+    if first is not None:
         # Every line holds exactly one ballot: the tokens that follow a line end
         # are exactly the weights (the block itself starts on a new line).
         after_line_end = np.searchsorted(first, np.flatnonzero(data == _LF))  # sorted
@@ -145,8 +137,7 @@ def ballots(raw: bytes, start: int, end: int, n_candidates: int) -> tuple[Rankin
         distinct = np.concatenate(([True], after_line_end[1:] != after_line_end[:-1]))
         if not np.array_equal(after_line_end[distinct], opens):
             return None
-        del after_line_end, distinct
-    del first
+        del after_line_end, distinct, first
     weights = value[opens].astype(np.int64)
     if int(weights.sum()) > MAX_BALLOTS:
         return None
@@ -165,43 +156,72 @@ def ballots(raw: bytes, start: int, end: int, n_candidates: int) -> tuple[Rankin
 def _tokens_simple(
     data: npt.NDArray[np.uint8],
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int64]] | None:
-    """Token bounds and line ends of a block written the usual way, or None.
+    """Token ends, token lengths and the tokens that close a line, or None.
 
-    The usual way: one space between tokens, a bare line feed after each line,
-    no blank lines. Then the separators alone give every token's bounds, and
-    the line feeds among them give the tokens that close a line, in a few
-    passes instead of the general tokeniser's many.
+    For a block written the usual way: one space between tokens, a bare line
+    feed after each line, no blank lines. Then the separators alone give
+    every token's bounds, and the line feeds among them give the tokens that
+    close a line, in a few passes instead of the general tokeniser's many.
+    The caller has checked that no byte lies above "9".
     """
-    separators = np.flatnonzero(data < _ZERO)  # space and line feed (tab and CR: not usual)
-    if (
-        separators.size == 0
-        or separators[0] == 0
-        or separators[-1] != data.size - 1
-        or not (np.diff(separators) > 1).all()
-    ):
+    is_separator = data < _ZERO  # space and line feed (tab and CR: not usual)
+    if is_separator[0] or not is_separator[-1]:
         return None
-    kind = data[separators]
+    if (is_separator[1:] & is_separator[:-1]).any():  # an empty token
+        return None
+    stop = np.flatnonzero(is_separator).astype(np.int32)
+    del is_separator
+    kind = data[stop]
     is_line_end = kind == _LF
     if np.count_nonzero(is_line_end) + np.count_nonzero(kind == _SPACE) != kind.size:
         return None
-    stop = separators.astype(np.int32)
-    del separators
-    first = np.empty_like(stop)
-    first[0] = 0
-    first[1:] = stop[:-1] + 1
-    return first, stop, np.flatnonzero(is_line_end)
+    del kind
+    length = np.diff(stop, prepend=np.int32(-1))
+    length -= 1
+    return stop, length, np.flatnonzero(is_line_end)
 
 
 def _tokens(
     data: npt.NDArray[np.uint8],
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]] | None:
-    """Token bounds for any spacing: runs of digits, found where digit-ness flips."""
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]] | None:
+    """Token starts, ends and lengths for any spacing: runs of digits, where digit-ness flips."""
+    if not _ALLOWED[data].all():
+        return None
+    carriage = np.flatnonzero(data == _CR)
+    if carriage.size and (carriage[-1] + 1 >= data.size or (data[carriage + 1] != _LF).any()):
+        return None
     is_digit = (data - np.uint8(_ZERO)) < 10  # uint8 wraps below "0"
     if not is_digit.any():
         return None
     first = _positions(is_digit[1:] > is_digit[:-1], leading=bool(is_digit[0]))
     stop = _positions(is_digit[:-1] > is_digit[1:], leading=False)
-    return first, stop
+    return first, stop, stop - first
+
+
+def _token_values(
+    data: npt.NDArray[np.uint8],
+    stop: npt.NDArray[np.int32],
+    length: npt.NDArray[np.int8],
+    longest: int,
+) -> npt.NDArray[np.int32]:
+    """The whole number each token spells, from its digits read back from its end."""
+    at = stop - 1
+    value = data[at].astype(np.int32)
+    value -= _ZERO
+    if longest > 1:
+        # The byte before a token's last digit: its tens digit, or a separator
+        # when the token is one digit long (the first token's wraps round to
+        # the block's last byte, a line end). Separators wrap to above 9.
+        at -= 1
+        tens = data[at]
+        tens -= np.uint8(_ZERO)
+        tens *= tens < 10
+        value += tens.astype(np.int32) * 10
+    del at
+    for k in range(2, longest):  # rare: weights of 100 or more, or 100+ candidates
+        longer = np.flatnonzero(length > k)
+        value[longer] += (data[stop[longer] - 1 - k] - np.uint8(_ZERO)).astype(np.int32) * (10**k)
+    return value
 
 
 def _positions(edges: npt.NDArray[np.bool_], *, leading: bool) -> npt.NDArray[np.int32]:
@@ -254,29 +274,42 @@ def _merge(
     firsts, totals = group_by_keys(keys, weights)
     distinct = keys[:, firsts]
     del keys
-    # Unpack the distinct rankings into rows.
-    rows = np.empty((distinct.shape[1], n_words * per_word), dtype=np.int32)
-    mask = (1 << bits) - 1
-    for word in range(n_words):
-        for slot in range(per_word):
-            rows[:, word * per_word + slot] = (distinct[word] >> (slot * bits)) & mask
-    rows = rows[:, :width] - 1  # 0 (no preference) becomes PAD
-    if _names_someone_twice(rows, n_candidates):
-        return None
-    return np.ascontiguousarray(rows), totals
+    rows = _unpack(distinct, bits=bits, per_word=per_word, width=width, n_candidates=n_candidates)
+    return None if rows is None else (rows, totals)
 
 
-def _names_someone_twice(rows: Rankings, n_candidates: int) -> bool:
-    """Whether any distinct ranking lists a candidate twice."""
-    if rows.size == 0:
-        return False
-    if n_candidates <= 62:
-        # One bit per candidate, shifted up by one so that PAD lands on bit 0.
-        one = np.int64(1)
-        marks = np.zeros(rows.shape[0], dtype=np.int64)
-        for column in range(rows.shape[1]):
-            marks |= one << (rows[:, column] + 1).astype(np.int8)
-        counted = (rows != PAD).sum(axis=1)
-        return bool((np.bitwise_count(marks >> 1) != counted).any())
+_UNPACK_ROWS = 8192  # rows unpacked at a time: small enough to stay in cache
+
+
+def _unpack(
+    distinct: npt.NDArray[np.int64], *, bits: int, per_word: int, width: int, n_candidates: int
+) -> Rankings | None:
+    """Rows of 0-based candidates (``-1`` padded) from packed words; None if one repeats.
+
+    Works through the rows a block at a time, so each block's cells are
+    shifted, checked and written while they are in cache, row by row rather
+    than column by column over the whole array.
+    """
+    n_rows = distinct.shape[1]
+    rows = np.empty((n_rows, width), dtype=np.int32)
+    shifts = np.arange(per_word, dtype=np.int64) * bits
+    mask = np.int64((1 << bits) - 1)
+    one = np.int64(1)
+    for lo in range(0, n_rows, _UNPACK_ROWS):
+        block = distinct[:, lo : lo + _UNPACK_ROWS].T  # (rows, words)
+        cells = ((block[:, :, None] >> shifts) & mask).reshape(block.shape[0], -1)[:, :width]
+        if n_candidates <= 62:
+            # One bit per candidate; bit 0 collects the empty cells and is dropped.
+            marks = np.bitwise_or.reduce(one << cells, axis=1) >> one
+            if (np.bitwise_count(marks) != np.count_nonzero(cells, axis=1)).any():
+                return None
+        elif _names_someone_twice(cells.astype(np.int32) - 1):
+            return None
+        np.subtract(cells, one, out=rows[lo : lo + _UNPACK_ROWS], casting="unsafe")
+    return rows
+
+
+def _names_someone_twice(rows: Rankings) -> bool:
+    """Whether any ranking lists a candidate twice (for more than 62 candidates)."""
     ordered = np.sort(rows, axis=1)
     return bool(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] != PAD)).any())
