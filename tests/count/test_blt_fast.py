@@ -84,6 +84,12 @@ def test_blt_fast_reads_regular_text() -> None:
         pytest.param(GOOD.replace('"C"\n', ""), id="missing-name"),
         pytest.param(GOOD.replace("\n0\n", "\n"), id="no-end-line"),
         pytest.param(GOOD.replace("2 1 2 0", "1000000000 1 2 0"), id="weight-too-large"),
+        pytest.param(GOOD.replace("2 1 2 0", "99999990 1 2 0"), id="weight-eight-digits"),
+        pytest.param(GOOD.replace("2 1 2 0", "100000000 1 2 0"), id="weight-nine-digits"),
+        pytest.param(GOOD.replace("2 1 2 0", "000000000002 1 2 0"), id="weight-leading-zeros"),
+        pytest.param(GOOD.replace("2 1 2 0", "02 01 2 0"), id="leading-zero-candidate"),
+        pytest.param(GOOD.replace("1 3 0", "1 3 000"), id="closing-000"),
+        pytest.param(GOOD.replace("1 3 0", "1 3 10"), id="closing-10"),
         pytest.param("\ufeff" + GOOD, id="bom"),
     ],
 )

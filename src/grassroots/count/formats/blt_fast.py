@@ -96,22 +96,25 @@ def ballots(raw: bytes, start: int, end: int, n_candidates: int) -> tuple[Rankin
         return None
 
     # Tokens are runs of digits; the block ends with a line end, so runs close.
-    # Arrays are kept narrow (int32 positions, int8 lengths) and dropped as
-    # soon as they are used: peak memory matters as much as time here.
+    # Arrays are kept narrow (uint8 values where every token has at most two
+    # digits; positions stay int64, numpy's own index type, which it would
+    # otherwise convert to at every gather) and dropped as soon as they are used: peak
+    # memory matters as much as time here.
     first = None
     simple = _tokens_simple(data)
     if simple is not None:
-        stop, length, closes = simple
+        stop, closes = simple
+        n_digits = data.size - stop.size  # every byte that is not a separator
     else:
         general = _tokens(data)
         if general is None:
             return None
-        first, stop, length = general
+        first, stop, n_digits = general
         closes = None
-    longest = int(length.max())
-    if longest > _MAX_DIGITS:
+    values = _token_values(raw, start, stop, n_digits)
+    if values is None:
         return None
-    value = _token_values(data, stop, length.astype(np.int8), longest)
+    value, one_digit = values
     del stop
     n_tokens = value.size
 
@@ -120,9 +123,9 @@ def ballots(raw: bytes, start: int, end: int, n_candidates: int) -> tuple[Rankin
         closes = np.flatnonzero(value == 0)
     elif np.count_nonzero(value == 0) != closes.size or (value[closes] != 0).any():
         return None  # a line not ending in 0, or a 0 inside a line
-    if closes.size == 0 or closes[-1] != n_tokens - 1 or (length[closes] != 1).any():
-        return None
-    del length
+    if closes.size == 0 or closes[-1] != n_tokens - 1 or not one_digit[closes].all():
+        return None  # no lines, text after the last line's end, or a closing "00"
+    del one_digit
     opens = np.empty_like(closes)
     opens[0] = 0
     opens[1:] = closes[:-1] + 1
@@ -155,12 +158,12 @@ def ballots(raw: bytes, start: int, end: int, n_candidates: int) -> tuple[Rankin
 
 def _tokens_simple(
     data: npt.NDArray[np.uint8],
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int64]] | None:
-    """Token ends, token lengths and the tokens that close a line, or None.
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+    """Where each token ends, and which tokens close a line; or None.
 
     For a block written the usual way: one space between tokens, a bare line
     feed after each line, no blank lines. Then the separators alone give
-    every token's bounds, and the line feeds among them give the tokens that
+    every token's end, and the line feeds among them give the tokens that
     close a line, in a few passes instead of the general tokeniser's many.
     The caller has checked that no byte lies above "9".
     """
@@ -169,22 +172,19 @@ def _tokens_simple(
         return None
     if (is_separator[1:] & is_separator[:-1]).any():  # an empty token
         return None
-    stop = np.flatnonzero(is_separator).astype(np.int32)
+    stop = np.flatnonzero(is_separator)
     del is_separator
     kind = data[stop]
     is_line_end = kind == _LF
     if np.count_nonzero(is_line_end) + np.count_nonzero(kind == _SPACE) != kind.size:
         return None
-    del kind
-    length = np.diff(stop, prepend=np.int32(-1))
-    length -= 1
-    return stop, length, np.flatnonzero(is_line_end)
+    return stop, np.flatnonzero(is_line_end)
 
 
 def _tokens(
     data: npt.NDArray[np.uint8],
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]] | None:
-    """Token starts, ends and lengths for any spacing: runs of digits, where digit-ness flips."""
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int] | None:
+    """Token starts and ends for any spacing (runs of digits), and how many digits in all."""
     if not _ALLOWED[data].all():
         return None
     carriage = np.flatnonzero(data == _CR)
@@ -195,44 +195,61 @@ def _tokens(
         return None
     first = _positions(is_digit[1:] > is_digit[:-1], leading=bool(is_digit[0]))
     stop = _positions(is_digit[:-1] > is_digit[1:], leading=False)
-    return first, stop, stop - first
+    return first, stop, int(np.count_nonzero(is_digit))
 
 
 def _token_values(
-    data: npt.NDArray[np.uint8],
-    stop: npt.NDArray[np.int32],
-    length: npt.NDArray[np.int8],
-    longest: int,
-) -> npt.NDArray[np.int32]:
-    """The whole number each token spells, from its digits read back from its end."""
-    at = stop - 1
-    value = data[at].astype(np.int32)
-    value -= _ZERO
-    if longest > 1:
-        # The byte before a token's last digit: its tens digit, or a separator
-        # when the token is one digit long (the first token's wraps round to
-        # the block's last byte, a line end). Separators wrap to above 9.
-        at -= 1
-        tens = data[at]
-        tens -= np.uint8(_ZERO)
-        tens *= tens < 10
-        value += tens.astype(np.int32) * 10
-    del at
-    for k in range(2, longest):  # rare: weights of 100 or more, or 100+ candidates
-        longer = np.flatnonzero(length > k)
-        value[longer] += (data[stop[longer] - 1 - k] - np.uint8(_ZERO)).astype(np.int32) * (10**k)
-    return value
+    raw: bytes, start: int, stop: npt.NDArray[np.int64], n_digits: int
+) -> tuple[npt.NDArray[np.uint8] | npt.NDArray[np.int32], npt.NDArray[np.bool_]] | None:
+    """The number each token spells, and whether it is one digit long; None if too long.
+
+    ``stop`` holds the block positions just past each token, ``n_digits`` the
+    digits in the whole block. Digits are read back from each token's end
+    through views of the file shifted by one and two bytes, so no index
+    arrays are made. Before the block lies at least the header's line feed
+    (``start >= 2``), and every token ends at 1 or later, so the bytes read
+    before a one-digit token are never digits of another token.
+    """
+    n_tokens = stop.size
+    size = len(raw) - start
+    ones = np.frombuffer(raw, dtype=np.uint8, count=size + 1, offset=start - 1)[stop]
+    ones -= np.uint8(_ZERO)
+    tens = np.frombuffer(raw, dtype=np.uint8, count=size + 2, offset=start - 2)[stop]
+    tens -= np.uint8(_ZERO)  # a separator before the last digit wraps to above 9
+    one_digit = tens > 9
+    np.multiply(tens, ~one_digit, out=tens)  # much faster than a masked assignment
+    n_two_digits = n_tokens - int(np.count_nonzero(one_digit))
+    if n_digits == n_tokens + n_two_digits:  # no token is longer than two digits
+        tens *= np.uint8(10)
+        tens += ones
+        return tens, one_digit
+    # Some token has three digits or more (a weight of 100 or more, or
+    # candidate 100 or later): follow those back a digit at a time.
+    data = np.frombuffer(raw, dtype=np.uint8, count=size, offset=start)
+    value = tens.astype(np.int32) * 10 + ones
+    longer = np.flatnonzero(~one_digit)
+    for k in range(2, _MAX_DIGITS + 1):
+        at = stop[longer] - 1 - k
+        digit = np.where(at >= 0, data[np.maximum(at, 0)], 0) - np.int32(_ZERO)
+        more = (digit >= 0) & (digit <= 9)
+        longer = longer[more]
+        if longer.size == 0:
+            return value, one_digit
+        if k == _MAX_DIGITS:
+            return None  # a token of more than _MAX_DIGITS digits
+        value[longer] += digit[more] * 10**k
+    raise AssertionError("unreachable: the loop returns at k == _MAX_DIGITS")
 
 
-def _positions(edges: npt.NDArray[np.bool_], *, leading: bool) -> npt.NDArray[np.int32]:
-    """Byte positions where tokens start (or stop), as int32."""
-    found = (np.flatnonzero(edges) + 1).astype(np.int32)
-    return np.concatenate((np.zeros(1, dtype=np.int32), found)) if leading else found
+def _positions(edges: npt.NDArray[np.bool_], *, leading: bool) -> npt.NDArray[np.int64]:
+    """Byte positions where tokens start (or stop)."""
+    found = np.flatnonzero(edges) + 1
+    return np.concatenate((np.zeros(1, dtype=np.int64), found)) if leading else found
 
 
 def _merge(
     *,
-    candidate: npt.NDArray[np.int32],
+    candidate: npt.NDArray[np.uint8] | npt.NDArray[np.int32],
     n_prefs: npt.NDArray[np.int64],
     weights: Weights,
     n_candidates: int,
@@ -264,12 +281,14 @@ def _merge(
     # of a line share a bit.
     np.cumsum(running[1:], out=running[1:])
     keys = np.empty((n_words, n_prefs.size), dtype=np.int64)
+    # One word's end is the next word's start, so each boundary is read once.
+    below = running[line_start]
     with np.errstate(over="ignore"):
         for word in range(n_words):
-            lo = line_start + np.minimum(n_prefs, word * per_word)
-            hi = line_start + np.minimum(n_prefs, (word + 1) * per_word)
-            keys[word] = running[hi] - running[lo]
-    del running
+            above = running[line_start + np.minimum(n_prefs, (word + 1) * per_word)]
+            np.subtract(above, below, out=keys[word])
+            below = above
+    del running, below, above
     # Merge equal keys, keeping the first-seen order of distinct rankings.
     firsts, totals = group_by_keys(keys, weights)
     distinct = keys[:, firsts]
@@ -278,7 +297,7 @@ def _merge(
     return None if rows is None else (rows, totals)
 
 
-_UNPACK_ROWS = 8192  # rows unpacked at a time: small enough to stay in cache
+_UNPACK_ROWS = 4096  # rows unpacked at a time: small enough to stay in cache
 
 
 def _unpack(
@@ -287,25 +306,27 @@ def _unpack(
     """Rows of 0-based candidates (``-1`` padded) from packed words; None if one repeats.
 
     Works through the rows a block at a time, so each block's cells are
-    shifted, checked and written while they are in cache, row by row rather
-    than column by column over the whole array.
+    shifted, checked and written while they are in cache. Within a block the
+    cells are laid out slot by slot (one short vector per ranking place), so
+    the repeat check is a few whole-vector operations rather than one small
+    reduction per row.
     """
     n_rows = distinct.shape[1]
     rows = np.empty((n_rows, width), dtype=np.int32)
-    shifts = np.arange(per_word, dtype=np.int64) * bits
+    shifts = (np.arange(per_word, dtype=np.int64) * bits)[None, :, None]
     mask = np.int64((1 << bits) - 1)
     one = np.int64(1)
     for lo in range(0, n_rows, _UNPACK_ROWS):
-        block = distinct[:, lo : lo + _UNPACK_ROWS].T  # (rows, words)
-        cells = ((block[:, :, None] >> shifts) & mask).reshape(block.shape[0], -1)[:, :width]
+        block = distinct[:, lo : lo + _UNPACK_ROWS]  # (words, rows)
+        cells = ((block[:, None, :] >> shifts) & mask).reshape(-1, block.shape[1])[:width]
         if n_candidates <= 62:
             # One bit per candidate; bit 0 collects the empty cells and is dropped.
-            marks = np.bitwise_or.reduce(one << cells, axis=1) >> one
-            if (np.bitwise_count(marks) != np.count_nonzero(cells, axis=1)).any():
+            marks = np.bitwise_or.reduce(one << cells, axis=0) >> one
+            if (np.bitwise_count(marks) != np.count_nonzero(cells, axis=0)).any():
                 return None
-        elif _names_someone_twice(cells.astype(np.int32) - 1):
+        elif _names_someone_twice(cells.T.astype(np.int32) - 1):
             return None
-        np.subtract(cells, one, out=rows[lo : lo + _UNPACK_ROWS], casting="unsafe")
+        np.subtract(cells.T, one, out=rows[lo : lo + _UNPACK_ROWS], casting="unsafe")
     return rows
 
 
