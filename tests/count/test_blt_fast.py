@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grassroots.count.errors import FormatError
 from grassroots.count.formats import read_text
@@ -145,3 +147,30 @@ def test_blt_fast_repeated_candidate_among_many(n_candidates: int) -> None:
     expected = f":6: preference: candidate {n_candidates} is ranked twice"
     with pytest.raises(FormatError, match=expected):
         parse_blt(text)
+
+
+@st.composite
+def regular_files(draw: st.DrawFn) -> str:
+    """BLT text with any mix of short and long numbers and of the usual or unusual spacing."""
+    n = draw(st.integers(min_value=1, max_value=130))
+    seats = draw(st.integers(min_value=1, max_value=n))
+    gap = draw(st.sampled_from([" ", "  ", "\t", " \t "]))
+    line_end = draw(st.sampled_from(["\n", "\r\n"]))
+    ranking = st.lists(st.integers(min_value=1, max_value=n), max_size=12, unique=True)
+    weight = st.one_of(st.integers(1, 9), st.integers(10, 99), st.integers(100, 10**6))
+    ballots = draw(st.lists(st.tuples(weight, ranking), min_size=1, max_size=40))
+    lines = [f"{n} {seats}"]
+    lines += [gap.join(str(v) for v in (w, *r, 0)) for w, r in ballots]
+    lines += ["0", *(f'"C{i}"' for i in range(1, n + 1)), '"T"']
+    return line_end.join(lines) + line_end
+
+
+@settings(max_examples=200, deadline=None)
+@given(regular_files())
+def test_blt_fast_matches_careful_on_invented_files(text: str) -> None:
+    fast = _parse_fast(text, path=None)
+    careful = _parse_careful(text, path=None)
+    if fast is not None:
+        _assert_same(fast, careful)
+    if "\r" not in text:  # CR line ends are the careful parser's alone
+        assert fast is not None

@@ -96,10 +96,10 @@ def ballots(raw: bytes, start: int, end: int, n_candidates: int) -> tuple[Rankin
         return None
 
     # Tokens are runs of digits; the block ends with a line end, so runs close.
-    # Arrays are kept narrow (uint8 values where every token has at most two
-    # digits; positions stay int64, numpy's own index type, which it would
-    # otherwise convert to at every gather) and dropped as soon as they are used: peak
-    # memory matters as much as time here.
+    # Values are uint8 when no token has more than two digits; positions stay
+    # int64, numpy's own index type, which it would otherwise convert to at
+    # every gather. Arrays are dropped as soon as they are used: peak memory
+    # matters as much as time here.
     first = None
     simple = _tokens_simple(data)
     if simple is not None:
