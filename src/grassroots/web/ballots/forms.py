@@ -113,6 +113,67 @@ _SHARE_LINE = re.compile(r"^(.+?)\s*=\s*(\d+)$")
 RESERVED_SLUGS = frozenset({"new"})
 
 
+class OrganisationSharesField(forms.CharField):
+    """The organisations of a ballot of weighted organisations, one a line with its weight
+    (``Unite = 2``), cleaned to the ``(organisation, weight)`` pairs ``ballot_create`` takes.
+    Each line names an affiliated organisation (in any case) once, with a whole number from 1;
+    the first wrong line is named in the message."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text", "For a ballot of organisations, one a line with its weight: Unite = 2"
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> list[tuple[Organisation, int]]:
+        text: str = super().clean(value)
+        shares: list[tuple[Organisation, int]] = []
+        for line in (line.strip() for line in text.splitlines()):
+            if not line:
+                continue
+            match = _SHARE_LINE.match(line)
+            if match is None:
+                raise forms.ValidationError(
+                    f"{line!r}: write the organisation's name, = and a weight, a whole "
+                    "number: Unite = 2."
+                )
+            name, weight = match.group(1).strip(), int(match.group(2))
+            organisation = Organisation.objects.filter(
+                name__iexact=name, status=AffiliationStatus.AFFILIATED
+            ).first()
+            if organisation is None:
+                raise forms.ValidationError(f"No affiliated organisation is called {name!r}.")
+            if weight < 1:
+                raise forms.ValidationError(
+                    f"{organisation}'s weight must be a whole number from 1."
+                )
+            if any(organisation == named for named, _ in shares):
+                raise forms.ValidationError(f"{organisation} is named twice: name it once.")
+            shares.append((organisation, weight))
+        return shares
+
+
+def organisation_shares_match_electorate(form: forms.Form) -> None:
+    """A ballot of organisations names at least two; any other electorate names none. The
+    message goes beside the form's ``organisations`` field."""
+    data = form.cleaned_data
+    if "electorate" not in data or "organisations" not in data:
+        return  # a field of its own is already wrong
+    shares = data["organisations"]
+    if data["electorate"] == Electorate.ORGANISATIONS and len(shares) < 2:
+        form.add_error(
+            "organisations", "Name at least two organisations, one a line with its weight."
+        )
+    elif data["electorate"] != Electorate.ORGANISATIONS and shares:
+        form.add_error(
+            "organisations",
+            "Only a ballot of several organisations lists them: choose that electorate, "
+            "or leave this empty.",
+        )
+
+
 class BallotCreateForm(forms.Form):
     """A new ballot as ``ballot_create`` takes it. The text fields are one entry a line;
     ``clean_*`` turns each into the service's arguments and says which line is wrong."""
@@ -141,11 +202,7 @@ class BallotCreateForm(forms.Form):
     opens_at = forms.DateTimeField(label="Voting opens", widget=_DATETIME, help_text="UK time.")
     closes_at = forms.DateTimeField(label="Voting closes", widget=_DATETIME, help_text="UK time.")
     electorate = forms.ChoiceField(choices=Electorate.choices, initial=Electorate.SUPPORTERS)
-    organisations = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text="For a ballot of organisations, one a line with its weight: Unite = 2",
-    )
+    organisations = OrganisationSharesField()
     publish_receipts_with_rankings = forms.BooleanField(
         required=False,
         label="Publish each receipt beside its ranking (lets a voter prove their vote)",
@@ -178,19 +235,7 @@ class BallotCreateForm(forms.Form):
             quotas.setdefault(category, {})[bound.lower()] = int(number)
         return quotas
 
-    def clean_organisations(self) -> list[tuple[Organisation, int]]:
-        shares = []
-        for line in self.cleaned_data["organisations"].splitlines():
-            if not line.strip():
-                continue
-            match = _SHARE_LINE.match(line.strip())
-            if match is None:
-                raise forms.ValidationError(f"{line.strip()!r}: write the name, = and a weight.")
-            name, weight = match.groups()
-            organisation = Organisation.objects.filter(
-                name__iexact=name.strip(), status=AffiliationStatus.AFFILIATED
-            ).first()
-            if organisation is None:
-                raise forms.ValidationError(f"No affiliated organisation is called {name!r}.")
-            shares.append((organisation, int(weight)))
-        return shares
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        organisation_shares_match_electorate(self)
+        return data
