@@ -9,6 +9,10 @@ from typing import Any, cast
 from django import forms
 
 from grassroots.web.alliance.models import Organisation
+from grassroots.web.ballots.forms import (
+    OrganisationSharesField,
+    organisation_shares_match_electorate,
+)
 from grassroots.web.ballots.models import Electorate
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.constituencies.selectors import constituency_get_by_name
@@ -63,11 +67,24 @@ class SlateBallotForm(forms.Form):
         help_text="UK time.",
     )
     electorate = forms.ChoiceField(choices=Electorate.choices, initial=Electorate.SUPPORTERS)
+    organisations = OrganisationSharesField(
+        label="Organisations and their weights",
+        help_text=(
+            "Only for several organisations: one a line, each affiliated organisation's name, "
+            "= and its weight, a whole number from 1 (Unite = 2, Momentum = 1: two thirds "
+            "and one third of the result)."
+        ),
+    )
 
     def __init__(self, *args: Any, section: Section, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slate_size"].initial = section.seats
         self.fields["slate_size"].widget.attrs["max"] = section.seats
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        organisation_shares_match_electorate(self)
+        return data
 
 
 class EndorsementForm(forms.Form):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -114,6 +115,7 @@ def slate_ballot_create(
     closes_at: datetime.datetime,
     electorate: Electorate,
     opens_at: datetime.datetime | None = None,
+    organisations: Sequence[tuple[Organisation, int]] = (),
 ) -> Ballot:
     """Set up the slate ballot for a section from its nominees; audit.
 
@@ -122,7 +124,9 @@ def slate_ballot_create(
        reduced slate. The section's quotas are scaled to that size (``slates.quotas``), and
        the nominees must be able to meet them.
     3. A draft ballot through ``ballots.services.ballot_create``: the section's STV rule, one
-       option per nominee in order of first nomination, each with their gender as category.
+       option per nominee in order of first nomination, each with their gender as category;
+       for an electorate of several organisations, their ``(organisation, weight)`` pairs,
+       which ``ballot_create`` checks and stores in this transaction.
     """
     _organiser_check(actor)
     if selectors.selection_live(section=section) is not None:
@@ -166,14 +170,18 @@ def slate_ballot_create(
         quotas={} if irv else quotas,
         electorate=electorate,
         rule=rule,
+        organisations=organisations,
     )
     selection = SlateSelection.objects.create(section=section, ballot=ballot, slate_size=slate_size)
+    summary = f"section {section.pk}, ballot {ballot.pk}, size {slate_size}"
+    if organisations:
+        summary += f", {len(organisations)} weighted organisations"
     audit_record(
         actor_id=actor.pk,
         action="slate_ballot.create",
         object_type="slate_selection",
         object_id=selection.pk,
-        summary=f"section {section.pk}, ballot {ballot.pk}, size {slate_size}",
+        summary=summary,
     )
     return ballot
 

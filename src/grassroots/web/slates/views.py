@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from grassroots.web.ballots.models import Ballot
+from grassroots.web.ballots.models import Ballot, Electorate
 from grassroots.web.elections.models import Section
 from grassroots.web.elections.selectors import party_election_list, section_get
 from grassroots.web.errors import DomainError
@@ -101,7 +101,8 @@ def slate_ballot(request: HttpRequest, election_slug: str, section_slug: str) ->
                 section=section,
                 slate_size=form.cleaned_data["slate_size"],
                 closes_at=form.cleaned_data["closes_at"],
-                electorate=form.cleaned_data["electorate"],
+                electorate=Electorate(form.cleaned_data["electorate"]),
+                organisations=form.cleaned_data["organisations"],
             )
         except DomainError as err:
             _show_error(form, err)
