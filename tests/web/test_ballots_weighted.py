@@ -4,6 +4,7 @@ much each organisation weighs in the combined result."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -15,10 +16,17 @@ from django.test import Client
 
 from grassroots.cli.main import cli
 from grassroots.web.ballots import services
-from grassroots.web.ballots.models import Ballot, CastBallot, Electorate, Method, VoterRollEntry
+from grassroots.web.ballots.models import (
+    Ballot,
+    BallotElectorateOrganisation,
+    CastBallot,
+    Electorate,
+    Method,
+    VoterRollEntry,
+)
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.errors import DomainError
-from grassroots.web.people.models import Supporter
+from grassroots.web.people.models import Supporter, User
 from tests.web.ballot_factories import ballot_create, ballot_open_with_tokens, option_ids
 from tests.web.factories import organisation_create, representative_create
 
@@ -191,3 +199,50 @@ def test_weighted_ballot_page_names_each_organisation_and_weight(
     page = client.get(f"/ballots/{ballot.slug}/").content.decode()
 
     assert "Momentum (weight 2), Unite (weight 1)" in page
+
+
+def test_weighted_ballot_admin_lists_organisations_and_weights_read_only(
+    client: Client, make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    ballot = _weighted(*_partners(make_supporter, clp))
+    plain = ballot_create()
+    client.force_login(User.objects.create_superuser(email="root@example.org", name="Root"))
+    url = f"/admin/ballots/ballot/{ballot.pk}/change/"
+
+    response = client.get(url)
+    other = client.get(f"/admin/ballots/ballot/{plain.pk}/change/")
+    change = client.post(url, {"organisations-0-weight": "5"})
+    delete = client.post(f"/admin/ballots/ballot/{ballot.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    cells = re.findall(r'<td class="field-(organisation|weight)">\s*<p>(?:<a [^>]*>)?([^<]*)', page)
+    assert cells == [
+        ("organisation", "Momentum"),
+        ("weight", "2"),
+        ("organisation", "Unite"),
+        ("weight", "1"),
+    ]
+    [shares] = [
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.opts.model is BallotElectorateOrganisation
+    ]
+    assert (
+        shares.has_add_permission,
+        shares.has_change_permission,
+        shares.has_delete_permission,
+    ) == (False, False, False)
+    assert (
+        response.context["has_add_permission"],
+        response.context["has_change_permission"],
+        response.context["has_delete_permission"],
+    ) == (False, False, False)
+    assert 'name="_save"' not in page
+    # The admin's script offers "Add another" only below MAX_NUM_FORMS, which is 0 here.
+    assert 'name="organisations-MAX_NUM_FORMS" value="0"' in page
+    assert "organisations in the electorate" not in other.content.decode()
+    assert (change.status_code, delete.status_code) == (403, 403)
+    assert client.get("/admin/ballots/ballot/add/").status_code == 403
+    assert sorted(ballot.organisations.values_list("weight", flat=True)) == [1, 2]
+    assert Ballot.objects.filter(pk=ballot.pk).exists()

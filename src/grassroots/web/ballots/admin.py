@@ -10,7 +10,14 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from grassroots.web.ballots.models import Ballot, BallotOption, CastBallot, Status
+from grassroots.web.ballots.models import (
+    Ballot,
+    BallotElectorateOrganisation,
+    BallotOption,
+    CastBallot,
+    Electorate,
+    Status,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -24,10 +31,8 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
         return False
 
 
-class BallotOptionInline(admin.TabularInline[BallotOption, Ballot]):
-    model = BallotOption
+class ReadOnlyInline(admin.TabularInline[Any, Ballot]):
     extra = 0
-    fields = ("position", "name", "category")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -39,12 +44,35 @@ class BallotOptionInline(admin.TabularInline[BallotOption, Ballot]):
         return False
 
 
+class BallotOptionInline(ReadOnlyInline):
+    model = BallotOption
+    fields = ("position", "name", "category")
+
+
+class BallotElectorateOrganisationInline(ReadOnlyInline):
+    """A ballot of weighted organisations: each organisation and its share (weight)."""
+
+    model = BallotElectorateOrganisation
+    fields = ("organisation", "weight")
+    verbose_name = "organisation in the electorate"
+    verbose_name_plural = "organisations in the electorate, with their weights"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("organisation")
+
+
 @admin.register(Ballot)
 class BallotAdmin(ReadOnlyAdmin):
     list_display = ("slug", "question", "method", "status", "opens_at", "closes_at")
     list_filter = ("status", "method")
     exclude = ("result",)
-    inlines = (BallotOptionInline,)
+    inlines = (BallotOptionInline, BallotElectorateOrganisationInline)
+
+    def get_inlines(self, request: HttpRequest, obj: Ballot | None) -> list[type[Any]]:
+        """The organisations only for a ballot of weighted organisations."""
+        if obj is not None and obj.electorate == Electorate.ORGANISATIONS:
+            return list(self.inlines)
+        return [BallotOptionInline]
 
 
 @admin.register(CastBallot)
