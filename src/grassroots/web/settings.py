@@ -168,9 +168,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Grassroots <noreply@l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The cache counts the rate limits on sign-up and login links. Local memory counts per process;
-# with several processes or servers, set REDIS_URL (and install the ``redis`` package) so they
+# with several processes or servers, set REDIS_URL (and install the ``redis`` extra) so they
 # share one count.
 if os.environ.get("REDIS_URL"):
+    try:
+        import redis  # noqa: F401 (Django's RedisCache imports it only at the first cache call)
+    except ImportError as err:
+        raise ImproperlyConfigured(
+            "REDIS_URL is set but the redis package is not installed: install the redis extra, "
+            "pip install 'grassroots[redis]' (or -e '.[redis]' in a checkout), or unset REDIS_URL"
+        ) from err
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
