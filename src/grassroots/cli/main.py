@@ -132,6 +132,25 @@ def count_command(
         render.render_text(result, console)
 
 
+def _proxy_headers(value: str) -> tuple[str, ...]:
+    """Parse ``--trusted-proxy-headers``: names separated by spaces or commas."""
+    from grassroots.web.run import PROXY_HEADERS
+
+    headers = tuple(dict.fromkeys(h.lower() for h in value.replace(",", " ").split()))
+    unknown = [h for h in headers if h not in PROXY_HEADERS]
+    if unknown or not headers:
+        raise click.BadParameter(
+            f'"{value}": expected some of {", ".join(PROXY_HEADERS)}',
+            param_hint="--trusted-proxy-headers",
+        )
+    if "forwarded" in headers and len(headers) > 1:
+        raise click.BadParameter(
+            "trust either forwarded or the x-forwarded-* headers, not both",
+            param_hint="--trusted-proxy-headers",
+        )
+    return headers
+
+
 @cli.command("serve")
 @click.option(
     "--port",
@@ -145,20 +164,88 @@ def count_command(
 @click.option(
     "--threads", type=click.IntRange(min=1), default=8, show_default=True, help="Worker threads."
 )
-def serve_command(port: int, host: str, threads: int) -> None:
+@click.option(
+    "--trusted-proxy",
+    metavar="ADDRESS",
+    envvar="TRUSTED_PROXY",
+    default=None,
+    help="Address of the reverse proxy whose forwarded headers are believed, or * for any "
+    "peer (only when nothing but the proxy can reach this port) (or $TRUSTED_PROXY).",
+)
+@click.option(
+    "--trusted-proxy-count",
+    type=click.IntRange(min=1),
+    envvar="TRUSTED_PROXY_COUNT",
+    default=None,
+    help="How many trusted proxies in a row each add to X-Forwarded-For; the client is the "
+    "address the outermost one saw [default: 1] (or $TRUSTED_PROXY_COUNT).",
+)
+@click.option(
+    "--trusted-proxy-headers",
+    metavar="HEADERS",
+    envvar="TRUSTED_PROXY_HEADERS",
+    default=None,
+    help="Forwarded headers to believe from the proxy, separated by spaces or commas "
+    '[default: "x-forwarded-for x-forwarded-proto"] (or $TRUSTED_PROXY_HEADERS).',
+)
+@click.option(
+    "--url-scheme",
+    type=click.Choice(["http", "https"]),
+    envvar="URL_SCHEME",
+    default="http",
+    show_default=True,
+    help="Scheme of requests without a trusted X-Forwarded-Proto (or $URL_SCHEME).",
+)
+def serve_command(
+    port: int,
+    host: str,
+    threads: int,
+    trusted_proxy: str | None,
+    trusted_proxy_count: int | None,
+    trusted_proxy_headers: str | None,
+    url_scheme: str,
+) -> None:
     """Run the site with the waitress WSGI server, after applying migrations.
 
     The database is the SQLite file in $GRASSROOTS_DATA_DIR (default ./var), or
     $DATABASE_URL. Static files are served by the site itself. Stop with Ctrl-C.
 
+    Behind a reverse proxy (nginx, a load balancer), name it with --trusted-proxy:
+    waitress then takes each client's address and scheme from the proxy's
+    X-Forwarded-For and X-Forwarded-Proto, so the rate limits count each client
+    apart. Forwarded headers from anyone else are dropped, never believed.
+
     \b
     Example:
       grassroots serve --port 8001
+      grassroots serve --host 127.0.0.1 --trusted-proxy 127.0.0.1
     """
-    from grassroots.web.run import site_serve
+    from grassroots.web.run import DEFAULT_PROXY_HEADERS, site_serve
 
+    if trusted_proxy is None:
+        for name, value in [
+            ("--trusted-proxy-count", trusted_proxy_count),
+            ("--trusted-proxy-headers", trusted_proxy_headers),
+        ]:
+            if value is not None:
+                raise click.BadParameter("has no meaning without --trusted-proxy", param_hint=name)
+    headers = (
+        DEFAULT_PROXY_HEADERS
+        if trusted_proxy_headers is None
+        else _proxy_headers(trusted_proxy_headers)
+    )
     click.echo(f"Grassroots is at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
-    site_serve(host=host, port=port, threads=threads)
+    if trusted_proxy is not None:
+        click.echo(f"Believing {', '.join(headers)} from the proxy at {trusted_proxy}", err=True)
+    site_serve(
+        host=host,
+        port=port,
+        threads=threads,
+        trusted_proxy=trusted_proxy,
+        trusted_proxy_count=trusted_proxy_count or 1,
+        trusted_proxy_headers=headers,
+        url_scheme=url_scheme,
+    )
 
 
 @cli.command("demo")

@@ -26,14 +26,61 @@ def site_migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def site_serve(*, host: str, port: int, threads: int) -> None:
-    """Migrate, then serve the site with waitress until interrupted."""
+# The forwarded headers waitress can take from a trusted proxy (its KNOWN_PROXY_HEADERS).
+PROXY_HEADERS = (
+    "x-forwarded-for",
+    "x-forwarded-proto",
+    "x-forwarded-host",
+    "x-forwarded-port",
+    "x-forwarded-by",
+    "forwarded",
+)
+# What a proxy such as nginx sets: the client's address and whether it came over HTTPS.
+DEFAULT_PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-proto")
+
+
+def site_serve(
+    *,
+    host: str,
+    port: int,
+    threads: int,
+    trusted_proxy: str | None = None,
+    trusted_proxy_count: int = 1,
+    trusted_proxy_headers: Sequence[str] = DEFAULT_PROXY_HEADERS,
+    url_scheme: str = "http",
+) -> None:
+    """Migrate, then serve the site with waitress until interrupted.
+
+    With ``trusted_proxy`` (the proxy's address, or ``*``), waitress takes the client's address
+    (``REMOTE_ADDR``, which the rate limits count by), scheme and host from the headers in
+    ``trusted_proxy_headers``, set by the last ``trusted_proxy_count`` proxies. Forwarded
+    headers from anyone else are removed before the site sees them, so a client cannot choose
+    its own address.
+    """
     site_setup()
     site_migrate()
     from django.core.wsgi import get_wsgi_application
     from waitress import serve
 
-    serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="grassroots")
+    proxy: dict[str, object] = {}
+    if trusted_proxy:
+        proxy = {
+            "trusted_proxy": trusted_proxy,
+            "trusted_proxy_count": trusted_proxy_count,
+            "trusted_proxy_headers": set(trusted_proxy_headers),
+        }
+    serve(
+        get_wsgi_application(),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="grassroots",
+        url_scheme=url_scheme,
+        # Waitress 3 clears them by default; said here so that no other default can let a
+        # client's own X-Forwarded-For through.
+        clear_untrusted_proxy_headers=True,
+        **proxy,
+    )
 
 
 def site_demo() -> list[str]:

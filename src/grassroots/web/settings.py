@@ -38,6 +38,18 @@ def _env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] or default
 
 
+def _env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """``Header-Name=value`` (e.g. ``X-Forwarded-Proto=https``) as Django's
+    ``SECURE_PROXY_SSL_HEADER``; ``off`` for none."""
+    value = os.environ.get(name, "").strip()
+    if value.lower() in {"off", "none", "false"}:
+        return None
+    header, sep, expected = value.partition("=")
+    if not sep or not header.strip() or not expected.strip():
+        raise ImproperlyConfigured(f"{name}={value!r}: expected Header-Name=value, or off")
+    return "HTTP_" + header.strip().upper().replace("-", "_"), expected.strip()
+
+
 DEBUG = _env_bool("DEBUG", default=True)
 
 DATA_DIR = Path(os.environ.get("GRASSROOTS_DATA_DIR") or Path.cwd() / "var").resolve()
@@ -189,9 +201,17 @@ else:
 
 GRASSROOTS_ALLIANCE_NAME = os.environ.get("GRASSROOTS_ALLIANCE_NAME", "Grassroots Alliance")
 
+# Behind a TLS proxy, a request is secure when the proxy says so. `grassroots serve
+# --trusted-proxy` has waitress set the scheme from the trusted proxy's X-Forwarded-Proto and
+# drop that header from anyone else, so believing it here is safe with our server; another
+# WSGI server must strip it from clients itself, or set SECURE_PROXY_SSL_HEADER=off.
+if os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = _env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+elif not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

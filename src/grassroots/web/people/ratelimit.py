@@ -31,8 +31,12 @@ SIGNUPS_PER_IP = RateLimit("signup-ip", limit=20, window_seconds=HOUR)
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address as the WSGI server gives it (behind a proxy, the server must be
-    told to trust the proxy's forwarded header, or every client shares the proxy's address)."""
+    """The client's address as the WSGI server gives it, never from a forwarded header.
+
+    A client can send any X-Forwarded-For it likes, so only the server may read it, and only
+    from the proxy it was told to trust (``grassroots serve --trusted-proxy``, which makes
+    waitress put the forwarded address in ``REMOTE_ADDR``). Without that, behind a proxy every
+    client shares the proxy's address and its count."""
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
