@@ -68,6 +68,12 @@ ORGANISE_PAGES = (
         _ORGANISERS,
     ),
     OrganisePage(
+        "Party elections",
+        "elections:election_manage_list",
+        "Set up the party's elections: timetable, sections and quotas, candidates and slates.",
+        _ORGANISERS,
+    ),
+    OrganisePage(
         "Slates",
         "slates:slate_index",
         "Nominees and slates by section; nominations and endorsements from each slate.",

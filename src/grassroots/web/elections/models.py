@@ -72,12 +72,33 @@ class Section(models.Model):
         limit = self.quotas.get("F", {}) if isinstance(self.quotas, dict) else {}
         return int(limit.get("min", 0))
 
+    @property
+    def quota_text(self) -> str:
+        """The quotas in words, e.g. "at least 4 women", or "" when there are none."""
+        quotas = self.quotas if isinstance(self.quotas, dict) else {}
+        parts = []
+        for category, limit in quotas.items():
+            noun = QUOTA_CATEGORIES.get(category, category)
+            if limit.get("min"):
+                parts.append(f"at least {limit['min']} {noun}")
+            if limit.get("max") is not None:
+                parts.append(f"at most {limit['max']} {noun}")
+        return ", ".join(parts)
+
 
 class Gender(models.TextChoices):
     WOMAN = "F", "Woman"
     MAN = "M", "Man"
     OTHER = "X", "Non-binary or other"
     NOT_STATED = "", "Not stated"
+
+
+# The categories a section's quotas may limit (the candidates' gender), in words.
+QUOTA_CATEGORIES: dict[str, str] = {
+    Gender.WOMAN.value: "women",
+    Gender.MAN.value: "men",
+    Gender.OTHER.value: "non-binary or other candidates",
+}
 
 
 class Candidate(models.Model):

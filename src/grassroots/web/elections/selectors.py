@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from grassroots.web.elections import analysis
@@ -43,6 +43,58 @@ def section_get(*, election_slug: str, section_slug: str) -> Section:
 
 def slate_list(*, election: PartyElection) -> list[Slate]:
     return list(Slate.objects.filter(election=election))
+
+
+def party_election_get(*, election_slug: str) -> PartyElection:
+    """The election; ``Http404`` when there is none."""
+    try:
+        return PartyElection.objects.get(slug=election_slug)
+    except PartyElection.DoesNotExist:
+        raise Http404("No such election.") from None
+
+
+def section_list_for_organiser(*, election: PartyElection) -> list[Section]:
+    """The election's sections with their candidate and nomination counts and whether a result
+    is stored (one query)."""
+    return list(
+        Section.objects.filter(election=election).annotate(
+            candidate_count=Count("candidates", distinct=True),
+            nomination_count=Count("nominations", distinct=True),
+            has_result=Exists(SectionResult.objects.filter(section=OuterRef("pk"))),
+        )
+    )
+
+
+def slate_list_for_organiser(*, election: PartyElection) -> list[Slate]:
+    """The election's slates with how many candidates each holds (one query)."""
+    return list(Slate.objects.filter(election=election).annotate(member_count=Count("memberships")))
+
+
+def slate_get(*, election_slug: str, slate_id: int) -> Slate:
+    """The slate of that election, with the election; ``Http404`` when there is none."""
+    try:
+        return Slate.objects.select_related("election").get(
+            election__slug=election_slug, pk=slate_id
+        )
+    except Slate.DoesNotExist:
+        raise Http404("No such slate.") from None
+
+
+def slate_membership_list(*, slate: Slate) -> list[SlateMembership]:
+    """The slate's candidates with their sections, by section and name (one query)."""
+    return list(
+        SlateMembership.objects.filter(slate=slate)
+        .select_related("candidate__section")
+        .order_by("candidate__section__position", "candidate__name")
+    )
+
+
+def candidate_get(*, section: Section, candidate_id: int) -> Candidate:
+    """The candidate of that section; ``Http404`` when there is none."""
+    try:
+        return Candidate.objects.select_related("clp").get(section=section, pk=candidate_id)
+    except Candidate.DoesNotExist:
+        raise Http404("No such candidate.") from None
 
 
 def candidate_list(*, section: Section) -> list[Candidate]:
