@@ -16,6 +16,7 @@ from django.urls import reverse
 from grassroots.web.audit.models import AuditEntry
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.elections import services
+from grassroots.web.elections import setup as election_setup
 from grassroots.web.elections.models import (
     Candidate,
     PartyElection,
@@ -867,7 +868,7 @@ def test_section_create_service_refuses_an_unknown_quota_category() -> None:
     election = election_create()
 
     with pytest.raises(services.DomainError) as err:
-        services.section_create(
+        election_setup.section_create(
             actor=None,
             election=election,
             slug="x",

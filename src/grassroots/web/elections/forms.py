@@ -18,7 +18,7 @@ from grassroots.web.elections.models import (
     Section,
     Slate,
 )
-from grassroots.web.elections.services import (
+from grassroots.web.elections.setup import (
     ELECTION_DATES,
     RESERVED_ELECTION_SLUGS,
     RESERVED_SECTION_SLUGS,

@@ -12,11 +12,9 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from django.db import router, transaction
-from django.db.models import QuerySet
-from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.db import transaction
 
-from grassroots.count import RULES, CountError, Quotas, count
+from grassroots.count import CountError, Quotas, count
 from grassroots.web.audit.services import audit_record
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.elections.imports import (
@@ -26,7 +24,6 @@ from grassroots.web.elections.imports import (
     nominations_parse,
 )
 from grassroots.web.elections.models import (
-    QUOTA_CATEGORIES,
     Candidate,
     Gender,
     Nomination,
@@ -48,7 +45,7 @@ MAX_UPLOAD = 20_000_000
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-def _actor_id(actor: User | None) -> int | None:
+def actor_id(actor: User | None) -> int | None:
     return actor.pk if actor is not None else None
 
 
@@ -92,7 +89,7 @@ def party_election_reference_load(
         for position, spec in enumerate(NEC_SECTIONS)
     )
     audit_record(
-        actor_id=_actor_id(actor),
+        actor_id=actor_id(actor),
         action="party_election.create",
         object_type="party_election",
         object_id=election.pk,
@@ -120,7 +117,7 @@ def candidate_create(
         raise DomainError("This candidate is already standing in the section.", field="name")
     candidate = Candidate.objects.create(section=section, name=name, gender=gender, clp=clp)
     audit_record(
-        actor_id=_actor_id(actor),
+        actor_id=actor_id(actor),
         action="candidate.create",
         object_type="candidate",
         object_id=candidate.pk,
@@ -154,7 +151,7 @@ def slate_create(
         position=Slate.objects.filter(election=election).count(),
     )
     audit_record(
-        actor_id=_actor_id(actor),
+        actor_id=actor_id(actor),
         action="slate.create",
         object_type="slate",
         object_id=slate.pk,
@@ -181,7 +178,7 @@ def slate_membership_add(
         slate=slate, candidate=candidate, source=source.strip(), endorsed_on=endorsed_on
     )
     audit_record(
-        actor_id=_actor_id(actor),
+        actor_id=actor_id(actor),
         action="slate.member_add",
         object_type="slate",
         object_id=slate.pk,
@@ -214,7 +211,7 @@ def nomination_record(
         section=section, candidate=candidate, clp=clp, nominated_on=nominated_on
     )
     audit_record(
-        actor_id=_actor_id(actor),
+        actor_id=actor_id(actor),
         action="nomination.record",
         object_type="nomination",
         object_id=nomination.pk,
@@ -235,7 +232,7 @@ def nomination_import(*, actor: User | None, section: Section, text: str) -> int
         for row in rows
     )
     audit_record(
-        actor_id=_actor_id(actor),
+        actor_id=actor_id(actor),
         action="nomination.import",
         object_type="section",
         object_id=section.pk,
@@ -261,7 +258,7 @@ def _result_store(
         defaults={"kind": kind, "filename": filename[:200], "data": data},
     )
     audit_record(
-        actor_id=_actor_id(actor),
+        actor_id=actor_id(actor),
         action=f"result.{kind}",
         object_type="section",
         object_id=section.pk,
@@ -321,435 +318,4 @@ def result_sheet_import(
     candidate_match(section=section, names=sheet["candidates"])
     return _result_store(
         actor=actor, section=section, kind=ResultKind.SHEET, filename=filename, data=sheet
-    )
-
-
-# Setting an election up in the site: organisers create and edit elections, sections,
-# candidates and slates. Each refuses a change that would break recorded nominations, slates
-# or results.
-
-ELECTION_DATES = (
-    "nominations_open",
-    "nominations_close",
-    "ballot_open",
-    "ballot_close",
-    "count_on",
-)
-# Slugs the organise pages' own addresses use (organise/elections/new/, …/sections/new/).
-RESERVED_ELECTION_SLUGS = frozenset({"new"})
-RESERVED_SECTION_SLUGS = frozenset({"sections", "slates", "edit", "new"})
-
-
-def timetable_problem(dates: dict[str, datetime.date | None]) -> DomainError | None:
-    """The first step of the timetable that comes before the one it follows, if any."""
-    order = [
-        ("nominations_open", "nominations_close", "Nominations must close after they open."),
-        ("nominations_close", "ballot_open", "The ballot must open after nominations close."),
-        ("ballot_open", "ballot_close", "The ballot must close after it opens."),
-        ("ballot_close", "count_on", "The count must come after the ballot closes."),
-    ]
-    for first, then, message in order:
-        start, end = dates.get(first), dates.get(then)
-        if start is not None and end is not None and end < start:
-            return DomainError(message, field=then)
-    return None
-
-
-def quota_problem(
-    *, seats: int, quotas: dict[str, dict[str, int]], rule: str = ""
-) -> DomainError | None:
-    """Why a section's seats, rule and quotas cannot work together, or None.
-
-    A minimum must fit in the seats, a maximum must not be below its minimum, and the
-    minimums together must fit in the seats; instant runoff elects one.
-    """
-    if rule == "irv" and seats != 1:
-        return DomainError(
-            "Instant runoff elects one: set one seat or choose an STV rule.", field="rule"
-        )
-    total = 0
-    for category, limit in quotas.items():
-        noun = QUOTA_CATEGORIES.get(category, category)
-        lo, hi = limit.get("min", 0), limit.get("max")
-        if lo < 0 or (hi is not None and hi < 0):
-            return DomainError("A quota cannot be negative.", field=f"min_{category}")
-        if lo > seats:
-            return DomainError(
-                f"At least {lo} {noun} cannot be elected to {seats} seat(s): "
-                "lower the minimum or add seats.",
-                field="seats",
-            )
-        if hi is not None and hi < lo:
-            return DomainError(
-                f"The most {noun} ({hi}) is below the least ({lo}).", field=f"max_{category}"
-            )
-        total += lo
-    if total > seats:
-        return DomainError(
-            f"The minimums add up to {total}, more than the {seats} seat(s).", field="seats"
-        )
-    return None
-
-
-def _quotas_clean(quotas: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-    """The quota JSON the engine reads: only the limits given, e.g. ``{"F": {"min": 4}}``."""
-    out: dict[str, dict[str, int]] = {}
-    for category, limit in quotas.items():
-        if category not in QUOTA_CATEGORIES:
-            raise DomainError(f"Quotas are by gender: {category!r} is not one.", field=None)
-        kept: dict[str, int] = {}
-        if limit.get("min"):
-            kept["min"] = int(limit["min"])
-        if limit.get("max") is not None:
-            kept["max"] = int(limit["max"])
-        if kept:
-            out[category] = kept
-    return out
-
-
-def _changed(obj: object, values: dict[str, object]) -> list[str]:
-    """Set the fields that differ and return their names (for the audit summary)."""
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    for name in changed:
-        setattr(obj, name, values[name])
-    return changed
-
-
-def _dependants_elsewhere(obj: Section | Candidate) -> list[str]:
-    """What other apps hold that deleting ``obj`` would delete or that forbids it (slate
-    nominations, slate ballots): the elections app may not reach into those apps' tables."""
-    collector = Collector(using=router.db_for_write(type(obj)))
-    try:
-        collector.collect([obj])
-    except (ProtectedError, RestrictedError) as err:
-        held = err.protected_objects if isinstance(err, ProtectedError) else err.restricted_objects
-        return sorted({str(o._meta.verbose_name_plural) for o in held})
-    found = {
-        str(model._meta.verbose_name_plural)
-        for model, objects in collector.data.items()
-        if model._meta.app_label != "elections" and objects
-    }
-    found |= {
-        str(qs.model._meta.verbose_name_plural)
-        for qs in collector.fast_deletes
-        if isinstance(qs, QuerySet) and qs.model._meta.app_label != "elections" and qs.exists()
-    }
-    return sorted(found)
-
-
-@transaction.atomic(durable=True)
-def party_election_create(
-    *,
-    actor: User | None,
-    slug: str,
-    name: str,
-    party: str,
-    dates: dict[str, datetime.date | None],
-) -> PartyElection:
-    """Create an election with no sections yet; its slug is its address and never changes."""
-    slug, name, party = slug.strip().lower(), name.strip(), party.strip()
-    if slug in RESERVED_ELECTION_SLUGS:
-        raise DomainError("That address is used by the site: choose another.", field="slug")
-    if PartyElection.objects.filter(slug=slug).exists():
-        raise DomainError("An election with this address already exists.", field="slug")
-    if not name:
-        raise DomainError("Enter the election's name.", field="name")
-    if problem := timetable_problem(dates):
-        raise problem
-    election = PartyElection.objects.create(
-        slug=slug,
-        name=name,
-        party=party,
-        **{key: dates.get(key) for key in ELECTION_DATES},
-    )
-    audit_record(
-        actor_id=_actor_id(actor),
-        action="party_election.create",
-        object_type="party_election",
-        object_id=election.pk,
-        summary="0 sections",
-    )
-    return election
-
-
-@transaction.atomic(durable=True)
-def party_election_update(
-    *,
-    actor: User | None,
-    election: PartyElection,
-    name: str,
-    party: str,
-    dates: dict[str, datetime.date | None],
-) -> list[str]:
-    """Change an election's name, party and timetable; return the fields changed.
-
-    The nomination window may not shut out nominations already recorded.
-    """
-    election = PartyElection.objects.select_for_update().get(pk=election.pk)
-    name = name.strip()
-    if not name:
-        raise DomainError("Enter the election's name.", field="name")
-    if problem := timetable_problem(dates):
-        raise problem
-    nominations = Nomination.objects.filter(section__election=election)
-    opens, closes = dates.get("nominations_open"), dates.get("nominations_close")
-    if opens is not None and (early := nominations.filter(nominated_on__lt=opens).count()):
-        raise DomainError(
-            f"{early} nomination(s) are recorded before this date: nominations would open "
-            "after them.",
-            field="nominations_open",
-        )
-    if closes is not None and (late := nominations.filter(nominated_on__gt=closes).count()):
-        raise DomainError(
-            f"{late} nomination(s) are recorded after this date: nominations would close "
-            "before them.",
-            field="nominations_close",
-        )
-    values: dict[str, object] = {"name": name, "party": party.strip()}
-    values |= {key: dates.get(key) for key in ELECTION_DATES}
-    changed = _changed(election, values)
-    if changed:
-        election.save(update_fields=changed)
-        audit_record(
-            actor_id=_actor_id(actor),
-            action="party_election.update",
-            object_type="party_election",
-            object_id=election.pk,
-            summary=", ".join(changed),
-        )
-    return changed
-
-
-@transaction.atomic(durable=True)
-def section_create(
-    *,
-    actor: User | None,
-    election: PartyElection,
-    slug: str,
-    name: str,
-    seats: int,
-    rule: str,
-    quotas: dict[str, dict[str, int]],
-    nomination_threshold: int,
-) -> Section:
-    """Add a section to an election, after the last; its slug is its address in the election."""
-    slug, name = slug.strip().lower(), name.strip()
-    if slug in RESERVED_SECTION_SLUGS:
-        raise DomainError("That address is used by the site: choose another.", field="slug")
-    if Section.objects.filter(election=election, slug=slug).exists():
-        raise DomainError("The election already has a section with this address.", field="slug")
-    if not name:
-        raise DomainError("Enter the section's name.", field="name")
-    if rule not in RULES:
-        raise DomainError("Choose one of the listed rules.", field="rule")
-    if seats < 1:
-        raise DomainError("A section has at least one seat.", field="seats")
-    quotas = _quotas_clean(quotas)
-    if problem := quota_problem(seats=seats, quotas=quotas, rule=rule):
-        raise problem
-    section = Section.objects.create(
-        election=election,
-        slug=slug,
-        name=name,
-        seats=seats,
-        rule=rule,
-        quotas=quotas,
-        nomination_threshold=nomination_threshold,
-        position=Section.objects.filter(election=election).count(),
-    )
-    audit_record(
-        actor_id=_actor_id(actor),
-        action="section.create",
-        object_type="section",
-        object_id=section.pk,
-        summary=f"election {election.pk}, {seats} seats, rule {rule}",
-    )
-    return section
-
-
-@transaction.atomic(durable=True)
-def section_update(
-    *,
-    actor: User | None,
-    section: Section,
-    name: str,
-    seats: int,
-    rule: str,
-    quotas: dict[str, dict[str, int]],
-    nomination_threshold: int,
-) -> list[str]:
-    """Change a section; return the fields changed.
-
-    Seats, rule and quotas are what a stored result was counted with, so they stay while
-    the section has a result; seats may not fall below a quota's minimum.
-    """
-    section = Section.objects.select_for_update().get(pk=section.pk)
-    name = name.strip()
-    if not name:
-        raise DomainError("Enter the section's name.", field="name")
-    if rule not in RULES:
-        raise DomainError("Choose one of the listed rules.", field="rule")
-    if seats < 1:
-        raise DomainError("A section has at least one seat.", field="seats")
-    quotas = _quotas_clean(quotas)
-    if problem := quota_problem(seats=seats, quotas=quotas, rule=rule):
-        raise problem
-    counted = {"seats": seats, "rule": rule, "quotas": quotas}
-    recount = any(getattr(section, key) != value for key, value in counted.items())
-    if recount and SectionResult.objects.filter(section=section).exists():
-        raise DomainError(
-            "The section has a result counted with its seats, rule and quotas: "
-            "they cannot change now."
-        )
-    changed = _changed(
-        section, {"name": name, **counted, "nomination_threshold": nomination_threshold}
-    )
-    if changed:
-        section.save(update_fields=changed)
-        audit_record(
-            actor_id=_actor_id(actor),
-            action="section.update",
-            object_type="section",
-            object_id=section.pk,
-            summary=", ".join(changed),
-        )
-    return changed
-
-
-@transaction.atomic(durable=True)
-def section_delete(*, actor: User | None, section: Section) -> None:
-    """Delete a section with its candidates and their slate places. Refused while it has
-    nominations, a result, or records in other apps (slate nominations, slate ballots)."""
-    section = Section.objects.select_for_update().get(pk=section.pk)
-    if count_ := Nomination.objects.filter(section=section).count():
-        raise DomainError(f"The section has {count_} nomination(s): it cannot be deleted.")
-    if SectionResult.objects.filter(section=section).exists():
-        raise DomainError("The section has a result: it cannot be deleted.")
-    if elsewhere := _dependants_elsewhere(section):
-        raise DomainError(f"The section has {', '.join(elsewhere)}: it cannot be deleted.")
-    candidates = Candidate.objects.filter(section=section).count()
-    section_id, election_id = section.pk, section.election_id
-    section.delete()
-    audit_record(
-        actor_id=_actor_id(actor),
-        action="section.delete",
-        object_type="section",
-        object_id=section_id,
-        summary=f"election {election_id}, {candidates} candidates",
-    )
-
-
-def _named_in_result(candidate: Candidate, name: str) -> bool:
-    result = SectionResult.objects.filter(section_id=candidate.section_id).first()
-    return result is not None and name in result.data.get("candidates", [])
-
-
-@transaction.atomic(durable=True)
-def candidate_update(
-    *,
-    actor: User | None,
-    candidate: Candidate,
-    name: str,
-    gender: str,
-    clp: Constituency | None,
-) -> list[str]:
-    """Change a candidate; return the fields changed. A stored result names candidates, so a
-    candidate it names keeps their name."""
-    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    name = name.strip()
-    if not name:
-        raise DomainError("Enter the candidate's name.", field="name")
-    if gender not in Gender.values:
-        raise DomainError("Choose one of the listed genders.", field="gender")
-    if clp is not None and not clp.has_clp:
-        raise DomainError("There are no CLPs in Northern Ireland.", field="clp")
-    others = Candidate.objects.filter(section_id=candidate.section_id).exclude(pk=candidate.pk)
-    if others.filter(name__iexact=name).exists():
-        raise DomainError("This candidate is already standing in the section.", field="name")
-    if name != candidate.name and _named_in_result(candidate, candidate.name):
-        raise DomainError(
-            "The section's result names this candidate: their name cannot change.", field="name"
-        )
-    changed = _changed(candidate, {"name": name, "gender": gender, "clp": clp})
-    if changed:
-        candidate.save(update_fields=changed)
-        audit_record(
-            actor_id=_actor_id(actor),
-            action="candidate.update",
-            object_type="candidate",
-            object_id=candidate.pk,
-            summary=", ".join(changed),
-        )
-    return changed
-
-
-@transaction.atomic(durable=True)
-def candidate_delete(*, actor: User | None, candidate: Candidate) -> None:
-    """Withdraw a candidate entered by mistake, with their slate places. Refused while they
-    have nominations, the section's result names them, or another app holds them (a
-    published slate)."""
-    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    if count_ := Nomination.objects.filter(candidate=candidate).count():
-        raise DomainError(f"{candidate.name} has {count_} nomination(s): they cannot be removed.")
-    if _named_in_result(candidate, candidate.name):
-        raise DomainError(f"The section's result names {candidate.name}: they cannot be removed.")
-    if elsewhere := _dependants_elsewhere(candidate):
-        raise DomainError(
-            f"{candidate.name} is held in {', '.join(elsewhere)}: they cannot be removed."
-        )
-    candidate_id, section_id = candidate.pk, candidate.section_id
-    candidate.delete()
-    audit_record(
-        actor_id=_actor_id(actor),
-        action="candidate.delete",
-        object_type="candidate",
-        object_id=candidate_id,
-        summary=f"section {section_id}",
-    )
-
-
-@transaction.atomic(durable=True)
-def slate_update(
-    *, actor: User | None, slate: Slate, name: str, organisation: str, colour: str
-) -> list[str]:
-    """Change a slate's name, organisation or colour; return the fields changed."""
-    slate = Slate.objects.select_for_update().get(pk=slate.pk)
-    name = name.strip()
-    if not name:
-        raise DomainError("Enter the slate's name.", field="name")
-    others = Slate.objects.filter(election_id=slate.election_id).exclude(pk=slate.pk)
-    if others.filter(name__iexact=name).exists():
-        raise DomainError("A slate with this name is already recorded.", field="name")
-    if not COLOUR.fullmatch(colour):
-        raise DomainError("Give a colour as # and six hex digits, e.g. #c0392b.", field="colour")
-    values: dict[str, object] = {
-        "name": name,
-        "organisation": organisation.strip(),
-        "colour": colour.lower(),
-    }
-    changed = _changed(slate, values)
-    if changed:
-        slate.save(update_fields=changed)
-        audit_record(
-            actor_id=_actor_id(actor),
-            action="slate.update",
-            object_type="slate",
-            object_id=slate.pk,
-            summary=", ".join(changed),
-        )
-    return changed
-
-
-@transaction.atomic(durable=True)
-def slate_membership_remove(*, actor: User | None, membership: SlateMembership) -> None:
-    """Take a candidate off a slate (an endorsement recorded by mistake, or withdrawn)."""
-    deleted, _ = SlateMembership.objects.filter(pk=membership.pk).delete()
-    if not deleted:
-        raise DomainError("The candidate is no longer on this slate.")
-    audit_record(
-        actor_id=_actor_id(actor),
-        action="slate.member_remove",
-        object_type="slate",
-        object_id=membership.slate_id,
-        summary=f"candidate {membership.candidate_id}",
     )

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from grassroots.web.elections import access, history, selectors, services
+from grassroots.web.elections import access, history, selectors, services, setup
 from grassroots.web.elections.forms import (
     CandidateForm,
     NominationForm,
@@ -196,7 +196,7 @@ def party_election_create(request: HttpRequest) -> HttpResponse:
     form = PartyElectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            election = services.party_election_create(
+            election = setup.party_election_create(
                 actor=_actor(request),
                 slug=form.cleaned_data["slug"],
                 name=form.cleaned_data["name"],
@@ -231,7 +231,7 @@ def party_election_edit(request: HttpRequest, election_slug: str) -> HttpRespons
     form = PartyElectionForm(request.POST if request.method == "POST" else None, election=election)
     if request.method == "POST" and form.is_valid():
         try:
-            services.party_election_update(
+            setup.party_election_update(
                 actor=_actor(request),
                 election=election,
                 name=form.cleaned_data["name"],
@@ -261,7 +261,7 @@ def section_create(request: HttpRequest, election_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            section = services.section_create(
+            section = setup.section_create(
                 actor=_actor(request),
                 election=election,
                 slug=data["slug"],
@@ -290,7 +290,7 @@ def section_edit(request: HttpRequest, election_slug: str, section_slug: str) ->
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.section_update(
+            setup.section_update(
                 actor=_actor(request),
                 section=section,
                 name=data["name"],
@@ -312,7 +312,7 @@ def section_edit(request: HttpRequest, election_slug: str, section_slug: str) ->
 def section_delete(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
     section = access.section_for_organiser(request.user, election_slug, section_slug)
     try:
-        services.section_delete(actor=_actor(request), section=section)
+        setup.section_delete(actor=_actor(request), section=section)
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("elections:section_edit", election_slug, section_slug)
@@ -361,7 +361,7 @@ def candidate_edit(
     form = CandidateForm(request.POST if request.method == "POST" else None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
         try:
-            services.candidate_update(
+            setup.candidate_update(
                 actor=_actor(request),
                 candidate=candidate,
                 name=form.cleaned_data["name"],
@@ -386,7 +386,7 @@ def candidate_delete(
         request.user, election_slug, section_slug, candidate_id
     )
     try:
-        services.candidate_delete(actor=_actor(request), candidate=candidate)
+        setup.candidate_delete(actor=_actor(request), candidate=candidate)
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("elections:candidate_edit", election_slug, section_slug, candidate_id)
@@ -441,7 +441,7 @@ def slate_edit(request: HttpRequest, election_slug: str, slate_id: int) -> HttpR
     form = SlateForm(request.POST if request.method == "POST" else None, slate=slate)
     if request.method == "POST" and form.is_valid():
         try:
-            services.slate_update(
+            setup.slate_update(
                 actor=_actor(request),
                 slate=slate,
                 name=form.cleaned_data["name"],
@@ -488,7 +488,7 @@ def slate_member_remove(
         request.user, election_slug, slate_id, membership_id
     )
     try:
-        services.slate_membership_remove(actor=_actor(request), membership=membership)
+        setup.slate_membership_remove(actor=_actor(request), membership=membership)
     except DomainError as err:
         messages.error(request, err.message)
     else:
