@@ -1,4 +1,4 @@
-"""The engine stands alone: importing every engine module loads no Django."""
+"""The engine stands alone: importing every engine and forecast module loads no Django."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ def test_engine_imports_no_django() -> None:
         for module in pkgutil.walk_packages(grassroots.count.__path__, "grassroots.count."):
             __import__(module.name)
         import grassroots.count.formats.blt, grassroots.count.rules.scottish
+        import grassroots.forecast, grassroots.synthetic
+        for module in pkgutil.walk_packages(grassroots.forecast.__path__, "grassroots.forecast."):
+            __import__(module.name)
         loaded = sorted(m for m in sys.modules if m == "django" or m.startswith("django."))
         print(",".join(loaded))
         """

@@ -1,0 +1,78 @@
+"""Forecast tables for the terminal: seats by slate, chances by candidate, slate sizes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from grassroots.forecast import Forecast, SizeAdvice, chances_table
+
+if TYPE_CHECKING:  # rich is imported only to draw text tables
+    from rich.console import Console
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def render_forecast(forecast: Forecast, console: Console) -> None:
+    """Seats by slate (expected, 90% range, chance of each seat count), then candidates."""
+    from rich.table import Table
+
+    scenario = forecast.scenario
+    quotas = [
+        f"at least {v['min']} {k}" if v.get("min") else f"at most {v.get('max')} {k}"
+        for k, v in scenario.quotas.items()
+    ]
+    console.print(f"[bold]{scenario.title or 'Forecast'}[/bold]")
+    facts = [f"{scenario.seats} seats", scenario.rule, *quotas]
+    facts += [f"{forecast.runs} runs of {scenario.voters:,} ballots", f"seed {forecast.seed}"]
+    console.print(" · ".join(facts))
+    # Columns only for the seat counts some slate reached in some run.
+    reached = [k for k in range(scenario.seats + 1) if (forecast.seats == k).any()]
+    seats = Table(title="Seats by slate", title_justify="left")
+    seats.add_column("slate", no_wrap=True)
+    seats.add_column("first prefs", justify="right")
+    seats.add_column("expected seats", justify="right")
+    seats.add_column("90% range", justify="right")
+    for k in reached:
+        seats.add_column(f"{k} seat" if k == 1 else f"{k} seats", justify="right")
+    for index, group in enumerate(forecast.groups):
+        low, high = forecast.seats_range(group)
+        chances = forecast.seat_chances(group)
+        seats.add_row(
+            group,
+            _percent(float(forecast.first_preferences[:, index].mean())),
+            f"{forecast.expected_seats(group):.2f}",
+            f"{low}–{high}",
+            *(_percent(chances[k]) if chances[k] >= 0.005 else "" for k in reached),
+        )
+    console.print(seats)
+    people = Table(title="Chance of election", title_justify="left")
+    for name, justify in (("candidate", "left"), ("slate", "left"), ("category", "left")):
+        people.add_column(name, justify=justify)  # type: ignore[arg-type]
+    people.add_column("chance", justify="right")
+    for name, slate, category, chance in chances_table(forecast):
+        people.add_row(name, slate, category, _percent(chance))
+    console.print(people)
+
+
+def render_sizes(advice: SizeAdvice, console: Console) -> None:
+    """Expected seats for each slate size tried, and the best."""
+    from rich.table import Table
+
+    table = Table(title=f"How many should {advice.slate} stand?", title_justify="left")
+    table.add_column("stands", justify="right")
+    table.add_column("expected seats", justify="right")
+    table.add_column("90% range", justify="right")
+    table.add_column("last candidate's chance", justify="right")
+    for size, forecast in advice.forecasts:
+        low, high = forecast.seats_range(advice.slate)
+        slate = forecast.scenario.slates[forecast.scenario.slate_index(advice.slate)]
+        marker = " ◀ best" if size == advice.best_size else ""
+        table.add_row(
+            str(size),
+            f"{forecast.expected_seats(advice.slate):.2f}{marker}",
+            f"{low}–{high}",
+            _percent(forecast.chance(slate.candidates[-1].name)),
+        )
+    console.print(table)

@@ -1,0 +1,282 @@
+"""Monte Carlo forecasts of a party election, counted by the real engine.
+
+Each run draws the slates' shares around the scenario's (a Dirichlet draw
+whose spread is the scenario's uncertainty) and each candidate's popularity
+around its strength, then draws the members' ballots with the same voter
+model as :mod:`grassroots.synthetic` (loyal slate voters rank their slate
+first; Plackett-Luce orders; partial rankings), and counts them with the
+scenario's rule and quotas. Nothing is approximated in the count itself:
+what varies is only what the organisers cannot know.
+
+Runs are drawn from child streams of one seed (``[seed, run, part]``), so a
+forecast is reproducible, and two scenarios forecast with the same seed
+share their shares draws run by run: comparing slate sizes is then a paired
+comparison, not two independent noisy ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from grassroots.count import count
+from grassroots.count.profile import PAD, Profile
+from grassroots.forecast.scenario import Scenario, ScenarioError
+from grassroots.synthetic import ElectionModel, draw_ballots
+
+INDEPENDENT = "independent"
+MAX_RUNS = 100_000
+NEAR = 0.05  # expected seats within which two slate sizes count as equally good
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """What a scenario's runs gave.
+
+    ``elected`` is a ``(runs, candidates)`` boolean array (candidates in
+    :attr:`Scenario.candidates` order); ``seats`` a ``(runs, groups)`` array
+    of seats won per slate, with independents last; ``first_preferences``
+    the matching share of first preferences per group (and unaligned voters'
+    ballots count for whoever they ranked first).
+    """
+
+    scenario: Scenario
+    seed: int
+    elected: npt.NDArray[np.bool_]
+    seats: npt.NDArray[np.int64]
+    first_preferences: npt.NDArray[np.float64]
+
+    @property
+    def runs(self) -> int:
+        return int(self.elected.shape[0])
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The slates' names, then ``"independent"`` if any stand."""
+        names = tuple(s.name for s in self.scenario.slates)
+        return (*names, INDEPENDENT) if self.scenario.independents else names
+
+    def chance(self, candidate: str) -> float:
+        """The share of runs in which ``candidate`` was elected."""
+        names = [c.name for c in self.scenario.candidates]
+        return float(self.elected[:, names.index(candidate)].mean())
+
+    def expected_seats(self, group: str) -> float:
+        return float(self.seats[:, self.groups.index(group)].mean())
+
+    def seat_chances(self, group: str) -> list[float]:
+        """``[P(0 seats), P(1 seat), ..., P(all seats)]`` for a slate."""
+        won = self.seats[:, self.groups.index(group)]
+        counts = np.bincount(won, minlength=self.scenario.seats + 1)
+        return [float(p) for p in counts / self.runs]
+
+    def seats_range(self, group: str, coverage: float = 0.9) -> tuple[int, int]:
+        """The central ``coverage`` range of a slate's seats (e.g. 5th to 95th percentile)."""
+        won = self.seats[:, self.groups.index(group)]
+        tail = (1.0 - coverage) / 2.0
+        low, high = np.quantile(won, [tail, 1.0 - tail], method="inverted_cdf")
+        return int(low), int(high)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary: chances by candidate, seats by slate."""
+        slate_of = {c.name: s.name for s in self.scenario.slates for c in s.candidates}
+        return {
+            "title": self.scenario.title,
+            "runs": self.runs,
+            "seed": self.seed,
+            "seats": self.scenario.seats,
+            "rule": self.scenario.rule,
+            "quotas": {k: dict(v) for k, v in self.scenario.quotas.items()},
+            "slates": [
+                {
+                    "name": group,
+                    "expected_seats": round(self.expected_seats(group), 3),
+                    "seats_90": list(self.seats_range(group)),
+                    "seat_chances": [round(p, 4) for p in self.seat_chances(group)],
+                    "first_preferences": round(float(self.first_preferences[:, index].mean()), 4),
+                }
+                for index, group in enumerate(self.groups)
+            ],
+            "candidates": [
+                {
+                    "name": c.name,
+                    "slate": slate_of.get(c.name, INDEPENDENT),
+                    "category": c.category,
+                    "chance": round(self.chance(c.name), 4),
+                }
+                for c in self.scenario.candidates
+            ],
+        }
+
+
+def simulate(scenario: Scenario, *, runs: int = 200, seed: int = 1) -> Forecast:
+    """Forecast ``scenario`` over ``runs`` simulated ballots, each counted by the engine."""
+    scenario.check()
+    if not 1 <= runs <= MAX_RUNS:
+        raise ScenarioError(f"runs must be from 1 to {MAX_RUNS:,}, got {runs}", field="runs")
+    candidates = scenario.candidates
+    categories = {c.name: c.category for c in candidates}
+    quotas = scenario.quota_limits()
+    group_of = _group_of(scenario)
+    n_groups = int(group_of.max()) + 1
+    elected = np.zeros((runs, len(candidates)), dtype=bool)
+    seats = np.zeros((runs, n_groups), dtype=np.int64)
+    first = np.zeros((runs, n_groups), dtype=np.float64)
+    index = {c.name: i for i, c in enumerate(candidates)}
+    for run in range(runs):
+        profile = _draw_profile(scenario, seed=seed, run=run).with_categories(categories)
+        result = count(profile, rule=scenario.rule, quotas=quotas, seed=run)
+        chosen = [index[name] for name in result.elected]
+        elected[run, chosen] = True
+        seats[run] = np.bincount(group_of[chosen], minlength=n_groups)
+        top = profile.rankings[:, 0]
+        voted = top != PAD
+        shares = np.bincount(
+            group_of[top[voted]], weights=profile.weights[voted], minlength=n_groups
+        )
+        first[run] = shares / max(float(shares.sum()), 1.0)
+    return Forecast(
+        scenario=scenario, seed=seed, elected=elected, seats=seats, first_preferences=first
+    )
+
+
+@dataclass(frozen=True)
+class SizeAdvice:
+    """How many candidates a slate should stand: a forecast for each size tried."""
+
+    slate: str
+    forecasts: tuple[tuple[int, Forecast], ...]
+
+    @property
+    def best_size(self) -> int:
+        """The smallest size whose expected seats are within ``NEAR`` of the most any size gets.
+
+        A bigger slate that adds less than that is, within the forecast's own
+        noise, only more candidates splitting the same votes.
+        """
+        most = max(f.expected_seats(self.slate) for _, f in self.forecasts)
+        return min(
+            size for size, f in self.forecasts if f.expected_seats(self.slate) >= most - NEAR
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "slate": self.slate,
+            "best_size": self.best_size,
+            "sizes": [
+                {
+                    "size": size,
+                    "expected_seats": round(forecast.expected_seats(self.slate), 3),
+                    "seats_90": list(forecast.seats_range(self.slate)),
+                    "chances": {
+                        c.name: round(forecast.chance(c.name), 4)
+                        for c in forecast.scenario.slates[
+                            forecast.scenario.slate_index(self.slate)
+                        ].candidates
+                    },
+                }
+                for size, forecast in self.forecasts
+            ],
+        }
+
+
+def slate_sizes(
+    scenario: Scenario,
+    slate: str,
+    *,
+    sizes: Iterable[int] | None = None,
+    runs: int = 200,
+    seed: int = 1,
+) -> SizeAdvice:
+    """Forecast the election with ``slate`` standing each of ``sizes`` candidates.
+
+    The slate stands its first candidates in its own order; the others do
+    not stand. Every size uses the same seed, so the runs are paired.
+    """
+    standing = len(scenario.slates[scenario.slate_index(slate)].candidates)
+    tried = sorted(set(sizes)) if sizes is not None else list(range(1, standing + 1))
+    forecasts = []
+    for size in tried:
+        smaller = scenario.with_slate_size(slate, size)
+        try:
+            smaller.check()
+        except ScenarioError:
+            continue  # e.g. too few candidates of a category left for the quota
+        forecasts.append((size, simulate(smaller, runs=runs, seed=seed)))
+    if not forecasts:
+        raise ScenarioError(f'no size of "{slate}" can be forecast', field="slates")
+    return SizeAdvice(slate=slate, forecasts=tuple(forecasts))
+
+
+def _group_of(scenario: Scenario) -> npt.NDArray[np.int64]:
+    """Each candidate's group: its slate's index, or one past the last slate."""
+    groups = [i for i, s in enumerate(scenario.slates) for _ in s.candidates]
+    groups += [len(scenario.slates)] * len(scenario.independents)
+    return np.asarray(groups, dtype=np.int64)
+
+
+def _draw_profile(scenario: Scenario, *, seed: int, run: int) -> Profile:
+    """One run's ballots: shares and popularity drawn, then the members' rankings."""
+    rng = np.random.default_rng([seed, run, 0])
+    base = np.array([s.share for s in scenario.slates] + [scenario.unaligned_share])
+    shares = _draw_shares(rng, base, scenario.uncertainty)
+    candidates = scenario.candidates
+    strength = np.array([c.strength for c in candidates], dtype=np.float64)
+    strength = strength + rng.normal(0.0, scenario.popularity_spread, strength.size)
+    group = _group_of(scenario)
+    n_slates = len(scenario.slates)
+    model = ElectionModel(
+        names=tuple(c.name for c in candidates),
+        gender=tuple(c.category for c in candidates),
+        slate=np.where(group < n_slates, group, -1),
+        slate_sizes=np.array([len(s.candidates) for s in scenario.slates], dtype=np.int64),
+        strength=strength,
+        faction_share=shares,
+        loyalty=np.array([s.loyalty for s in scenario.slates], dtype=np.float64),
+        stop_at_slate_end=scenario.ranking.stop_at_slate_end,
+        mean_length=scenario.ranking.mean_length,
+        full_ranking_share=scenario.ranking.full_ranking_share,
+    )
+    order, length = draw_ballots(model, np.random.default_rng([seed, run, 1]), scenario.voters)
+    rankings = np.where(np.arange(order.shape[1])[None, :] < length[:, None], order, PAD)
+    return Profile(
+        candidates=model.names,
+        seats=scenario.seats,
+        rankings=rankings.astype(np.int32),
+        weights=np.ones(order.shape[0], dtype=np.int64),
+        title=scenario.title,
+    ).aggregated()
+
+
+def _draw_shares(
+    rng: np.random.Generator, base: npt.NDArray[np.float64], uncertainty: float
+) -> npt.NDArray[np.float64]:
+    """Shares around ``base``: Dirichlet with a 50% share's deviation equal to ``uncertainty``.
+
+    For a Dirichlet with concentration k, a share p varies by
+    sqrt(p (1 - p) / (k + 1)); k = 0.25 / uncertainty² - 1 makes that
+    ``uncertainty`` at p = 0.5. Zero shares stay zero.
+    """
+    total = float(base.sum())
+    base = base / total if total > 0 else np.full(base.size, 1.0 / base.size)
+    if uncertainty <= 0:
+        return base
+    concentration = 0.25 / uncertainty**2 - 1.0
+    positive = base > 0
+    shares = np.zeros_like(base)
+    shares[positive] = rng.dirichlet(base[positive] * concentration)
+    return shares
+
+
+def chances_table(forecast: Forecast) -> Sequence[tuple[str, str, str, float]]:
+    """Rows of (candidate, slate, category, chance), most likely first."""
+    slate_of = {c.name: s.name for s in forecast.scenario.slates for c in s.candidates}
+    rows = [
+        (c.name, slate_of.get(c.name, INDEPENDENT), c.category, forecast.chance(c.name))
+        for c in forecast.scenario.candidates
+    ]
+    return sorted(rows, key=lambda row: -row[3])
