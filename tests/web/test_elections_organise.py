@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from grassroots.web.audit.models import AuditEntry
+from grassroots.web.ballots import services as ballot_services
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.elections import services
 from grassroots.web.elections import setup as election_setup
@@ -26,6 +27,8 @@ from grassroots.web.elections.models import (
 )
 from grassroots.web.people.models import Supporter, User
 from grassroots.web.people.roles import Role
+from grassroots.web.slates import services as slate_services
+from grassroots.web.slates.models import Endorsement, SlatePlace, SlateSelection
 from tests.web.election_factories import (
     OPEN,
     candidates_create,
@@ -33,8 +36,8 @@ from tests.web.election_factories import (
     section_get,
     slate_with,
 )
-from tests.web.factories import organisation_create
-from tests.web.slate_factories import nominations_submit
+from tests.web.factories import organisation_create, supporter_create
+from tests.web.slate_factories import nominations_submit, slate_ballot_voted
 
 pytestmark = pytest.mark.django_db
 
@@ -113,12 +116,15 @@ GET_PAGES = {
     "candidate_edit": lambda s: ["nec-test", "clp", s["bob"].pk],
     "slate_manage": lambda s: ["nec-test"],
     "slate_edit": lambda s: ["nec-test", s["slate"].pk],
+    "slate_member_edit": lambda s: ["nec-test", s["slate"].pk, s["membership"].pk],
 }
 POST_ONLY_PAGES = {
     "section_delete": lambda s: ["nec-test", "youth"],
     "candidate_delete": lambda s: ["nec-test", "clp", s["bob"].pk],
     "slate_member_add": lambda s: ["nec-test", s["slate"].pk],
     "slate_member_remove": lambda s: ["nec-test", s["slate"].pk, s["membership"].pk],
+    "slate_delete": lambda s: ["nec-test", s["slate"].pk],
+    "party_election_delete": lambda s: ["nec-test"],
 }
 
 PERSONAS = [
@@ -1013,3 +1019,384 @@ def test_slate_edit_queries_are_fixed(
         response = client.get(reverse("elections:slate_edit", args=["nec-test", slate.pk]))
 
     assert len(response.context["memberships"]) == item_count
+
+
+# Refusals the delete collector finds: rows the slates app holds.
+
+NOMINEES = [("Cy Cole", "M"), ("Di Dean", "F"), ("Ed Elm", "M")]
+RANKINGS = [("Cy Cole", "Di Dean"), ("Cy Cole", "Ed Elm"), ("Di Dean", "Cy Cole")]
+
+
+def _slate_ballot_closed(section: Section, actor: User) -> Any:
+    """A slate ballot for two of three nominees, voted and closed (not yet published)."""
+    nominations_submit(
+        actor=actor, organisation=organisation_create(), section=section, people=NOMINEES
+    )
+    for _ in RANKINGS:
+        supporter_create(clp=_clp())
+    ballot, _ = slate_ballot_voted(actor=actor, section=section, slate_size=2, rankings=RANKINGS)
+    return ballot
+
+
+def _published_slate(section: Section, actor: User) -> Slate:
+    """The alliance's slate published from a slate ballot: its winners hold slate places."""
+    ballot = _slate_ballot_closed(section, actor)
+    ballot_services.ballot_publish(actor=actor, ballot=ballot)
+    return slate_services.slate_publish(actor=actor, ballot=ballot)
+
+
+def test_candidate_on_a_published_slate_cannot_be_deleted(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    _published_slate(setup["section"], organiser)
+    place = SlatePlace.objects.select_related("candidate").order_by("position").first()
+    assert place is not None
+    url = reverse("elections:candidate_delete", args=["nec-test", "clp", place.candidate.pk])
+
+    response = client.post(url, follow=True)
+
+    assert response.redirect_chain[0][0] == reverse(
+        "elections:candidate_edit", args=["nec-test", "clp", place.candidate.pk]
+    )
+    assert _messages(response) == [
+        f"{place.candidate.name} is held in slate places: they cannot be removed."
+    ]
+    assert Candidate.objects.filter(pk=place.candidate.pk).exists()
+    assert SlatePlace.objects.count() == 2
+    assert SlateMembership.objects.filter(candidate=place.candidate).count() == 1
+    assert not AuditEntry.objects.filter(action="candidate.delete").exists()
+
+
+def test_section_with_a_slate_ballot_cannot_be_deleted(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    _slate_ballot_closed(setup["section"], organiser)
+
+    response = client.post(
+        reverse("elections:section_delete", args=["nec-test", "clp"]), follow=True
+    )
+
+    assert _messages(response) == [
+        "The section has slate nominations, slate selections: it cannot be deleted."
+    ]
+    assert Section.objects.filter(pk=setup["section"].pk).exists()
+    assert Candidate.objects.filter(section=setup["section"]).count() == 2
+    assert SlateSelection.objects.filter(section=setup["section"]).count() == 1
+    assert not AuditEntry.objects.filter(action="section.delete").exists()
+
+
+# Deleting a slate.
+
+
+def test_slate_delete_takes_its_candidates_off_and_audits(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    slate = setup["slate"]
+
+    response = client.post(
+        reverse("elections:slate_delete", args=["nec-test", slate.pk]), follow=True
+    )
+
+    assert response.redirect_chain[0][0] == reverse("elections:slate_manage", args=["nec-test"])
+    assert _messages(response) == ["Deleted the slate Red."]
+    assert not Slate.objects.filter(pk=slate.pk).exists()
+    assert not SlateMembership.objects.exists()
+    assert Candidate.objects.filter(pk=setup["ann"].pk).exists()
+    entry = AuditEntry.objects.get(action="slate.delete")
+    assert (entry.actor_id, entry.object_id, entry.summary) == (
+        organiser.pk,
+        str(slate.pk),
+        f"election {setup['election'].pk}, 1 candidates",
+    )
+
+
+def _endorse(slate: Slate) -> None:
+    slate_services.endorsement_record(
+        actor=User.objects.get(is_superuser=True),
+        organisation=organisation_create(),
+        slate=slate,
+        endorsed_on=DAY,
+        source="https://example.org/endorse",
+    )
+
+
+@pytest.mark.parametrize(
+    ("arrange", "message"),
+    [
+        pytest.param(
+            lambda s: _result_store(s["section"], ["Ann Ash", "Bob Bay"]),
+            "A stored result names 1 of the slate's candidate(s) and is analysed by slate: "
+            "the slate cannot be deleted.",
+            id="result",
+        ),
+        pytest.param(
+            lambda s: _endorse(s["slate"]),
+            "The slate has endorsements: it cannot be deleted.",
+            id="endorsements",
+        ),
+    ],
+)
+def test_slate_delete_refused_while_data_depends_on_it(
+    client: Client, organiser: User, setup: dict[str, Any], arrange: Any, message: str
+) -> None:
+    User.objects.create_superuser(email="root@example.org", name="Root")
+    arrange(setup)
+    slate = setup["slate"]
+
+    response = client.post(
+        reverse("elections:slate_delete", args=["nec-test", slate.pk]), follow=True
+    )
+
+    assert response.redirect_chain[0][0] == reverse(
+        "elections:slate_edit", args=["nec-test", slate.pk]
+    )
+    assert _messages(response) == [message]
+    assert Slate.objects.filter(pk=slate.pk).exists()
+    assert SlateMembership.objects.filter(slate=slate).count() == 1
+    assert Endorsement.objects.count() == (1 if "endorsements" in message else 0)
+    assert not AuditEntry.objects.filter(action="slate.delete").exists()
+
+
+def test_slate_delete_refused_for_a_published_slate(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    slate = _published_slate(setup["section"], organiser)
+
+    response = client.post(
+        reverse("elections:slate_delete", args=["nec-test", slate.pk]), follow=True
+    )
+
+    assert _messages(response) == ["The slate has slate selections: it cannot be deleted."]
+    assert SlateMembership.objects.filter(slate=slate).count() == 2
+    assert SlateSelection.objects.get().slate == slate
+    assert not AuditEntry.objects.filter(action="slate.delete").exists()
+
+
+def test_slate_delete_ignores_a_result_of_candidates_not_on_it(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    # Bob is not on Red: a result naming only him does not hold the slate.
+    _result_store(setup["section"], ["Bob Bay"])
+
+    response = client.post(reverse("elections:slate_delete", args=["nec-test", setup["slate"].pk]))
+
+    assert response.status_code == 302
+    assert not Slate.objects.exists()
+
+
+def test_slate_edit_page_offers_the_delete(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    slate = setup["slate"]
+
+    response = client.get(reverse("elections:slate_edit", args=["nec-test", slate.pk]))
+
+    html = response.content.decode()
+    assert f'action="{reverse("elections:slate_delete", args=["nec-test", slate.pk])}"' in html
+    edit = reverse(
+        "elections:slate_member_edit", args=["nec-test", slate.pk, setup["membership"].pk]
+    )
+    assert f'href="{edit}"' in html
+
+
+# Deleting an election.
+
+
+def test_election_delete_deletes_sections_candidates_and_slates_and_audits(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    election = setup["election"]
+
+    response = client.post(
+        reverse("elections:party_election_delete", args=["nec-test"]), follow=True
+    )
+
+    assert response.redirect_chain[0][0] == reverse("elections:election_manage_list")
+    assert _messages(response) == ["Deleted the election NEC elections (test)."]
+    assert not PartyElection.objects.exists()
+    assert (Section.objects.count(), Candidate.objects.count(), Slate.objects.count()) == (0, 0, 0)
+    assert not SlateMembership.objects.exists()
+    entry = AuditEntry.objects.get(action="party_election.delete")
+    assert (entry.actor_id, entry.object_id, entry.summary) == (
+        organiser.pk,
+        str(election.pk),
+        "6 sections, 2 candidates, 1 slates",
+    )
+
+
+def test_election_delete_leaves_other_elections_alone(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    other = election_create("nec-other")
+    candidates_create(section_get(other), [("Ann Ash", "F")])
+
+    client.post(reverse("elections:party_election_delete", args=["nec-test"]))
+
+    assert list(PartyElection.objects.values_list("slug", flat=True)) == ["nec-other"]
+    assert Candidate.objects.get().section.election == other
+
+
+@pytest.mark.parametrize(
+    ("arrange", "message"),
+    [
+        pytest.param(
+            lambda s: _nominate(s["section"], s["ann"]),
+            "Sections with nominations or a result: CLP representatives. "
+            "The election cannot be deleted.",
+            id="nominations",
+        ),
+        pytest.param(
+            lambda s: (
+                _result_store(s["section"], ["Ann Ash", "Bob Bay"]),
+                _nominate(section_get(s["election"], "youth"), _youth(s)),
+            ),
+            "Sections with nominations or a result: CLP representatives, Youth representative. "
+            "The election cannot be deleted.",
+            id="result-and-nominations",
+        ),
+        pytest.param(
+            lambda s: nominations_submit(
+                actor=User.objects.get(is_superuser=True),
+                organisation=organisation_create(),
+                section=section_get(s["election"], "youth"),
+                people=[("Di Dean", "F")],
+            ),
+            "The election has slate nominations: it cannot be deleted.",
+            id="slate-nominations",
+        ),
+        pytest.param(
+            lambda s: _endorse(s["slate"]),
+            "The election has endorsements: it cannot be deleted.",
+            id="endorsements",
+        ),
+    ],
+)
+def test_election_delete_refused_while_data_depends_on_it(
+    client: Client, organiser: User, setup: dict[str, Any], arrange: Any, message: str
+) -> None:
+    User.objects.create_superuser(email="root@example.org", name="Root")
+    arrange(setup)
+
+    response = client.post(
+        reverse("elections:party_election_delete", args=["nec-test"]), follow=True
+    )
+
+    assert response.redirect_chain[0][0] == reverse(
+        "elections:party_election_edit", args=["nec-test"]
+    )
+    assert _messages(response) == [message]
+    assert PartyElection.objects.filter(pk=setup["election"].pk).exists()
+    assert Section.objects.filter(election=setup["election"]).count() == 6
+    assert Slate.objects.filter(pk=setup["slate"].pk).exists()
+    assert not AuditEntry.objects.filter(action="party_election.delete").exists()
+
+
+def _youth(s: dict[str, Any]) -> Candidate:
+    return services.candidate_create(
+        actor=None, section=section_get(s["election"], "youth"), name="Yo Young"
+    )
+
+
+def test_election_edit_page_offers_the_delete(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    response = client.get(reverse("elections:party_election_edit", args=["nec-test"]))
+
+    action = reverse("elections:party_election_delete", args=["nec-test"])
+    assert f'action="{action}"' in response.content.decode()
+
+
+# Correcting a slate membership's source and date.
+
+
+def test_slate_member_edit_saves_source_and_date_and_audits(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    membership = setup["membership"]
+    url = reverse(
+        "elections:slate_member_edit", args=["nec-test", setup["slate"].pk, membership.pk]
+    )
+
+    page = client.get(url)
+    response = client.post(
+        url, {"source": " https://example.org/red ", "endorsed_on": "2026-03-01"}, follow=True
+    )
+
+    assert page.context["form"].initial == {"source": "test", "endorsed_on": None}
+    assert response.redirect_chain[0][0] == reverse(
+        "elections:slate_edit", args=["nec-test", setup["slate"].pk]
+    )
+    assert _messages(response) == ["Saved Ann Ash's endorsement."]
+    membership.refresh_from_db()
+    assert (membership.source, membership.endorsed_on) == (
+        "https://example.org/red",
+        datetime.date(2026, 3, 1),
+    )
+    assert (membership.slate, membership.candidate) == (setup["slate"], setup["ann"])
+    entry = AuditEntry.objects.get(action="slate.member_update")
+    assert (entry.actor_id, entry.object_id, entry.summary) == (
+        organiser.pk,
+        str(setup["slate"].pk),
+        f"candidate {setup['ann'].pk}: source, endorsed_on",
+    )
+
+
+def test_slate_member_edit_without_a_change_writes_no_audit(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    url = reverse(
+        "elections:slate_member_edit",
+        args=["nec-test", setup["slate"].pk, setup["membership"].pk],
+    )
+
+    response = client.post(url, {"source": "test", "endorsed_on": ""})
+
+    assert response.status_code == 302
+    assert not AuditEntry.objects.filter(action="slate.member_update").exists()
+
+
+def test_slate_member_edit_refuses_a_bad_date_next_to_the_field(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    membership = setup["membership"]
+    url = reverse(
+        "elections:slate_member_edit", args=["nec-test", setup["slate"].pk, membership.pk]
+    )
+
+    response = client.post(url, {"source": "elsewhere", "endorsed_on": "1 March"})
+
+    assert response.status_code == 400
+    assert _error(response, "endorsed_on") == "Enter a valid date."
+    assert 'id="id_endorsed_on_error"' in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.source == "test"
+    assert not AuditEntry.objects.filter(action="slate.member_update").exists()
+
+
+def test_slate_member_edit_of_another_slate_is_404(
+    client: Client, organiser: User, setup: dict[str, Any]
+) -> None:
+    green = services.slate_create(actor=None, election=setup["election"], name="Green")
+    url = reverse(
+        "elections:slate_member_edit", args=["nec-test", green.pk, setup["membership"].pk]
+    )
+
+    response = client.post(url, {"source": "elsewhere"})
+
+    assert response.status_code == 404
+    assert SlateMembership.objects.get().source == "test"
+
+
+def test_slate_membership_update_refuses_a_membership_already_removed(
+    setup: dict[str, Any],
+) -> None:
+    membership = setup["membership"]
+    election_setup.slate_membership_remove(actor=None, membership=membership)
+
+    with pytest.raises(services.DomainError) as err:
+        election_setup.slate_membership_update(
+            actor=None, membership=membership, source="x", endorsed_on=None
+        )
+
+    assert err.value.message == "The candidate is no longer on this slate."
+    assert not AuditEntry.objects.filter(action="slate.member_update").exists()

@@ -48,8 +48,8 @@ def user_may_set_up(user: User | AnonymousUser) -> bool:
 
 
 def election_for_organiser(user: User | AnonymousUser, election_slug: str) -> PartyElection:
-    """An election the user may set up (edit, add sections and slates): organisers and
-    administrators."""
+    """An election the user may set up (edit, delete, add sections and slates): organisers
+    and administrators."""
     organiser_check(user)
     return selectors.party_election_get(election_slug=election_slug)
 
@@ -63,7 +63,8 @@ def candidate_for_organiser(
 
 
 def slate_for_organiser(user: User | AnonymousUser, election_slug: str, slate_id: int) -> Slate:
-    """A slate the user may edit and put candidates on: organisers and administrators."""
+    """A slate the user may edit, delete and put candidates on: organisers and
+    administrators."""
     organiser_check(user)
     return selectors.slate_get(election_slug=election_slug, slate_id=slate_id)
 
@@ -71,10 +72,12 @@ def slate_for_organiser(user: User | AnonymousUser, election_slug: str, slate_id
 def slate_membership_for_organiser(
     user: User | AnonymousUser, election_slug: str, slate_id: int, membership_id: int
 ) -> SlateMembership:
-    """A candidate's place on a slate that the user may remove: organisers and
+    """A candidate's place on a slate that the user may edit or remove: organisers and
     administrators."""
     slate = slate_for_organiser(user, election_slug, slate_id)
     try:
-        return SlateMembership.objects.get(slate=slate, pk=membership_id)
+        return SlateMembership.objects.select_related("candidate", "slate__election").get(
+            slate=slate, pk=membership_id
+        )
     except SlateMembership.DoesNotExist:
         raise Http404(NOT_FOUND) from None

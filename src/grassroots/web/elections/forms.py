@@ -17,6 +17,7 @@ from grassroots.web.elections.models import (
     PartyElection,
     Section,
     Slate,
+    SlateMembership,
 )
 from grassroots.web.elections.setup import (
     ELECTION_DATES,
@@ -284,3 +285,23 @@ class SlateMembershipForm(forms.Form):
             .select_related("section")
             .order_by("section__position", "name")
         )
+
+
+class SlateMembershipEditForm(forms.Form):
+    """Where and when a candidate's endorsement was published (the candidate stays)."""
+
+    source = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Where the endorsement was published, e.g. a web address.",
+    )
+    endorsed_on = forms.DateField(label="Date of the endorsement", required=False, widget=DATE)
+
+    def __init__(
+        self, *args: Any, membership: SlateMembership | None = None, **kwargs: Any
+    ) -> None:
+        if membership is not None:
+            kwargs.setdefault(
+                "initial", {"source": membership.source, "endorsed_on": membership.endorsed_on}
+            )
+        super().__init__(*args, **kwargs)

@@ -5,8 +5,9 @@ Every change goes through ``elections.services`` (``party_election_reference_loa
 ``candidate_create``, ``slate_create``, ``slate_membership_add``, ``nomination_record``,
 ``nomination_import``, ``result_count_import``, ``result_sheet_import``) or, for organisers
 setting an election up in the site, ``elections.setup`` (``party_election_create``/``_update``,
-``section_create``/``_update``/``_delete``, ``candidate_update``/``_delete``,
-``slate_update``, ``slate_membership_remove``); both also write the audit log. Analysis
+``party_election_delete``, ``section_create``/``_update``/``_delete``,
+``candidate_update``/``_delete``, ``slate_update``/``_delete``,
+``slate_membership_update``/``_remove``); both also write the audit log. Analysis
 of a stored result is in ``elections.analysis`` (plain functions).
 """
 

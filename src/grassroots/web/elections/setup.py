@@ -1,4 +1,4 @@
-"""Setting a party election up in the site: organisers create and edit elections, sections,
+"""Setting a party election up in the site: organisers create, edit and delete elections, sections,
 candidates and slates.
 
 Each service takes keyword-only arguments and the actor, and runs in one transaction that also
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import router, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
 from grassroots.count import RULES
@@ -124,9 +124,10 @@ def _changed(obj: object, values: dict[str, object]) -> list[str]:
     return changed
 
 
-def _dependants_elsewhere(obj: Section | Candidate) -> list[str]:
+def _dependants_elsewhere(obj: PartyElection | Section | Candidate | Slate) -> list[str]:
     """What other apps hold that deleting ``obj`` would delete or that forbids it (slate
-    nominations, slate ballots): the elections app may not reach into those apps' tables."""
+    nominations, slate ballots, published slates, endorsements): the elections app may not
+    reach into those apps' tables, so Django's delete collector finds them."""
     collector = Collector(using=router.db_for_write(type(obj)))
     try:
         collector.collect([obj])
@@ -461,4 +462,104 @@ def slate_membership_remove(*, actor: User | None, membership: SlateMembership) 
         object_type="slate",
         object_id=membership.slate_id,
         summary=f"candidate {membership.candidate_id}",
+    )
+
+
+@transaction.atomic(durable=True)
+def slate_membership_update(
+    *,
+    actor: User | None,
+    membership: SlateMembership,
+    source: str,
+    endorsed_on: datetime.date | None,
+) -> list[str]:
+    """Correct where and when a candidate's endorsement was published; return the fields
+    changed. The candidate and the slate stay: to change those, remove and add again."""
+    found = SlateMembership.objects.select_for_update().filter(pk=membership.pk).first()
+    if found is None:
+        raise DomainError("The candidate is no longer on this slate.")
+    changed = _changed(found, {"source": source.strip(), "endorsed_on": endorsed_on})
+    if changed:
+        found.save(update_fields=changed)
+        audit_record(
+            actor_id=actor_id(actor),
+            action="slate.member_update",
+            object_type="slate",
+            object_id=found.slate_id,
+            summary=f"candidate {found.candidate_id}: {', '.join(changed)}",
+        )
+    return changed
+
+
+def _results_naming(memberships: QuerySet[SlateMembership]) -> int:
+    """How many of these slate places belong to candidates a stored result names."""
+    places = list(memberships.select_related("candidate"))
+    results = SectionResult.objects.filter(
+        section_id__in={m.candidate.section_id for m in places}
+    ).only("section_id", "data")
+    named = {r.section_id: set(r.data.get("candidates", [])) for r in results}
+    return sum(1 for m in places if m.candidate.name in named.get(m.candidate.section_id, ()))
+
+
+@transaction.atomic(durable=True)
+def slate_delete(*, actor: User | None, slate: Slate) -> None:
+    """Delete a slate recorded by mistake, with its candidates' places on it.
+
+    Refused while a stored result names any of its candidates (the result's analysis by slate
+    uses it) or another app holds it (endorsements, a published slate ballot).
+    """
+    slate = Slate.objects.select_for_update().get(pk=slate.pk)
+    memberships = SlateMembership.objects.filter(slate=slate)
+    if named := _results_naming(memberships):
+        raise DomainError(
+            f"A stored result names {named} of the slate's candidate(s) and is analysed by "
+            "slate: the slate cannot be deleted."
+        )
+    if elsewhere := _dependants_elsewhere(slate):
+        raise DomainError(f"The slate has {', '.join(elsewhere)}: it cannot be deleted.")
+    members = memberships.count()
+    slate_id, election_id = slate.pk, slate.election_id
+    slate.delete()
+    audit_record(
+        actor_id=actor_id(actor),
+        action="slate.delete",
+        object_type="slate",
+        object_id=slate_id,
+        summary=f"election {election_id}, {members} candidates",
+    )
+
+
+@transaction.atomic(durable=True)
+def party_election_delete(*, actor: User | None, election: PartyElection) -> None:
+    """Delete an election set up by mistake, with its sections, candidates and slates.
+
+    Refused while any section has nominations or a result, or another app holds rows of it
+    (slate nominations, slate ballots, endorsements).
+    """
+    election = PartyElection.objects.select_for_update().get(pk=election.pk)
+    sections = Section.objects.filter(election=election)
+    recorded = sections.filter(
+        Exists(Nomination.objects.filter(section=OuterRef("pk")))
+        | Exists(SectionResult.objects.filter(section=OuterRef("pk")))
+    )
+    if names := list(recorded.values_list("name", flat=True)):
+        raise DomainError(
+            f"Sections with nominations or a result: {', '.join(names)}. "
+            "The election cannot be deleted."
+        )
+    if elsewhere := _dependants_elsewhere(election):
+        raise DomainError(f"The election has {', '.join(elsewhere)}: it cannot be deleted.")
+    counts = (
+        sections.count(),
+        Candidate.objects.filter(section__election=election).count(),
+        Slate.objects.filter(election=election).count(),
+    )
+    election_id = election.pk
+    election.delete()
+    audit_record(
+        actor_id=actor_id(actor),
+        action="party_election.delete",
+        object_type="party_election",
+        object_id=election_id,
+        summary="{} sections, {} candidates, {} slates".format(*counts),
     )

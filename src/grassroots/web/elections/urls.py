@@ -46,6 +46,11 @@ urlpatterns = [
         name="party_election_edit",
     ),
     path(
+        "organise/elections/<slug:election_slug>/delete/",
+        views.party_election_delete,
+        name="party_election_delete",
+    ),
+    path(
         "organise/elections/<slug:election_slug>/sections/new/",
         views.section_create,
         name="section_create",
@@ -61,9 +66,20 @@ urlpatterns = [
         name="slate_edit",
     ),
     path(
+        "organise/elections/<slug:election_slug>/slates/<int:slate_id>/delete/",
+        views.slate_delete,
+        name="slate_delete",
+    ),
+    path(
         "organise/elections/<slug:election_slug>/slates/<int:slate_id>/members/",
         views.slate_member_add,
         name="slate_member_add",
+    ),
+    path(
+        "organise/elections/<slug:election_slug>/slates/<int:slate_id>/members/"
+        "<int:membership_id>/",
+        views.slate_member_edit,
+        name="slate_member_edit",
     ),
     path(
         "organise/elections/<slug:election_slug>/slates/<int:slate_id>/members/"

@@ -20,6 +20,7 @@ from grassroots.web.elections.forms import (
     ResultImportForm,
     SectionForm,
     SlateForm,
+    SlateMembershipEditForm,
     SlateMembershipForm,
 )
 from grassroots.web.elections.imports import NominationFileError
@@ -247,6 +248,19 @@ def party_election_edit(request: HttpRequest, election_slug: str) -> HttpRespons
     return render(request, "elections/party_election_form.html", context, status=_status(form))
 
 
+@login_required
+@require_POST
+def party_election_delete(request: HttpRequest, election_slug: str) -> HttpResponse:
+    election = access.election_for_organiser(request.user, election_slug)
+    try:
+        setup.party_election_delete(actor=_actor(request), election=election)
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect("elections:party_election_edit", election_slug)
+    messages.success(request, f"Deleted the election {election.name}.")
+    return redirect("elections:election_manage_list")
+
+
 def _section_form_page(
     request: HttpRequest, form: SectionForm, election: PartyElection, section: Section | None
 ) -> HttpResponse:
@@ -458,6 +472,19 @@ def slate_edit(request: HttpRequest, election_slug: str, slate_id: int) -> HttpR
 
 @login_required
 @require_POST
+def slate_delete(request: HttpRequest, election_slug: str, slate_id: int) -> HttpResponse:
+    slate = access.slate_for_organiser(request.user, election_slug, slate_id)
+    try:
+        setup.slate_delete(actor=_actor(request), slate=slate)
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect("elections:slate_edit", election_slug, slate_id)
+    messages.success(request, f"Deleted the slate {slate.name}.")
+    return redirect("elections:slate_manage", election_slug)
+
+
+@login_required
+@require_POST
 def slate_member_add(request: HttpRequest, election_slug: str, slate_id: int) -> HttpResponse:
     """Put a candidate on the slate, with where and when the endorsement was published."""
     slate = access.slate_for_organiser(request.user, election_slug, slate_id)
@@ -494,3 +521,31 @@ def slate_member_remove(
     else:
         messages.success(request, f"Took {membership.candidate.name} off {membership.slate.name}.")
     return redirect("elections:slate_edit", election_slug, slate_id)
+
+
+@login_required
+def slate_member_edit(
+    request: HttpRequest, election_slug: str, slate_id: int, membership_id: int
+) -> HttpResponse:
+    """Correct where and when a candidate's endorsement was published."""
+    membership = access.slate_membership_for_organiser(
+        request.user, election_slug, slate_id, membership_id
+    )
+    form = SlateMembershipEditForm(
+        request.POST if request.method == "POST" else None, membership=membership
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup.slate_membership_update(
+                actor=_actor(request),
+                membership=membership,
+                source=form.cleaned_data["source"],
+                endorsed_on=form.cleaned_data["endorsed_on"],
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, f"Saved {membership.candidate.name}'s endorsement.")
+            return redirect("elections:slate_edit", election_slug, slate_id)
+    context = {"form": form, "membership": membership, "election": membership.slate.election}
+    return render(request, "elections/slate_member_form.html", context, status=_status(form))
