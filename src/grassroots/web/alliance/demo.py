@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from grassroots.web.alliance.models import (
     AffiliationStatus,
@@ -92,6 +93,7 @@ def alliance_demo_create() -> str:
             (
                 Organisation(
                     name=name,
+                    slug=slugify(name),
                     kind=OrganisationKind.NATIONAL,
                     status=status,
                     website=f"https://{slug}.example.org",
@@ -111,6 +113,7 @@ def alliance_demo_create() -> str:
             (
                 Organisation(
                     name=f"{home.name} Grassroots",
+                    slug=slugify(f"{home.name} Grassroots"),
                     kind=OrganisationKind.LOCAL,
                     status=_local_status(number),
                     contact_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",

@@ -11,12 +11,13 @@ derives it from the rules and the current representatives.
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.text import slugify
 
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.people.models import Supporter, User
@@ -37,9 +38,12 @@ class Organisation(models.Model):
     """A national organisation or a local group. A local group covers one or more CLPs.
 
     The contact person is shown only to organisers, the committee and administrators.
+    ``slug`` names its public page (``/organisations/<slug>/``) and is always the slug of its
+    name (``save`` sets it), the same slug the events app gives the group's iCal feed.
     """
 
     name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160, unique=True, editable=False)
     kind = models.CharField(max_length=10, choices=OrganisationKind.choices)
     status = models.CharField(max_length=13, choices=AffiliationStatus.choices)
     affiliated_on = models.DateField(null=True, blank=True)
@@ -66,6 +70,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.slug = slugify(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
+        super().save(*args, **kwargs)
 
 
 class AllianceRules(models.Model):

@@ -35,8 +35,32 @@ def organisation_list() -> QuerySet[Organisation]:
     ).order_by("-kind", "name")
 
 
+def organisation_page_get(*, slug: str) -> Organisation | None:
+    """One organisation for its public page, with its CLPs and ``current_representatives``
+    (its current representatives, the earliest first), or None. Three queries."""
+    return (
+        Organisation.objects.filter(slug=slug)
+        .prefetch_related(
+            Prefetch("constituencies", queryset=Constituency.objects.order_by("name")),
+            Prefetch(
+                "representatives",
+                queryset=Representative.objects.current().order_by("started_on", "id"),
+                to_attr="current_representatives",
+            ),
+        )
+        .first()
+    )
+
+
 def organisation_name_taken(*, name: str, exclude_id: int | None = None) -> bool:
     others = Organisation.objects.filter(name__iexact=name.strip())
+    if exclude_id is not None:
+        others = others.exclude(pk=exclude_id)
+    return others.exists()
+
+
+def organisation_slug_taken(*, slug: str, exclude_id: int | None = None) -> bool:
+    others = Organisation.objects.filter(slug=slug)
     if exclude_id is not None:
         others = others.exclude(pk=exclude_id)
     return others.exists()

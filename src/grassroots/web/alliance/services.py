@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from grassroots.web.alliance.models import (
     AffiliationStatus,
@@ -29,6 +30,7 @@ from grassroots.web.alliance.selectors import (
     group_request_open_exists,
     local_group_for_clp,
     organisation_name_taken,
+    organisation_slug_taken,
     representative_current_count,
 )
 from grassroots.web.audit.services import audit_record
@@ -39,6 +41,7 @@ from grassroots.web.people.roles import Role
 from grassroots.web.people.services import role_grant, role_revoke
 
 NAME_TAKEN = "An organisation with this name is already recorded."
+SLUG_TAKEN = "This name gives the same web address as another organisation's: change it a little."
 MAX_SEATS = 20
 
 
@@ -57,6 +60,11 @@ def _organisation_check(
         raise DomainError("Enter the organisation's name.", field="name")
     if organisation_name_taken(name=name, exclude_id=exclude_id):
         raise DomainError(NAME_TAKEN, field="name")
+    # The page's address is the name's slug: it needs a letter or digit, and must be its own.
+    if not slugify(name):
+        raise DomainError("The name needs a letter or a digit.", field="name")
+    if organisation_slug_taken(slug=slugify(name), exclude_id=exclude_id):
+        raise DomainError(SLUG_TAKEN, field="name")
     if kind == OrganisationKind.LOCAL and not constituencies:
         raise DomainError("A local group covers at least one CLP.", field="clps")
     if kind == OrganisationKind.NATIONAL and constituencies:

@@ -7,6 +7,7 @@ from grassroots.web.alliance import views
 app_name = "alliance"
 urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("committee/", views.committee, name="committee"),
     path("groups/request/", views.group_request_add, name="group_request_add"),
     path(

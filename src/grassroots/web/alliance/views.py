@@ -20,6 +20,7 @@ from grassroots.web.alliance.forms import (
     RulesForm,
 )
 from grassroots.web.alliance.models import AffiliationStatus, ElectionMethod, OrganisationKind
+from grassroots.web.alliance.page_parts import organisation_page_parts
 from grassroots.web.errors import DomainError
 from grassroots.web.people.models import User
 
@@ -43,6 +44,20 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     """The alliance's organisations, for everyone: name, kind, CLPs, status (no contacts)."""
     organisations = list(selectors.organisation_list())
     return render(request, "alliance/organisation_list.html", {"organisations": organisations})
+
+
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One organisation's public page: its record (no contact), its current representatives on
+    the committee, and what other apps add (the events app: its upcoming events and feed)."""
+    organisation = selectors.organisation_page_get(slug=slug)
+    if organisation is None:
+        raise Http404(access.NOT_FOUND)
+    context = {
+        "organisation": organisation,
+        "affiliated": organisation.status == AffiliationStatus.AFFILIATED,
+        "parts": organisation_page_parts(organisation=organisation),
+    }
+    return render(request, "alliance/organisation_detail.html", context)
 
 
 @login_required

@@ -10,6 +10,7 @@ from itertools import groupby
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from grassroots.web.alliance.models import Organisation
 from grassroots.web.events.models import Event, EventKind, Speaker
 
 # How long a past event stays in the iCal feeds, so calendars keep recent history.
@@ -21,16 +22,28 @@ def _with_place(events: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def event_list_upcoming(
-    *, kind: str = "", region: str = "", now: datetime | None = None
+    *,
+    kind: str = "",
+    region: str = "",
+    organisation_id: int | None = None,
+    now: datetime | None = None,
 ) -> QuerySet[Event]:
-    """Published events that have not ended, soonest first, optionally of one kind and in one
-    region (by the event's CLP)."""
+    """Published events that have not ended, soonest first, optionally of one kind, in one
+    region (by the event's CLP) or organised by one affiliated organisation."""
     events = Event.objects.filter(published=True, ends_at__gte=now or timezone.now())
     if kind:
         events = events.filter(kind=kind)
     if region:
         events = events.filter(constituency__region=region)
+    if organisation_id is not None:
+        events = events.filter(organisation_id=organisation_id)
     return _with_place(events)
+
+
+def organisation_page_events(organisation: Organisation) -> dict[str, list[Event]]:
+    """The events part of an organisation's public page (``alliance.page_parts``): its
+    upcoming published events, in one query."""
+    return {"events": list(event_list_upcoming(organisation_id=organisation.pk))}
 
 
 def event_list_editable(*, created_by_id: int | None = None) -> QuerySet[Event]:
