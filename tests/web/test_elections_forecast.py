@@ -1,0 +1,151 @@
+"""Forecasts of a section: the scenario built from what the site knows, checked by hand."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from pathlib import Path
+
+import pytest
+
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.elections import services
+from grassroots.web.elections.forecasting import DEFAULT_LOYALTY, section_scenario
+from grassroots.web.elections.models import Candidate, Section
+from grassroots.web.errors import DomainError
+from tests.web.election_factories import (
+    candidates_create,
+    election_create,
+    section_get,
+    slate_with,
+)
+
+pytestmark = pytest.mark.django_db
+
+SMALL_BLT = Path(__file__).parent / "data" / "elections-small.blt"
+DAY = datetime.date(2026, 3, 2)
+
+
+@pytest.fixture
+def section() -> Section:
+    """The small election of test_elections_results: Red = Ann, Bea; Blue = Cal; Dee on none."""
+    election = election_create()
+    section = section_get(election)
+    section.seats = 2
+    section.quotas = {"F": {"min": 1}}
+    section.save()
+    people = candidates_create(
+        section, [("Ann Ash", "F"), ("Bea Birch", "F"), ("Cal Cedar", "M"), ("Dee Dale", "M")]
+    )
+    slate_with(election, "Red", [people["Ann Ash"], people["Bea Birch"]])
+    slate_with(election, "Blue", [people["Cal Cedar"]])
+    return section
+
+
+def _nominate(section: Section, counts: dict[str, int]) -> None:
+    clps = list(Constituency.objects.with_clp().order_by("gss_code")[: max(counts.values())])
+    for name, count in counts.items():
+        candidate = Candidate.objects.get(section=section, name=name)
+        for clp in clps[:count]:
+            services.nomination_record(
+                actor=None, section=section, candidate=candidate, clp=clp, nominated_on=DAY
+            )
+
+
+def _strengths(scenario_candidates: tuple, support: dict[str, float], damping: float) -> None:
+    mean = math.exp(sum(math.log(v) for v in support.values()) / len(support))
+    for candidate in scenario_candidates:
+        expected = damping * math.log(support[candidate.name] / mean)
+        assert candidate.strength == pytest.approx(expected)
+
+
+def test_scenario_from_a_stored_result(section: Section) -> None:
+    services.result_count_import(
+        actor=None, section=section, filename="small.blt", data=SMALL_BLT.read_bytes()
+    )
+    built = section_scenario(section=section)
+    scenario = built.scenario
+    assert built.basis.startswith("the stored result")
+    # First preferences (by hand, tests/web/test_elections_results.py): Ann 16, Bea 3,
+    # Cal 7, Dee 4 of 30. Red 19/30, Blue 7/30; Dee's 4 are the unaligned voters'.
+    assert [(s.name, s.share) for s in scenario.slates] == [
+        ("Red", pytest.approx(19 / 30)),
+        ("Blue", pytest.approx(7 / 30)),
+    ]
+    assert scenario.unaligned_share == pytest.approx(4 / 30)
+    # Red passed on 5 votes to continuing candidates, 3.75 of them to Bea: loyalty 0.75.
+    # Blue passed on nothing: the default.
+    assert scenario.slates[0].loyalty == pytest.approx(0.75)
+    assert scenario.slates[1].loyalty == DEFAULT_LOYALTY
+    assert [c.name for c in scenario.slates[0].candidates] == ["Ann Ash", "Bea Birch"]
+    assert [c.name for c in scenario.independents] == ["Dee Dale"]
+    _strengths(
+        scenario.candidates,
+        {"Ann Ash": 16, "Bea Birch": 3, "Cal Cedar": 7, "Dee Dale": 4},
+        damping=1.0,
+    )
+    assert (scenario.seats, scenario.rule, dict(scenario.quotas)) == (
+        2,
+        "scottish",
+        {"F": {"min": 1}},
+    )
+    assert [c.category for c in scenario.candidates] == ["F", "F", "M", "M"]
+
+
+def test_scenario_from_nominations(section: Section) -> None:
+    _nominate(section, {"Ann Ash": 3, "Bea Birch": 1, "Cal Cedar": 2})
+    built = section_scenario(section=section)
+    scenario = built.scenario
+    assert built.basis == "the CLP nominations recorded so far"
+    # Nominations 3 + 1 for Red, 2 for Blue, of 6; Dee has none.
+    assert [s.share for s in scenario.slates] == [pytest.approx(4 / 6), pytest.approx(2 / 6)]
+    assert scenario.unaligned_share == pytest.approx(0.0)
+    assert any("Loyalty is 60%" in note for note in built.notes)
+    # Dee's support is floored at a twentieth of the mean, so he can still be drawn.
+    ann, bea, cal, dee = (c.strength for c in scenario.candidates)
+    assert ann > cal > bea > dee
+
+
+def test_candidates_below_the_threshold_do_not_stand(section: Section) -> None:
+    section.nomination_threshold = 2
+    section.save()
+    _nominate(section, {"Ann Ash": 3, "Bea Birch": 1, "Cal Cedar": 2})
+    built = section_scenario(section=section)
+    assert [c.name for c in built.scenario.candidates] == ["Ann Ash", "Cal Cedar"]
+    assert "2 candidate(s) below the threshold of 2 nominations are left out." in built.notes
+
+
+def test_overrides_and_nothing_recorded(section: Section) -> None:
+    built = section_scenario(section=section, shares={"Blue": 0.5}, loyalty={"Red": 0.9})
+    assert built.basis.startswith("nothing recorded yet")
+    # Red keeps its share by candidates (2 of 4); Blue's is overridden.
+    assert [(s.share, s.loyalty) for s in built.scenario.slates] == [
+        (pytest.approx(0.5), 0.9),
+        (0.5, DEFAULT_LOYALTY),
+    ]
+
+
+def test_a_candidate_on_two_slates_counts_with_the_first(section: Section) -> None:
+    dee = Candidate.objects.get(section=section, name="Dee Dale")
+    slate_with(section.election, "Green", [dee, Candidate.objects.get(name="Cal Cedar")])
+    built = section_scenario(section=section)
+    assert "Cal Cedar is on Blue and Green: counted with Blue." in built.notes
+    assert [s.name for s in built.scenario.slates] == ["Red", "Blue", "Green"]
+    assert [c.name for c in built.scenario.slates[2].candidates] == ["Dee Dale"]
+
+
+def test_refusals(section: Section) -> None:
+    with pytest.raises(DomainError, match=r"the slates' shares add up to 1\.400, more than 1"):
+        section_scenario(section=section, shares={"Red": 0.9, "Blue": 0.5})
+    section.quotas = {"F": {"min": 3}}
+    section.save()
+    with pytest.raises(DomainError, match='at least 3 "F" must be elected, but 2 stand'):
+        section_scenario(section=section)
+
+
+def test_no_slate_no_forecast() -> None:
+    election = election_create()
+    section = section_get(election)
+    candidates_create(section, [("Ann Ash", "F")])
+    with pytest.raises(DomainError, match="No candidate standing is on a slate"):
+        section_scenario(section=section)
