@@ -173,8 +173,7 @@ def result_import(request: HttpRequest, election_slug: str, section_slug: str) -
 def history_view(request: HttpRequest) -> HttpResponse:
     """Seats won by slate in past NEC CLP-section elections, from published figures."""
     elections = history.past_election_list(section="CLP")
-    slates, seats = history.slate_trend(elections)
-    context = {"elections": elections, "rows": list(zip(slates, seats, strict=True))}
+    context = {"elections": elections, "rows": history.slate_trend(elections)}
     return render(request, "elections/history.html", context)
 
 
