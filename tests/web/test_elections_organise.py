@@ -1400,3 +1400,20 @@ def test_slate_membership_update_refuses_a_membership_already_removed(
 
     assert err.value.message == "The candidate is no longer on this slate."
     assert not AuditEntry.objects.filter(action="slate.member_update").exists()
+
+
+@pytest.mark.parametrize(
+    ("page", "args"),
+    [
+        pytest.param("slate_delete", lambda s: ["nec-test", s["slate"].pk], id="slate"),
+        pytest.param("party_election_delete", lambda s: ["nec-test"], id="election"),
+    ],
+)
+def test_new_deletes_by_get_are_refused(
+    client: Client, organiser: User, setup: dict[str, Any], page: str, args: Any
+) -> None:
+    response = client.get(reverse(f"elections:{page}", args=args(setup)))
+
+    assert response.status_code == 405
+    assert Slate.objects.filter(pk=setup["slate"].pk).exists()
+    assert not AuditEntry.objects.filter(action__endswith=".delete").exists()
