@@ -8,7 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from grassroots.web.alliance import access
-from grassroots.web.alliance.models import GroupRequest
+from grassroots.web.alliance.consents import MEMBERSHIP_WORDING
+from grassroots.web.alliance.models import GroupRequest, OrganisationMembership
 from grassroots.web.people.models import User
 from grassroots.web.people.roles import Role
 from tests.web.factories import (
@@ -27,6 +28,7 @@ PERSONAS = [
     "representative",  # current representative of the organisation in question
     "other_representative",  # current representative of another organisation
     "former_representative",  # of the organisation in question, term ended
+    "member",  # a supporter whose membership of the organisation is in question
     "organiser",
     "committee",
     "administrator",
@@ -48,9 +50,22 @@ CAN = {
         "representative",
         "other_representative",
         "former_representative",
+        "member",
     },
     "see_group_requests": ORGANISERS,
     "put_in_touch": ORGANISERS,
+    # Memberships: a verified supporter claims; only its supporter withdraws one; the
+    # organisation's current representatives and organisers see and decide, not the committee.
+    "claim_membership": {
+        "supporter",
+        "representative",
+        "other_representative",
+        "former_representative",
+        "member",
+    },
+    "withdraw_membership": {"member"},
+    "see_members": ORGANISERS | {"representative"},
+    "decide_membership": ORGANISERS | {"representative"},
 }
 
 
@@ -59,7 +74,16 @@ def _world(persona: str, clp, other_clp) -> tuple[User | AnonymousUser, dict[str
     member = representative_create(organisation=organisation)
     asker = supporter_create(clp=other_clp)
     request = GroupRequest.objects.create(supporter=asker, constituency=other_clp)
-    ids = {"organisation": organisation.pk, "representative": member.pk, "request": request.pk}
+    claimant = supporter_create(clp=clp)
+    membership = OrganisationMembership.objects.create(
+        organisation=organisation, supporter=claimant, consent_wording=MEMBERSHIP_WORDING
+    )
+    ids = {
+        "organisation": organisation.pk,
+        "representative": member.pk,
+        "request": request.pk,
+        "membership": membership.pk,
+    }
 
     def represent(org, *, ended: bool = False) -> User:
         supporter = supporter_create(clp=clp)
@@ -79,6 +103,7 @@ def _world(persona: str, clp, other_clp) -> tuple[User | AnonymousUser, dict[str
         "organiser": lambda: role_holder_create(Role.ORGANISER),
         "committee": lambda: role_holder_create(Role.COMMITTEE),
         "administrator": lambda: role_holder_create(Role.ADMINISTRATOR),
+        "member": lambda: claimant.user,
     }
     return makers[persona](), ids
 
@@ -99,6 +124,14 @@ def _attempt(action: str, user: User | AnonymousUser, ids: dict[str, int]) -> No
         "request_group": lambda: access.group_request_add_for_supporter(user),
         "see_group_requests": lambda: access.group_requests_for_organiser(user),
         "put_in_touch": lambda: access.group_request_for_organiser(user, ids["request"]),
+        "claim_membership": lambda: access.membership_add_for_supporter(user),
+        "withdraw_membership": lambda: access.membership_for_self(user, ids["membership"]),
+        "see_members": lambda: access.organisation_members_for_representative(
+            user, ids["organisation"]
+        ),
+        "decide_membership": lambda: access.membership_for_representative(
+            user, ids["organisation"], ids["membership"]
+        ),
     }
     attempts[action]()
 
@@ -122,6 +155,8 @@ def test_access_matrix_alliance(persona: str, action: str, clp, other_clp) -> No
         ("manage_representatives", "organisation"),
         ("end_representative", "representative"),
         ("put_in_touch", "request"),
+        ("see_members", "organisation"),
+        ("decide_membership", "membership"),
     ],
 )
 def test_access_alliance_missing_and_forbidden_give_the_same_error(
@@ -155,6 +190,10 @@ def test_access_alliance_missing_and_forbidden_give_the_same_error(
         ("organiser", "/organise/group-requests/", 200),
         ("organiser", "/organise/rules/", 404),
         ("administrator", "/organise/rules/", 200),
+        ("public", "/me/organisations/", 302),
+        ("supporter", "/me/organisations/", 200),
+        ("unverified_supporter", "/me/organisations/", 404),
+        ("organiser", "/me/organisations/", 404),
     ],
 )
 def test_alliance_pages_by_role(client, case: tuple[str, str, int], clp, other_clp) -> None:

@@ -14,9 +14,14 @@ from grassroots.web.alliance.models import (
     GroupRequest,
     GroupRequestStatus,
     Organisation,
+    OrganisationMembership,
     Representative,
 )
-from grassroots.web.alliance.selectors import alliance_rules_get, representative_is_current
+from grassroots.web.alliance.selectors import (
+    LIVE_MEMBERSHIP,
+    alliance_rules_get,
+    representative_is_current,
+)
 from grassroots.web.people.models import Supporter, User
 from grassroots.web.people.roles import Role, user_roles
 
@@ -87,8 +92,7 @@ def alliance_rules_for_administrator(user: User | AnonymousUser) -> AllianceRule
     return alliance_rules_get()
 
 
-def group_request_add_for_supporter(user: User | AnonymousUser) -> Supporter:
-    """Asking for a local group: a supporter with a confirmed email, for their own CLP."""
+def _verified_supporter(user: User | AnonymousUser) -> Supporter:
     if not isinstance(user, User):
         raise Http404(NOT_FOUND)
     try:
@@ -98,6 +102,50 @@ def group_request_add_for_supporter(user: User | AnonymousUser) -> Supporter:
     if not supporter.is_verified:
         raise Http404(NOT_FOUND)
     return supporter
+
+
+def group_request_add_for_supporter(user: User | AnonymousUser) -> Supporter:
+    """Asking for a local group: a supporter with a confirmed email, for their own CLP."""
+    return _verified_supporter(user)
+
+
+def membership_add_for_supporter(user: User | AnonymousUser) -> Supporter:
+    """Their own memberships, to see and claim: a supporter with a confirmed email."""
+    return _verified_supporter(user)
+
+
+def membership_for_self(user: User | AnonymousUser, membership_id: int) -> OrganisationMembership:
+    """One of the supporter's own memberships (any status), to withdraw: only its supporter."""
+    if not isinstance(user, User):
+        raise Http404(NOT_FOUND)
+    try:
+        return OrganisationMembership.objects.select_related("organisation").get(
+            pk=membership_id, supporter_id=user.pk
+        )
+    except OrganisationMembership.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+
+
+def organisation_members_for_representative(
+    user: User | AnonymousUser, organisation_id: int
+) -> Organisation:
+    """An organisation's pending and confirmed members: its own current representatives,
+    organisers and administrators (the committee does not see them)."""
+    return organisation_for_representative(user, organisation_id)
+
+
+def membership_for_representative(
+    user: User | AnonymousUser, organisation_id: int, membership_id: int
+) -> OrganisationMembership:
+    """A pending or confirmed membership to confirm or end: whoever may see the organisation's
+    members. An ended one is gone for them."""
+    organisation = organisation_members_for_representative(user, organisation_id)
+    try:
+        return organisation.memberships.select_related("supporter__user").get(
+            pk=membership_id, status__in=LIVE_MEMBERSHIP
+        )
+    except OrganisationMembership.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
 
 
 def group_requests_for_organiser(user: User | AnonymousUser) -> None:

@@ -10,9 +10,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from grassroots.web.alliance.consents import MEMBERSHIP_WORDING
 from grassroots.web.alliance.models import (
     AffiliationStatus,
     ElectionMethod,
+    Organisation,
     OrganisationKind,
 )
 from grassroots.web.alliance.services import MAX_SEATS
@@ -194,3 +196,23 @@ class PutInTouchForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast("SupporterNameChoiceField", self.fields["supporters"])
         field.queryset = contactable
+
+
+class MembershipClaimForm(forms.Form):
+    """A supporter says they are a member of an affiliated organisation, with the consent
+    ticked; the wording shown is the wording stored."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an organisation",
+        error_messages={"required": "Choose the organisation you are a member of."},
+    )
+    consent = forms.BooleanField(
+        label=MEMBERSHIP_WORDING,
+        error_messages={"required": "Tick the box to agree; without it nothing is recorded."},
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"])
+        field.queryset = organisations

@@ -1,9 +1,11 @@
 """Organisations in the alliance, the rules that seat them on the organising committee, their
-representatives, and supporters' requests to set up a local group.
+representatives, supporters' memberships of them, and supporters' requests to set up a local
+group.
 
 Every change goes through ``alliance.services`` (``organisation_create``,
 ``organisation_update``, ``alliance_rules_update``, ``representative_record``,
-``representative_end``, ``group_request_create``, ``group_request_put_in_touch``), which also
+``representative_end``, ``membership_claim``, ``membership_withdraw``, ``membership_confirm``,
+``membership_end``, ``group_request_create``, ``group_request_put_in_touch``), which also
 write the audit log. The committee itself is not stored: ``alliance.selectors.committee_get``
 derives it from the rules and the current representatives.
 """
@@ -153,6 +155,70 @@ class Representative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    ENDED = "ended", "Ended"
+
+
+class OrganisationMembership(models.Model):
+    """A supporter's membership of an affiliated organisation.
+
+    Membership of a political organisation is political opinion, so only the supporter records
+    it, with a consent whose exact wording and time are stored here (as ``people.Consent``
+    does), and withdrawing it deletes the row. Lifecycle:
+
+    1. the supporter claims it from their own pages: pending (``membership_claim``);
+    2. one of the organisation's current representatives, an organiser or an administrator
+       confirms it (``membership_confirm``) or ends it (``membership_end``);
+    3. the supporter may withdraw it at any time, whatever its status
+       (``membership_withdraw``), and erasing the supporter deletes it (cascade).
+
+    Confirmed memberships of an affiliated organisation make its roll in a joint ballot
+    (``ballots.selectors.electorate_roll``).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    supporter = models.ForeignKey(
+        Supporter, on_delete=models.CASCADE, related_name="organisation_memberships"
+    )
+    status = models.CharField(
+        max_length=9, choices=MembershipStatus.choices, default=MembershipStatus.PENDING
+    )
+    consent_wording = models.TextField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("organisation", "claimed_at", "id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("organisation", "supporter"),
+                condition=Q(status__in=("pending", "confirmed")),
+                name="alliance_membership_one_live_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", confirmed_at__isnull=True, ended_at__isnull=True)
+                | Q(status="confirmed", confirmed_at__isnull=False, ended_at__isnull=True)
+                | Q(status="ended", ended_at__isnull=False),
+                name="alliance_membership_dates_match_status",
+            ),
+        )
+        indexes = (models.Index(fields=("organisation", "status")),)
+
+    def __str__(self) -> str:
+        return f"membership {self.pk}"
 
 
 class GroupRequestStatus(models.TextChoices):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
@@ -11,8 +12,10 @@ from grassroots.web.alliance.models import (
     AllianceRules,
     GroupRequest,
     GroupRequestStatus,
+    MembershipStatus,
     Organisation,
     OrganisationKind,
+    OrganisationMembership,
     Representative,
 )
 from grassroots.web.constituencies.models import Constituency
@@ -82,6 +85,87 @@ def representative_is_current(*, user: User, organisation_id: int) -> bool:
         .filter(organisation_id=organisation_id, supporter__user=user)
         .exists()
     )
+
+
+LIVE_MEMBERSHIP = (MembershipStatus.PENDING, MembershipStatus.CONFIRMED)
+
+
+def membership_list_mine(*, supporter: Supporter) -> QuerySet[OrganisationMembership]:
+    """The supporter's own memberships, every status, with their organisations."""
+    return supporter.organisation_memberships.select_related("organisation").order_by(
+        "claimed_at", "id"
+    )
+
+
+def membership_claimable_list(*, supporter: Supporter) -> QuerySet[Organisation]:
+    """Affiliated organisations the supporter may say they belong to: those where they have no
+    pending or confirmed membership."""
+    live = OrganisationMembership.objects.filter(
+        supporter=supporter, status__in=LIVE_MEMBERSHIP
+    ).values("organisation")
+    return (
+        Organisation.objects.filter(status=AffiliationStatus.AFFILIATED)
+        .exclude(pk__in=live)
+        .order_by("-kind", "name")
+    )
+
+
+def membership_live_exists(*, supporter: Supporter, organisation: Organisation) -> bool:
+    return OrganisationMembership.objects.filter(
+        supporter=supporter, organisation=organisation, status__in=LIVE_MEMBERSHIP
+    ).exists()
+
+
+def membership_list_live(*, organisation: Organisation) -> QuerySet[OrganisationMembership]:
+    """An organisation's pending and confirmed members, pending first, then by name: what its
+    representatives and the alliance's organisers see (names only)."""
+    return (
+        organisation.memberships.filter(status__in=LIVE_MEMBERSHIP)
+        .select_related("supporter__user")
+        .order_by("-status", "supporter__user__name", "id")
+    )
+
+
+def membership_confirmed_list() -> QuerySet[OrganisationMembership]:
+    """Confirmed memberships of affiliated organisations, whose members are active users: the
+    members a joint ballot of organisations puts on its roll."""
+    return OrganisationMembership.objects.filter(
+        status=MembershipStatus.CONFIRMED,
+        organisation__status=AffiliationStatus.AFFILIATED,
+        supporter__user__is_active=True,
+    )
+
+
+def membership_export(supporter: Supporter) -> list[dict[str, Any]]:
+    """The supporter's memberships for their data export (``people.exports``)."""
+    return [
+        {
+            "organisation": membership.organisation.name,
+            "status": membership.status,
+            "consent_wording": membership.consent_wording,
+            "claimed_at": membership.claimed_at.isoformat(),
+            "confirmed_at": membership.confirmed_at.isoformat()
+            if membership.confirmed_at
+            else None,
+            "ended_at": membership.ended_at.isoformat() if membership.ended_at else None,
+        }
+        for membership in membership_list_mine(supporter=supporter)
+    ]
+
+
+def group_request_export(supporter: Supporter) -> list[dict[str, Any]]:
+    """The supporter's requests for a local group, for their data export."""
+    return [
+        {
+            "clp": request.constituency.name,
+            "note": request.note,
+            "created_at": request.created_at.isoformat(),
+            "status": request.status,
+        }
+        for request in supporter.group_requests.select_related("constituency").order_by(
+            "created_at", "id"
+        )
+    ]
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from grassroots.web.alliance.consents import MEMBERSHIP_WORDING
 from grassroots.web.alliance.models import (
     AffiliationStatus,
     AllianceRules,
     ElectionMethod,
     GroupRequest,
     GroupRequestStatus,
+    MembershipStatus,
     Organisation,
     OrganisationKind,
+    OrganisationMembership,
     Representative,
 )
 from grassroots.web.alliance.selectors import (
@@ -29,6 +32,7 @@ from grassroots.web.alliance.selectors import (
     group_request_contactable_list,
     group_request_open_exists,
     local_group_for_clp,
+    membership_live_exists,
     organisation_name_taken,
     organisation_slug_taken,
     representative_current_count,
@@ -40,6 +44,7 @@ from grassroots.web.people.models import Supporter, User
 from grassroots.web.people.roles import Role
 from grassroots.web.people.services import role_grant, role_revoke
 
+MEMBERSHIP_TAKEN = "You have already said you are a member of this organisation."
 NAME_TAKEN = "An organisation with this name is already recorded."
 SLUG_TAKEN = "This name gives the same web address as another organisation's: change it a little."
 MAX_SEATS = 20
@@ -375,3 +380,108 @@ def group_request_put_in_touch(
             summary=f"clp {group_request.constituency_id}, {len(chosen)} supporters",
         )
     return requests
+
+
+# Memberships. Audit rows name the membership by id and never the organisation, so that once a
+# membership is withdrawn or its supporter erased, the log does not say who belonged where.
+
+
+@transaction.atomic(durable=True)
+def membership_claim(
+    *, supporter: Supporter, organisation: Organisation, consent: bool
+) -> OrganisationMembership:
+    """A supporter says they are a member of an affiliated organisation: pending until its
+    representatives or an organiser confirm it. Needs the consent ticked; stores its wording
+    and time with the membership; audit."""
+    if not consent:
+        raise DomainError("Tick the box to agree; without it nothing is recorded.", field="consent")
+    if organisation.status != AffiliationStatus.AFFILIATED:
+        raise DomainError("Choose an affiliated organisation.", field="organisation")
+    if membership_live_exists(supporter=supporter, organisation=organisation):
+        raise DomainError(MEMBERSHIP_TAKEN, field="organisation")
+    try:
+        with transaction.atomic():
+            membership = OrganisationMembership.objects.create(
+                organisation=organisation, supporter=supporter, consent_wording=MEMBERSHIP_WORDING
+            )
+    except IntegrityError as err:  # the same claim, sent twice at once
+        raise DomainError(MEMBERSHIP_TAKEN, field="organisation") from err
+    audit_record(
+        actor_id=supporter.pk,
+        action="membership.claim",
+        object_type="membership",
+        object_id=membership.pk,
+    )
+    return membership
+
+
+@transaction.atomic(durable=True)
+def membership_withdraw(*, supporter: Supporter, membership: OrganisationMembership) -> None:
+    """The supporter withdraws their consent: the membership is deleted, whatever its status
+    (nothing is kept of a political opinion they took back); audit. The caller checks it is
+    theirs (``access.membership_for_self``)."""
+    if membership.supporter_id != supporter.pk:
+        raise DomainError("This is not your membership.")
+    membership_id = membership.pk
+    membership.delete()
+    audit_record(
+        actor_id=supporter.pk,
+        action="membership.withdraw",
+        object_type="membership",
+        object_id=membership_id,
+    )
+
+
+def _membership_locked(membership: OrganisationMembership) -> OrganisationMembership:
+    locked = OrganisationMembership.objects.select_for_update().filter(pk=membership.pk).first()
+    if locked is None:
+        raise DomainError("This membership was withdrawn.")
+    return locked
+
+
+@transaction.atomic(durable=True)
+def membership_confirm(
+    *, actor: User, membership: OrganisationMembership
+) -> OrganisationMembership:
+    """Confirm a pending membership: the organisation's representative (or an organiser)
+    vouches that the supporter is a member; audit. Nobody confirms their own."""
+    membership = _membership_locked(membership)
+    if membership.status != MembershipStatus.PENDING:
+        raise DomainError("Only a membership waiting for confirmation can be confirmed.")
+    if membership.supporter_id == actor.pk:
+        raise DomainError(
+            "Someone else confirms your own membership: another representative or an organiser."
+        )
+    membership.status = MembershipStatus.CONFIRMED
+    membership.confirmed_at = timezone.now()
+    membership.confirmed_by = actor
+    membership.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+    audit_record(
+        actor_id=actor.pk,
+        action="membership.confirm",
+        object_type="membership",
+        object_id=membership.pk,
+    )
+    return membership
+
+
+@transaction.atomic(durable=True)
+def membership_end(*, actor: User, membership: OrganisationMembership) -> OrganisationMembership:
+    """End a pending membership (not a member after all) or a confirmed one (no longer a
+    member): it stays, ended, until the supporter withdraws it; audit."""
+    membership = _membership_locked(membership)
+    if membership.status == MembershipStatus.ENDED:
+        raise DomainError("This membership has already ended.")
+    was = membership.status
+    membership.status = MembershipStatus.ENDED
+    membership.ended_at = timezone.now()
+    membership.ended_by = actor
+    membership.save(update_fields=["status", "ended_at", "ended_by"])
+    audit_record(
+        actor_id=actor.pk,
+        action="membership.end",
+        object_type="membership",
+        object_id=membership.pk,
+        summary=f"was {was}",
+    )
+    return membership

@@ -31,6 +31,29 @@ urlpatterns = [
         views.representative_end,
         name="representative_end",
     ),
+    path(
+        "organise/organisations/<int:organisation_id>/members/",
+        views.membership_list,
+        name="membership_list",
+    ),
+    path(
+        "organise/organisations/<int:organisation_id>/members/<int:membership_id>/confirm/",
+        views.membership_decide,
+        {"decision": "confirm"},
+        name="membership_confirm",
+    ),
+    path(
+        "organise/organisations/<int:organisation_id>/members/<int:membership_id>/end/",
+        views.membership_decide,
+        {"decision": "end"},
+        name="membership_end",
+    ),
+    path("me/organisations/", views.membership_mine, name="membership_mine"),
+    path(
+        "me/organisations/<int:membership_id>/withdraw/",
+        views.membership_withdraw,
+        name="membership_withdraw",
+    ),
     path("organise/rules/", views.rules_edit, name="rules_edit"),
     path("organise/group-requests/", views.group_request_list, name="group_request_list"),
     path(

@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from grassroots.web.alliance import access, selectors, services
 from grassroots.web.alliance.forms import (
     GroupRequestForm,
+    MembershipClaimForm,
     OrganisationForm,
     PutInTouchForm,
     RepresentativeEndForm,
@@ -270,3 +272,71 @@ def group_request_put_in_touch(request: HttpRequest, request_id: int) -> HttpRes
     return render(
         request, "alliance/group_request_put_in_touch.html", context, status=_status(form)
     )
+
+
+@login_required
+def membership_mine(request: HttpRequest) -> HttpResponse:
+    """The supporter's memberships of organisations, and a form to say they belong to one."""
+    supporter = access.membership_add_for_supporter(request.user)
+    form = MembershipClaimForm(
+        request.POST if request.method == "POST" else None,
+        organisations=selectors.membership_claimable_list(supporter=supporter),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_claim(
+                supporter=supporter,
+                organisation=form.cleaned_data["organisation"],
+                consent=form.cleaned_data["consent"],
+            )
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            messages.success(request, "Recorded: its representatives will confirm your membership.")
+            return redirect("alliance:membership_mine")
+    context = {
+        "form": form,
+        "memberships": list(selectors.membership_list_mine(supporter=supporter)),
+    }
+    return render(request, "alliance/membership_mine.html", context, status=_status(form))
+
+
+@login_required
+@require_POST
+def membership_withdraw(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = access.membership_for_self(request.user, membership_id)
+    supporter = access.membership_add_for_supporter(request.user)
+    name = membership.organisation.name
+    services.membership_withdraw(supporter=supporter, membership=membership)
+    messages.success(request, f"Your membership of {name} is withdrawn and deleted.")
+    return redirect("alliance:membership_mine")
+
+
+@login_required
+def membership_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """An organisation's pending and confirmed members, for its representatives and the
+    alliance's organisers, to confirm or end."""
+    organisation = access.organisation_members_for_representative(request.user, organisation_id)
+    context = {
+        "organisation": organisation,
+        "memberships": list(selectors.membership_list_live(organisation=organisation)),
+    }
+    return render(request, "alliance/membership_list.html", context)
+
+
+@login_required
+@require_POST
+def membership_decide(
+    request: HttpRequest, organisation_id: int, membership_id: int, decision: str
+) -> HttpResponse:
+    """Confirm or end a membership (``decision`` comes from the URL)."""
+    membership = access.membership_for_representative(request.user, organisation_id, membership_id)
+    service = services.membership_confirm if decision == "confirm" else services.membership_end
+    try:
+        service(actor=_actor(request), membership=membership)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        done = "confirmed" if decision == "confirm" else "ended"
+        messages.success(request, f"{membership.supporter.user.name}'s membership is {done}.")
+    return redirect("alliance:membership_list", organisation_id)

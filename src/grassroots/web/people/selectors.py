@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from grassroots.web.constituencies.models import Constituency
+from grassroots.web.people.exports import supporter_export_parts
 from grassroots.web.people.models import Consent, ConsentKind, Message, Supporter
 
 
@@ -50,7 +51,8 @@ def message_list_received(*, supporter: Supporter) -> QuerySet[Message]:
 
 
 def supporter_export(*, supporter: Supporter) -> dict[str, Any]:
-    """Everything stored about a supporter, as JSON-ready data (the right of access)."""
+    """Everything stored about a supporter, as JSON-ready data (the right of access),
+    including what other apps hold about them (``people.exports``)."""
     user = supporter.user
     return {
         "name": user.name,
@@ -78,6 +80,7 @@ def supporter_export(*, supporter: Supporter) -> dict[str, Any]:
             {"from": m.sender.user.name, "sent_at": m.sent_at.isoformat(), "body": m.body}
             for m in supporter.messages_received.select_related("sender__user").order_by("sent_at")
         ],
+        **supporter_export_parts(supporter=supporter),
     }
 
 

@@ -182,7 +182,9 @@ def message_send(*, sender: Supporter, recipient: Supporter, body: str, site_url
 @transaction.atomic(durable=True)
 def supporter_erase(*, supporter: Supporter) -> None:
     """Erase a supporter: their account, supporter record, consents and messages (sent and
-    received). The audit log keeps a row saying a supporter was erased, with no personal data."""
+    received), and by cascade what other apps hold about them (their organisation memberships
+    and group requests). The audit log keeps a row saying a supporter was erased, with no
+    personal data."""
     pk = supporter.pk
     Message.objects.filter(sender=supporter).delete()
     Message.objects.filter(recipient=supporter).delete()

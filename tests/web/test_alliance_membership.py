@@ -1,0 +1,278 @@
+"""Supporters say which affiliates they belong to, with consent; the organisation's
+representatives and the alliance's organisers confirm or end it; the supporter withdraws it,
+exports it and erasing them deletes it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils.html import escape
+
+from grassroots.web.alliance import services
+from grassroots.web.alliance.consents import MEMBERSHIP_WORDING
+from grassroots.web.alliance.models import MembershipStatus, OrganisationMembership
+from grassroots.web.audit.models import AuditEntry
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.errors import DomainError
+from grassroots.web.people.models import Supporter
+from grassroots.web.people.roles import Role
+from tests.web.factories import (
+    organisation_create,
+    representative_create,
+    role_holder_create,
+    supporter_create,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _claimed(supporter: Supporter, organisation: Any) -> OrganisationMembership:
+    return services.membership_claim(supporter=supporter, organisation=organisation, consent=True)
+
+
+def test_membership_claim_from_me_page_records_wording_and_time(
+    client: Client, clp: Constituency
+) -> None:
+    unite = organisation_create(name="Unite")
+    supporter = supporter_create(clp=clp)
+    client.force_login(supporter.user)
+
+    response = client.post("/me/organisations/", {"organisation": unite.pk, "consent": "on"})
+
+    assert response.status_code == 302
+    membership = OrganisationMembership.objects.get()
+    assert (membership.organisation, membership.supporter) == (unite, supporter)
+    assert membership.status == MembershipStatus.PENDING
+    assert membership.consent_wording == MEMBERSHIP_WORDING
+    assert membership.claimed_at is not None
+    page = client.get("/me/organisations/").content.decode()
+    assert "Waiting for confirmation" in page
+    assert escape(MEMBERSHIP_WORDING) in page
+
+
+def test_membership_claim_without_consent_stores_nothing(client: Client, clp: Constituency) -> None:
+    unite = organisation_create(name="Unite")
+    client.force_login(supporter_create(clp=clp).user)
+
+    response = client.post("/me/organisations/", {"organisation": unite.pk})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["consent"] == [
+        "Tick the box to agree; without it nothing is recorded."
+    ]
+    assert OrganisationMembership.objects.count() == 0
+    assert not AuditEntry.objects.filter(action="membership.claim").exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        pytest.param("pending", "affiliated", id="pending-affiliate"),
+        pytest.param("disaffiliated", "affiliated", id="disaffiliated"),
+    ],
+)
+def test_membership_claim_refuses_an_organisation_not_affiliated(
+    clp: Constituency, status: str, message: str
+) -> None:
+    organisation = organisation_create(status=status)
+
+    with pytest.raises(DomainError) as err:
+        _claimed(supporter_create(clp=clp), organisation)
+
+    assert err.value.field == "organisation"
+    assert message in err.value.message
+    assert OrganisationMembership.objects.count() == 0
+
+
+def test_membership_claim_twice_is_refused_but_after_an_end_is_allowed(
+    clp: Constituency,
+) -> None:
+    unite = organisation_create(name="Unite")
+    supporter = supporter_create(clp=clp)
+    first = _claimed(supporter, unite)
+
+    with pytest.raises(DomainError):
+        _claimed(supporter, unite)
+    services.membership_end(actor=role_holder_create(Role.ORGANISER), membership=first)
+    second = _claimed(supporter, unite)
+
+    assert second.status == MembershipStatus.PENDING
+    assert OrganisationMembership.objects.count() == 2
+
+
+def test_membership_withdraw_deletes_it_and_audits_without_the_organisation(
+    client: Client, clp: Constituency
+) -> None:
+    unite = organisation_create(name="Unite")
+    supporter = supporter_create(clp=clp)
+    membership = _claimed(supporter, unite)
+    services.membership_confirm(actor=role_holder_create(Role.ORGANISER), membership=membership)
+    client.force_login(supporter.user)
+
+    response = client.post(f"/me/organisations/{membership.pk}/withdraw/")
+
+    assert response.status_code == 302
+    assert OrganisationMembership.objects.count() == 0
+    entries = AuditEntry.objects.filter(object_type="membership").order_by("id")
+    assert [e.action for e in entries] == [
+        "membership.claim",
+        "membership.confirm",
+        "membership.withdraw",
+    ]
+    assert all(str(unite.pk) not in e.summary and "Unite" not in e.summary for e in entries)
+
+
+def test_membership_confirm_by_representative_from_the_members_page(
+    client: Client, clp: Constituency
+) -> None:
+    unite = organisation_create(name="Unite")
+    rep = supporter_create(clp=clp)
+    representative_create(organisation=unite, supporter=rep)
+    member = supporter_create(clp=clp, name="Nia Evans")
+    membership = _claimed(member, unite)
+    client.force_login(rep.user)
+
+    page = client.get(f"/organise/organisations/{unite.pk}/members/").content.decode()
+    response = client.post(f"/organise/organisations/{unite.pk}/members/{membership.pk}/confirm/")
+
+    assert "Nia Evans" in page
+    assert member.user.email not in page
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.CONFIRMED
+    assert membership.confirmed_by == rep.user
+    assert membership.confirmed_at is not None
+    entry = AuditEntry.objects.get(action="membership.confirm")
+    assert (entry.actor_id, entry.object_id) == (rep.pk, str(membership.pk))
+
+
+def test_membership_confirm_own_is_refused(clp: Constituency) -> None:
+    unite = organisation_create(name="Unite")
+    rep = supporter_create(clp=clp)
+    representative_create(organisation=unite, supporter=rep)
+    membership = _claimed(rep, unite)
+
+    with pytest.raises(DomainError) as err:
+        services.membership_confirm(actor=rep.user, membership=membership)
+
+    assert "Someone else" in err.value.message
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.PENDING
+
+
+def test_membership_end_by_organiser_hides_it_from_the_members_page(
+    client: Client, clp: Constituency
+) -> None:
+    unite = organisation_create(name="Unite")
+    organiser = role_holder_create(Role.ORGANISER)
+    membership = _claimed(supporter_create(clp=clp, name="Tom Ended"), unite)
+    client.force_login(organiser)
+
+    response = client.post(f"/organise/organisations/{unite.pk}/members/{membership.pk}/end/")
+    again = client.post(f"/organise/organisations/{unite.pk}/members/{membership.pk}/end/")
+
+    assert response.status_code == 302
+    assert again.status_code == 404
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.ENDED
+    assert membership.ended_by == organiser
+    assert AuditEntry.objects.get(action="membership.end").summary == "was pending"
+    page = client.get(f"/organise/organisations/{unite.pk}/members/").content.decode()
+    assert '<tr id="membership-' not in page
+
+
+def test_members_page_shows_only_that_organisations_members(
+    client: Client, clp: Constituency
+) -> None:
+    unite = organisation_create(name="Unite")
+    other = organisation_create(name="Other")
+    _claimed(supporter_create(clp=clp, name="Ann Unite"), unite)
+    _claimed(supporter_create(clp=clp, name="Bob Other"), other)
+    client.force_login(role_holder_create(Role.ORGANISER))
+
+    page = client.get(f"/organise/organisations/{unite.pk}/members/").content.decode()
+
+    assert "Ann Unite" in page
+    assert "Bob Other" not in page
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_members_page_queries_are_fixed(
+    client: Client, django_assert_num_queries, clp: Constituency, item_count: int
+) -> None:
+    unite = organisation_create(name="Unite")
+    for _ in range(item_count):
+        _claimed(supporter_create(clp=clp), unite)
+    client.force_login(role_holder_create(Role.ORGANISER))
+
+    # session, user, organisation, roles (supporter, groups), members
+    with django_assert_num_queries(6):
+        response = client.get(f"/organise/organisations/{unite.pk}/members/")
+
+    assert response.content.decode().count('<tr id="membership-') == item_count
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_my_memberships_page_queries_are_fixed(
+    client: Client, django_assert_num_queries, clp: Constituency, item_count: int
+) -> None:
+    supporter = supporter_create(clp=clp)
+    for _ in range(item_count):
+        _claimed(supporter, organisation_create())
+    organisation_create()
+    client.force_login(supporter.user)
+
+    # session, user, supporter, memberships, the menu's role check, organisations to choose
+    with django_assert_num_queries(6):
+        response = client.get("/me/organisations/")
+
+    assert response.content.decode().count("Withdraw and delete") == item_count
+
+
+def test_export_holds_memberships_and_erase_deletes_them(client: Client, clp: Constituency) -> None:
+    unite = organisation_create(name="Unite")
+    supporter = supporter_create(clp=clp)
+    membership = _claimed(supporter, unite)
+    services.membership_confirm(actor=role_holder_create(Role.ORGANISER), membership=membership)
+    other = supporter_create(clp=clp)
+    _claimed(other, unite)
+    membership.refresh_from_db()
+    assert membership.confirmed_at is not None
+    confirmed_at = membership.confirmed_at.isoformat()
+    client.force_login(supporter.user)
+
+    data = json.loads(client.get("/me/export.json").content)
+    client.post("/me/erase/", {"confirm": "on"})
+
+    assert data["organisation_memberships"] == [
+        {
+            "organisation": "Unite",
+            "status": "confirmed",
+            "consent_wording": MEMBERSHIP_WORDING,
+            "claimed_at": membership.claimed_at.isoformat(),
+            "confirmed_at": confirmed_at,
+            "ended_at": None,
+        }
+    ]
+    assert data["group_requests"] == []
+    assert list(OrganisationMembership.objects.values_list("supporter_id", flat=True)) == [other.pk]
+
+
+def test_membership_of_another_organisation_is_404_through_ones_own(
+    client: Client, clp: Constituency
+) -> None:
+    unite = organisation_create(name="Unite")
+    other = organisation_create(name="Other")
+    rep = supporter_create(clp=clp)
+    representative_create(organisation=other, supporter=rep)
+    membership = _claimed(supporter_create(clp=clp), unite)
+    client.force_login(rep.user)
+
+    response = client.post(f"/organise/organisations/{other.pk}/members/{membership.pk}/confirm/")
+
+    assert response.status_code == 404
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.PENDING
