@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from django.test import Client
 
 from grassroots.cli.main import cli
+from grassroots.web.alliance import services as alliance_services
 from grassroots.web.ballots import services
 from grassroots.web.ballots.models import (
     Ballot,
@@ -27,8 +28,14 @@ from grassroots.web.ballots.models import (
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.errors import DomainError
 from grassroots.web.people.models import Supporter, User
+from grassroots.web.people.roles import Role
 from tests.web.ballot_factories import ballot_create, ballot_open_with_tokens, option_ids
-from tests.web.factories import organisation_create, representative_create
+from tests.web.factories import (
+    organisation_create,
+    representative_create,
+    role_holder_create,
+    supporter_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +253,69 @@ def test_weighted_ballot_admin_lists_organisations_and_weights_read_only(
     assert client.get("/admin/ballots/ballot/add/").status_code == 403
     assert sorted(ballot.organisations.values_list("weight", flat=True)) == [1, 2]
     assert Ballot.objects.filter(pk=ballot.pk).exists()
+
+
+def _confirmed_members(organisation: Any, count: int, clp: Constituency) -> list[Supporter]:
+    """``count`` supporters whose membership of ``organisation`` is confirmed, as the
+    alliance's services leave them."""
+    organiser = role_holder_create(Role.ORGANISER)
+    members = []
+    for _ in range(count):
+        supporter = supporter_create(clp=clp)
+        membership = alliance_services.membership_claim(
+            supporter=supporter, organisation=organisation, consent=True
+        )
+        alliance_services.membership_confirm(actor=organiser, membership=membership)
+        members.append(supporter)
+    return members
+
+
+def test_weighted_roll_from_confirmed_members_with_hand_computed_weights(
+    make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    unite = organisation_create(name="Unite")
+    momentum = organisation_create(name="Momentum")
+    unite_members = _confirmed_members(unite, 4, clp)
+    momentum_members = _confirmed_members(momentum, 6, clp)
+    # Not on the roll: a representative who is not a confirmed member, a member still
+    # waiting, and a member whose membership was ended.
+    representative_create(organisation=unite, supporter=make_supporter(clp=clp))
+    alliance_services.membership_claim(
+        supporter=make_supporter(clp=clp), organisation=unite, consent=True
+    )
+    alliance_services.membership_end(
+        actor=role_holder_create(Role.ORGANISER),
+        membership=alliance_services.membership_claim(
+            supporter=make_supporter(clp=clp), organisation=momentum, consent=True
+        ),
+    )
+    ballot = ballot_create(
+        options=OPTIONS,
+        method=Method.IRV,
+        seats=1,
+        electorate=Electorate.ORGANISATIONS,
+        organisations=[(unite, 3), (momentum, 1)],
+    )
+
+    ballot_open_with_tokens(ballot)
+
+    # By hand: L = lcm(4, 6) = 12. Unite (share 3): 3 × 12 / 4 = 9 each, 36 in all; Momentum
+    # (share 1): 1 × 12 / 6 = 2 each, 12 in all. 36 : 12 = 3 : 1, the shares.
+    weights = dict(VoterRollEntry.objects.filter(ballot=ballot).values_list("person_id", "weight"))
+    assert weights == {s.pk: 9 for s in unite_members} | {s.pk: 2 for s in momentum_members}
+
+
+def test_weighted_open_refuses_an_organisation_without_confirmed_members_when_others_have(
+    make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    unite = organisation_create(name="Unite")
+    momentum = organisation_create(name="Momentum")
+    _confirmed_members(unite, 2, clp)
+    _members(momentum, 2, make_supporter, clp)  # representatives only
+    ballot = _weighted(unite, momentum)
+
+    with pytest.raises(DomainError, match="Momentum has no confirmed members") as err:
+        services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
+
+    assert err.value.field == "electorate"
+    assert VoterRollEntry.objects.filter(ballot=ballot).count() == 0

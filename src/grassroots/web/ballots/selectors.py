@@ -9,12 +9,14 @@ import io
 import math
 import random
 import shlex
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from grassroots.count import Profile
 from grassroots.count.formats.blt import format_blt
 from grassroots.web.alliance.models import AffiliationStatus, Representative
+from grassroots.web.alliance.selectors import membership_confirmed_list
 from grassroots.web.ballots.models import (
     Ballot,
     BallotElectorateOrganisation,
@@ -63,11 +65,27 @@ def _current_representatives() -> QuerySet[Representative]:
     )
 
 
+def _organisation_members(*, ballot: Ballot) -> tuple[bool, QuerySet[Any]]:
+    """The rows that make the members of a ballot of organisations, each with
+    ``organisation`` and ``supporter``, and whether they are memberships.
+
+    One basis for the whole ballot (docs/ballots.md): the confirmed memberships of its
+    organisations as soon as any of them has one; otherwise, for every organisation, its
+    current representatives linked to a supporter, as before memberships were recorded.
+    """
+    organisations = ballot.organisations.values("organisation")
+    confirmed = membership_confirmed_list().filter(organisation__in=organisations)
+    if confirmed.exists():
+        return True, confirmed
+    return False, _current_representatives().filter(organisation__in=organisations)
+
+
 def electorate_users(*, ballot: Ballot) -> QuerySet[User]:
     """Who the ballot's electorate holds right now (``ballot_open`` freezes it into the roll).
 
-    For weighted organisations, an organisation's members are its current representatives
-    who are linked to a supporter: the alliance records no other membership (docs/ballots.md).
+    For weighted organisations, an organisation's members are its confirmed members, or,
+    while none of the ballot's organisations has any, its current representatives who are
+    linked to a supporter (``_organisation_members``).
     """
     users = User.objects.filter(is_active=True)
     if ballot.electorate == Electorate.SUPPORTERS:
@@ -76,11 +94,10 @@ def electorate_users(*, ballot: Ballot) -> QuerySet[User]:
         return users.filter(
             supporter__email_verified_at__isnull=False, supporter__membership=Membership.MEMBER
         )
-    representatives = _current_representatives()
     if ballot.electorate == Electorate.ORGANISATIONS:
-        representatives = representatives.filter(
-            organisation__in=ballot.organisations.values("organisation")
-        )
+        _, members = _organisation_members(ballot=ballot)
+        return users.filter(supporter__in=members.values("supporter")).distinct()
+    representatives = _current_representatives()
     return users.filter(supporter__in=representatives.values("supporter")).distinct()
 
 
@@ -102,15 +119,23 @@ def electorate_roll(*, ballot: Ballot) -> list[tuple[User, int]]:
     if ballot.electorate != Electorate.ORGANISATIONS:
         return [(user, 1) for user in users]
     by_pk = {user.pk: user for user in users}
+    from_memberships, rows = _organisation_members(ballot=ballot)
     members: dict[int, tuple[BallotElectorateOrganisation, list[int]]] = {}
     for share in electorate_organisation_list(ballot=ballot):
         user_ids = sorted(
             set(
-                _current_representatives()
-                .filter(organisation=share.organisation, supporter__user__in=users)
-                .values_list("supporter__user_id", flat=True)
+                rows.filter(organisation=share.organisation, supporter__user__in=users).values_list(
+                    "supporter__user_id", flat=True
+                )
             )
         )
+        if not user_ids and from_memberships:
+            raise DomainError(
+                f"{share.organisation} has no confirmed members who could vote, and the "
+                "ballot's other organisations have: its representatives confirm its members "
+                "on the site first.",
+                field="electorate",
+            )
         if not user_ids:
             raise DomainError(
                 f"{share.organisation} has no members who could vote.", field="electorate"
