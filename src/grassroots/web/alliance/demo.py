@@ -9,19 +9,22 @@ alongside the organisations created in the same run, so a second run adds nothin
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from grassroots.web.alliance.consents import MEMBERSHIP_WORDING
 from grassroots.web.alliance.models import (
     AffiliationStatus,
     ElectionMethod,
     GroupRequest,
+    MembershipStatus,
     Organisation,
     OrganisationKind,
+    OrganisationMembership,
     Representative,
 )
 from grassroots.web.alliance.selectors import alliance_rules_get
@@ -34,6 +37,13 @@ from grassroots.web.people.roles import Role
 SEED = 2025
 LOCAL_GROUPS = 30
 GROUP_REQUESTS = 6
+# Confirmed members of three national organisations (no one in two of them, so a joint
+# ballot of them can open): organisation name, members.
+MEMBERS = [
+    ("Fair Health Fellowship", 9),
+    ("Renters' Voice Network", 6),
+    ("Green Work Coalition", 4),
+]
 
 # name, status, website slug
 NATIONAL = [
@@ -190,6 +200,8 @@ def alliance_demo_create() -> str:
         ]
         GroupRequest.objects.bulk_create(requests)
 
+    memberships = _memberships_create(now=timezone.now())
+
     if todo:
         audit_record(
             actor_id=None,
@@ -202,5 +214,60 @@ def alliance_demo_create() -> str:
         )
     return (
         f"alliance: {len(todo)} demo organisations created, "
-        f"{len(representatives)} representatives, {len(requests)} group requests"
+        f"{len(representatives)} representatives, {len(requests)} group requests, "
+        f"{memberships} confirmed memberships"
     )
+
+
+def _memberships_create(*, now: datetime) -> int:
+    """Confirmed members for the organisations in ``MEMBERS`` that have no memberships yet,
+    chosen among verified demo supporters who are members of none of them; audit."""
+    rng = random.Random(SEED + 1)
+    organisations = {
+        org.name: org
+        for org in Organisation.objects.filter(
+            name__in=[name for name, _ in MEMBERS], status=AffiliationStatus.AFFILIATED
+        )
+    }
+    busy = set(
+        OrganisationMembership.objects.filter(organisation__in=organisations.values()).values_list(
+            "organisation__name", "supporter_id"
+        )
+    )
+    taken = {supporter_id for _, supporter_id in busy}
+    pool = [
+        pk
+        for pk in Supporter.objects.filter(
+            user__email__endswith=f"@{EMAIL_DOMAIN}", email_verified_at__isnull=False
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        if pk not in taken
+    ]
+    rng.shuffle(pool)
+    created: list[OrganisationMembership] = []
+    for name, count in MEMBERS:
+        organisation = organisations.get(name)
+        if organisation is None or any(org == name for org, _ in busy):
+            continue
+        for supporter_id in [pool.pop() for _ in range(min(count, len(pool)))]:
+            claimed = now - timedelta(days=rng.randint(10, 90))
+            created.append(
+                OrganisationMembership(
+                    organisation=organisation,
+                    supporter_id=supporter_id,
+                    status=MembershipStatus.CONFIRMED,
+                    consent_wording=MEMBERSHIP_WORDING,
+                    claimed_at=claimed,
+                    confirmed_at=claimed + timedelta(days=rng.randint(1, 7)),
+                )
+            )
+    OrganisationMembership.objects.bulk_create(created)
+    if created:
+        audit_record(
+            actor_id=None,
+            action="demo.create",
+            object_type="membership",
+            summary=f"{len(created)} demo confirmed memberships",
+        )
+    return len(created)
