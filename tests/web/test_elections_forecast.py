@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import datetime
+import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from grassroots.forecast import scenario_from_mapping
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.elections import services
 from grassroots.web.elections.forecasting import DEFAULT_LOYALTY, section_scenario
 from grassroots.web.elections.models import Candidate, Section
 from grassroots.web.errors import DomainError
+from grassroots.web.people.models import User
+from grassroots.web.people.roles import Role
 from tests.web.election_factories import (
     candidates_create,
     election_create,
     section_get,
     slate_with,
 )
+from tests.web.factories import supporter_create
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +157,173 @@ def test_no_slate_no_forecast() -> None:
     candidates_create(section, [("Ann Ash", "F")])
     with pytest.raises(DomainError, match="No candidate standing is on a slate"):
         section_scenario(section=section)
+
+
+# The forecast page ---------------------------------------------------------------------------
+
+URL = "/organise/elections/nec-test/clp/forecast/"
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(None, 404), (Role.COMMITTEE, 404), (Role.ORGANISER, 200), (Role.ADMINISTRATOR, 200)],
+)
+def test_forecast_page_access(
+    client: Client,
+    make_role_holder: Callable[[Role], User],
+    section: Section,
+    role: Role | None,
+    status: int,
+) -> None:
+    if role is not None:
+        client.force_login(make_role_holder(role))
+    assert reverse("elections:forecast", args=["nec-test", "clp"]) == URL
+    assert client.get(URL).status_code == status
+    assert client.get(URL, {"run": "1", "runs": "10"}).status_code in {status, 200, 400}
+    if status == 404:
+        assert client.get(URL, {"run": "1", "format": "json"}).status_code == 404
+
+
+def test_supporter_cannot_see_a_forecast(client: Client, section: Section) -> None:
+    supporter = supporter_create(clp=Constituency.objects.with_clp().first())
+    client.force_login(supporter.user)
+    assert client.get(URL).status_code == 404
+
+
+def _organiser(client: Client, make_role_holder: Callable[[Role], User]) -> None:
+    client.force_login(make_role_holder(Role.ORGANISER))
+
+
+def test_forecast_page_shows_the_scenario_it_built(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    _organiser(client, make_role_holder)
+    services.result_count_import(
+        actor=None, section=section, filename="small.blt", data=SMALL_BLT.read_bytes()
+    )
+    html = client.get(URL).content.decode()
+    assert "the stored result: first preferences and transfers by slate" in html
+    assert "2 seats, at least 1 woman." in html
+    assert 'name="share_0" value="63.3"' in html  # Red: 19 of 30
+    assert 'name="loyalty_0" value="75.0"' in html  # Red kept 3.75 of 5 transfers
+    assert 'name="share_1" value="23.3"' in html  # Blue: 7 of 30
+    assert "<td>Ann Ash, Bea Birch</td>" in html
+    assert 'id="seats"' not in html  # nothing is run until asked
+
+
+def test_forecast_page_runs_and_compares_sizes(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    _organiser(client, make_role_holder)
+    query = {
+        "run": "1",
+        "share_0": "60",
+        "loyalty_0": "100",
+        "share_1": "40",
+        "loyalty_1": "100",
+        "uncertainty": "0",
+        "runs": "10",
+        "sizes": "Red",
+    }
+    response = client.get(URL, query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Everyone follows a slate and ranks only its candidates: 60% and 40% of two seats,
+    # quota one third. Blue's one candidate is elected; Red's 60% elect one of its two
+    # (the other is excluded and transfers within Red). Red one seat, Blue one, every run.
+    assert '<th scope="row">Red</th><td>' in html
+    seats = response.context["seat_rows"]
+    assert [(row["name"], row["expected"]) for row in seats] == [
+        ("Red", "1.00"),
+        ("Blue", "1.00"),
+        ("independent", "0.00"),
+    ]
+    sizes = response.context["size_rows"]
+    assert [(row["size"], row["expected"]) for row in sizes] == [(1, "1.00"), (2, "1.00")]
+    assert [row["best"] for row in sizes] == [True, False]
+    assert "How many should Red stand?" in html
+
+
+def test_forecast_page_refuses_bad_figures_next_to_them(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    _organiser(client, make_role_holder)
+    response = client.get(
+        URL,
+        {
+            "run": "1",
+            "share_0": "150",
+            "loyalty_0": "60",
+            "share_1": "20",
+            "loyalty_1": "60",
+            "uncertainty": "5",
+            "runs": "5",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_share_0_error"' in html
+    assert "Ensure this value is less than or equal to 100." in html
+    assert "id_runs_error" in html  # below 10 runs
+    response = client.get(
+        URL,
+        {
+            "run": "1",
+            "share_0": "80",
+            "loyalty_0": "60",
+            "share_1": "40",
+            "loyalty_1": "60",
+            "uncertainty": "5",
+            "runs": "10",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The slates&#x27; shares add up to 120%" in html
+
+
+def test_forecast_scenario_download_reads_back(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    _organiser(client, make_role_holder)
+    response = client.get(
+        URL,
+        {
+            "run": "1",
+            "format": "json",
+            "share_0": "55",
+            "loyalty_0": "80",
+            "share_1": "25",
+            "loyalty_1": "60",
+            "uncertainty": "4",
+            "runs": "10",
+        },
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="scenario.json"'
+    scenario = scenario_from_mapping(json.loads(response.content))
+    assert [(s.name, s.share, s.loyalty) for s in scenario.slates] == [
+        ("Red", 0.55, 0.8),
+        ("Blue", 0.25, 0.6),
+    ]
+    assert scenario.uncertainty == pytest.approx(0.04)
+    assert (scenario.seats, dict(scenario.quotas)) == (2, {"F": {"min": 1}})
+
+
+def test_forecast_page_without_slates_says_why(
+    client: Client, make_role_holder: Callable[[Role], User]
+) -> None:
+    _organiser(client, make_role_holder)
+    election = election_create()
+    candidates_create(section_get(election), [("Ann Ash", "F")])
+    html = client.get(URL).content.decode()
+    assert "No candidate standing is on a slate: there is nothing to forecast." in html
+    assert "forecast-form" not in html
+
+
+def test_election_set_up_page_links_each_section_forecast(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    _organiser(client, make_role_holder)
+    html = client.get(reverse("elections:election_organise", args=["nec-test"])).content.decode()
+    assert f'href="{URL}"' in html

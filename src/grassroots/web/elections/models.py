@@ -82,11 +82,11 @@ class Section(models.Model):
         quotas = self.quotas if isinstance(self.quotas, dict) else {}
         parts = []
         for category, limit in quotas.items():
-            noun = QUOTA_CATEGORIES.get(category, category)
-            if limit.get("min"):
-                parts.append(f"at least {limit['min']} {noun}")
-            if limit.get("max") is not None:
-                parts.append(f"at most {limit['max']} {noun}")
+            for word, key in (("at least", "min"), ("at most", "max")):
+                number = limit.get(key)
+                if number or (key == "max" and number is not None):
+                    names = QUOTA_CATEGORY_ONE if number == 1 else QUOTA_CATEGORIES
+                    parts.append(f"{word} {number} {names.get(category, category)}")
         return ", ".join(parts)
 
 
@@ -102,6 +102,11 @@ QUOTA_CATEGORIES: dict[str, str] = {
     Gender.WOMAN.value: "women",
     Gender.MAN.value: "men",
     Gender.OTHER.value: "non-binary or other candidates",
+}
+QUOTA_CATEGORY_ONE: dict[str, str] = {
+    Gender.WOMAN.value: "woman",
+    Gender.MAN.value: "man",
+    Gender.OTHER.value: "non-binary or other candidate",
 }
 
 

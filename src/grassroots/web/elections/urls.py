@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from grassroots.web.elections import views
+from grassroots.web.elections import forecast_page, views
 
 app_name = "elections"
 urlpatterns = [
@@ -32,6 +32,11 @@ urlpatterns = [
         "organise/elections/<slug:election_slug>/<slug:section_slug>/result/",
         views.result_import,
         name="result_import",
+    ),
+    path(
+        "organise/elections/<slug:election_slug>/<slug:section_slug>/forecast/",
+        forecast_page.forecast_view,
+        name="forecast",
     ),
     path("organise/elections/", views.election_manage_list, name="election_manage_list"),
     path("organise/elections/new/", views.party_election_create, name="party_election_create"),
