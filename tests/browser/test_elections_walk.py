@@ -102,3 +102,20 @@ def test_organiser_sees_a_candidate_cross_the_threshold_and_reads_the_result_by_
     expect(no_slate).to_contain_text("3.00000")
     expect(page.locator("#exhausted")).to_have_text("1.00000")
     assert SectionResult.objects.get().data["elected"] == ["Ann Ash", "Cal Cedar"]
+
+    # Forecast the section from the stored result, then ask how many Red should stand.
+    page.goto(f"{site}/organise/elections/nec-test/")
+    page.get_by_role("link", name=re.compile(r"^Forecast")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Forecast: CLP representatives")
+    expect(page.get_by_label("Red: share of voters (%)")).to_have_value("63.3")
+    expect(page.get_by_label("Red: loyalty (%)")).to_have_value("75.0")
+    page.get_by_label("Red: share of voters (%)").fill("60")
+    page.get_by_label("Runs", exact=True).fill("20")
+    page.get_by_label("Also compare slate sizes for").select_option("Red")
+    page.get_by_role("button", name="Run the forecast").click()
+    expect(page.locator("#seats tbody tr")).to_have_count(3)  # Red, Blue, independent
+    expect(page.locator("#seats tbody tr").first).to_contain_text("Red")
+    expect(page.locator("#chances tbody tr")).to_have_count(4)
+    expect(page.locator("#sizes tbody tr")).to_have_count(2)
+    expect(page.locator("#sizes tr.best")).to_have_count(1)
+    assert "share_0=60" in page.url

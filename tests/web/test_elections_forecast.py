@@ -123,6 +123,27 @@ def test_candidates_below_the_threshold_do_not_stand(section: Section) -> None:
     assert "2 candidate(s) below the threshold of 2 nominations are left out." in built.notes
 
 
+def test_too_few_over_the_threshold_and_everyone_stands(section: Section) -> None:
+    section.nomination_threshold = 3
+    section.save()
+    _nominate(section, {"Ann Ash": 3, "Bea Birch": 1, "Cal Cedar": 2})
+    built = section_scenario(section=section)
+    assert len(built.scenario.candidates) == 4
+    assert (
+        "Only 1 candidate(s) have 3 nominations so far, fewer than the seats: every "
+        "candidate is assumed to stand." in built.notes
+    )
+
+
+def test_a_stored_result_decides_who_stood(section: Section) -> None:
+    candidates_create(section, [("Eve Elm", "F")])  # added after the count: not on the ballot
+    services.result_count_import(
+        actor=None, section=section, filename="small.blt", data=SMALL_BLT.read_bytes()
+    )
+    names = [c.name for c in section_scenario(section=section).scenario.candidates]
+    assert names == ["Ann Ash", "Bea Birch", "Cal Cedar", "Dee Dale"]
+
+
 def test_overrides_and_nothing_recorded(section: Section) -> None:
     built = section_scenario(section=section, shares={"Blue": 0.5}, loyalty={"Red": 0.9})
     assert built.basis.startswith("nothing recorded yet")

@@ -52,7 +52,8 @@ def section_scenario(
     fewer candidates than seats, a quota the candidates cannot meet).
     """
     notes: list[str] = []
-    candidates = _standing(section, notes)
+    stored = SectionResult.objects.filter(section=section).first()
+    candidates = _standing(section, notes, stored)
     slate_of: dict[str, str] = {}
     for candidate in candidates:
         on = selectors.candidate_slate_names(candidate)
@@ -65,7 +66,6 @@ def section_scenario(
     if not slate_names:
         raise DomainError("No candidate standing is on a slate: there is nothing to forecast.")
 
-    stored = SectionResult.objects.filter(section=section).first()
     if stored is not None:
         basis = "the stored result: first preferences and transfers by slate"
         support = {
@@ -130,17 +130,28 @@ def section_scenario(
     return SectionScenario(scenario=scenario, basis=basis, notes=notes)
 
 
-def _standing(section: Section, notes: list[str]) -> list[Candidate]:
-    """Candidates on the ballot: those with enough nominations, once any has them."""
+def _standing(section: Section, notes: list[str], stored: SectionResult | None) -> list[Candidate]:
+    """The candidates on the ballot: those a stored result counted; else those with enough
+    nominations, once enough have them to fill the seats; else every candidate."""
     candidates = selectors.candidate_list(section=section)
+    if stored is not None:
+        counted = set(stored.data.get("candidates", []))
+        return [c for c in candidates if c.name in counted]
     threshold = section.nomination_threshold
     on_ballot = [c for c in candidates if c.nomination_count >= threshold]  # type: ignore[attr-defined]
-    if threshold and on_ballot and len(on_ballot) < len(candidates):
+    if not threshold or len(on_ballot) == len(candidates):
+        return candidates
+    if len(on_ballot) >= section.seats:
         notes.append(
             f"{len(candidates) - len(on_ballot)} candidate(s) below the threshold of "
             f"{threshold} nominations are left out."
         )
         return on_ballot
+    if on_ballot:
+        notes.append(
+            f"Only {len(on_ballot)} candidate(s) have {threshold} nominations so far, fewer "
+            "than the seats: every candidate is assumed to stand."
+        )
     return candidates
 
 
