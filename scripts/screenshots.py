@@ -41,6 +41,8 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 MAX_HEIGHT = 2000  # long pages (every CLP) are cut here
 DEMO_SUPPORTER = "supporter0001@demo.example.org"
+DEMO_ORGANISER = "organiser@example.org"
+FORECAST = "/organise/elections/nec-demo/clp/forecast/"
 # (file name, path, viewport); /me/ is taken after logging in.
 PAGES = [
     ("dashboard", "/", DESKTOP),
@@ -75,19 +77,26 @@ def _wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 6
     raise SystemExit(f"the server did not answer at {url} within {timeout:.0f}s")
 
 
-def _snap(page: Page, path: Path) -> None:
-    height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
+def _snap(page: Page, path: Path, *, start: str | None = None) -> None:
+    """The page from its top (or from the element ``start``), at most MAX_HEIGHT tall."""
+    top = 0.0
+    if start is not None:
+        box = page.locator(start).bounding_box()
+        top = max(0.0, box["y"] - 24) if box else 0.0
+    full = page.evaluate("document.documentElement.scrollHeight")
+    height = min(full - top, MAX_HEIGHT)
     width = page.viewport_size["width"] if page.viewport_size else DESKTOP["width"]
-    clip = {"x": 0, "y": 0, "width": width, "height": height}
+    clip = {"x": 0, "y": top, "width": width, "height": height}
     page.screenshot(path=path, full_page=True, clip=clip)
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
-def _login_link(log: Path, timeout: float = 10) -> str:
+def _login_link(log: Path, timeout: float = 10, *, after: int = 0) -> str:
+    """The newest login link in the server's output, once more than ``after`` have appeared."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = LINK.findall(log.read_text(encoding="utf-8", errors="replace"))
-        if found:
+        if len(found) > after:
             return str(found[-1])
         time.sleep(0.2)
     raise SystemExit(f"no login link appeared in the server's output ({log})")
@@ -137,6 +146,22 @@ def main() -> None:
                 page.get_by_role("button", name="Log in").click()
                 page.wait_for_url(f"{site}/me/")
                 _snap(page, out / "me.png")
+                page.close()
+                # A forecast of the demo election, as the demo organiser.
+                page = browser.new_context(viewport=DESKTOP).new_page()
+                page.goto(f"{site}/login/")
+                page.get_by_label("Email", exact=True).fill(DEMO_ORGANISER)
+                page.get_by_role("button", name="Email me a link").click()
+                page.goto(_login_link(log, after=1))
+                page.get_by_role("button", name="Log in").click()
+                page.wait_for_url(f"{site}/me/")
+                page.goto(f"{site}{FORECAST}", wait_until="networkidle")
+                page.get_by_label("Also compare slate sizes for").select_option(
+                    "Grassroots Alliance"
+                )
+                page.get_by_role("button", name="Run the forecast").click()
+                page.wait_for_selector("#sizes, #error, .errorlist", timeout=120_000)
+                _snap(page, out / "forecast.png", start="#seats-heading")
                 browser.close()
         finally:
             server.terminate()

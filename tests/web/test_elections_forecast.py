@@ -228,6 +228,7 @@ def test_forecast_page_shows_the_scenario_it_built(
     assert 'name="share_0" value="63.3"' in html  # Red: 19 of 30
     assert 'name="loyalty_0" value="75.0"' in html  # Red kept 3.75 of 5 transfers
     assert 'name="share_1" value="23.3"' in html  # Blue: 7 of 30
+    assert 'name="share_0" value="63.3"' in html  # 63.33...: shares are rounded down
     assert "<td>Ann Ash, Bea Birch</td>" in html
     assert 'id="seats"' not in html  # nothing is run until asked
 
@@ -348,3 +349,22 @@ def test_election_set_up_page_links_each_section_forecast(
     _organiser(client, make_role_holder)
     html = client.get(reverse("elections:election_organise", args=["nec-test"])).content.decode()
     assert f'href="{URL}"' in html
+
+
+def test_shown_shares_never_add_up_to_more_than_100() -> None:
+    from decimal import Decimal
+
+    from grassroots.forecast import Slate
+    from grassroots.web.elections.forecast_page import SlateFiguresForm
+
+    slates = [
+        Slate(name, share, 0.6, ()) for name, share in (("A", 0.3336), ("B", 0.3336), ("C", 0.3328))
+    ]
+    shown = SlateFiguresForm(slates=slates)
+    initial = [shown.fields[f"share_{i}"].initial for i in range(3)]
+    assert initial == [33.3, 33.3, 33.2]  # rounding to nearest would give 100.1%
+    submitted = {f"share_{i}": str(v) for i, v in enumerate(initial)}
+    submitted |= {f"loyalty_{i}": "60" for i in range(3)}
+    form = SlateFiguresForm(submitted, slates=slates)
+    assert form.is_valid(), form.errors
+    assert sum(Decimal(v) for v in submitted.values() if v != "60") <= 100

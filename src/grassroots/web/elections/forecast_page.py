@@ -11,6 +11,7 @@ download as a scenario file for ``grassroots forecast``.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,7 +43,8 @@ class SlateFiguresForm(forms.Form):
                 min_value=0,
                 max_value=100,
                 decimal_places=1,
-                initial=round(100 * slate.share, 1),
+                # Rounded down, so shown shares never add up to more than 100%.
+                initial=math.floor(1000 * slate.share + 1e-9) / 10,
             )
             self.fields[f"loyalty_{index}"] = forms.DecimalField(
                 label=f"{slate.name}: loyalty (%)",
