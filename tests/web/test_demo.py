@@ -46,7 +46,7 @@ def test_demo_organisations_with_events_show_them(client: Client) -> None:
         assert _feed_uids(client, slugify(organisation.name)) == {str(e.uid) for e in events}
         for event in events:
             page = client.get(f"/events/{event.pk}/").content.decode()
-            assert f'#organisation-{organisation.pk}" id="event-organisation"' in page
+            assert f'href="/organisations/{organisation.slug}/" id="event-organisation"' in page
 
 
 def test_demo_links_earlier_unlinked_demo_events_once() -> None:

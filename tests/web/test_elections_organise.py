@@ -543,7 +543,7 @@ def test_section_delete_deletes_its_candidates_and_audits(
                 section=s["section"],
                 people=[("Di Dean", "F")],
             ),
-            "The section has slate nominations: it cannot be deleted.",
+            "The section has nominations by affiliates: it cannot be deleted.",
             id="slate-nominations",
         ),
     ],
@@ -1059,7 +1059,7 @@ def test_candidate_on_a_published_slate_cannot_be_deleted(
         "elections:candidate_edit", args=["nec-test", "clp", place.candidate.pk]
     )
     assert _messages(response) == [
-        f"{place.candidate.name} is held in slate places: they cannot be removed."
+        f"{place.candidate.name} has places on a published slate: they cannot be removed."
     ]
     assert Candidate.objects.filter(pk=place.candidate.pk).exists()
     assert SlatePlace.objects.count() == 2
@@ -1077,7 +1077,7 @@ def test_section_with_a_slate_ballot_cannot_be_deleted(
     )
 
     assert _messages(response) == [
-        "The section has slate nominations, slate selections: it cannot be deleted."
+        "The section has nominations by affiliates, slate ballots: it cannot be deleted."
     ]
     assert Section.objects.filter(pk=setup["section"].pk).exists()
     assert Candidate.objects.filter(section=setup["section"]).count() == 2
@@ -1166,7 +1166,7 @@ def test_slate_delete_refused_for_a_published_slate(
         reverse("elections:slate_delete", args=["nec-test", slate.pk]), follow=True
     )
 
-    assert _messages(response) == ["The slate has slate selections: it cannot be deleted."]
+    assert _messages(response) == ["The slate has slate ballots: it cannot be deleted."]
     assert SlateMembership.objects.filter(slate=slate).count() == 2
     assert SlateSelection.objects.get().slate == slate
     assert not AuditEntry.objects.filter(action="slate.delete").exists()
@@ -1261,7 +1261,7 @@ def test_election_delete_leaves_other_elections_alone(
                 section=section_get(s["election"], "youth"),
                 people=[("Di Dean", "F")],
             ),
-            "The election has slate nominations: it cannot be deleted.",
+            "The election has nominations by affiliates: it cannot be deleted.",
             id="slate-nominations",
         ),
         pytest.param(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from grassroots.web.alliance.models import Organisation
 from grassroots.web.events.models import Event
@@ -100,7 +101,7 @@ def test_event_edit_keeps_an_organisation_that_has_since_disaffiliated(
     assert (event.title, event.organisation) == ("Renamed", organisation)
 
 
-def test_event_detail_links_the_organisation_to_the_list(client: Client) -> None:
+def test_event_detail_links_the_organisation_page(client: Client) -> None:
     organisation = organisation_create(name="Fairshare Health Network")
     event = event_create(
         organiser_name="Fairshare Health Network", published=True, organisation=organisation
@@ -108,10 +109,11 @@ def test_event_detail_links_the_organisation_to_the_list(client: Client) -> None
 
     body = client.get(f"/events/{event.pk}/").content.decode()
 
-    assert f'href="/organisations/#organisation-{organisation.pk}"' in body
+    assert 'href="/organisations/fairshare-health-network/" id="event-organisation"' in body
     assert "/events/group/fairshare-health-network.ics" in body
-    listing = client.get("/organisations/").content.decode()
-    assert f'id="organisation-{organisation.pk}"' in listing
+    page = client.get("/organisations/fairshare-health-network/")
+    assert page.status_code == 200
+    assert escape(event.title) in page.content.decode()  # the organisation's page lists it
 
 
 def test_event_detail_query_count_with_organisation(

@@ -521,3 +521,7 @@ def main() -> None:
     except (CountError, ScenarioError) as err:
         click.echo(f"grassroots: error: {err}", err=True)
         raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -10,6 +10,7 @@ results. Creating candidates and slates, and recording nominations and results, 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import router, transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -133,18 +134,31 @@ def _dependants_elsewhere(obj: PartyElection | Section | Candidate | Slate) -> l
         collector.collect([obj])
     except (ProtectedError, RestrictedError) as err:
         held = err.protected_objects if isinstance(err, ProtectedError) else err.restricted_objects
-        return sorted({str(o._meta.verbose_name_plural) for o in held})
+        return sorted({_held_as(o._meta) for o in held})
     found = {
-        str(model._meta.verbose_name_plural)
+        _held_as(model._meta)
         for model, objects in collector.data.items()
         if model._meta.app_label != "elections" and objects
     }
     found |= {
-        str(qs.model._meta.verbose_name_plural)
+        _held_as(qs.model._meta)
         for qs in collector.fast_deletes
         if isinstance(qs, QuerySet) and qs.model._meta.app_label != "elections" and qs.exists()
     }
     return sorted(found)
+
+
+# What another app's rows are, in the words of a refusal ("... has places on a published slate").
+_HELD_AS = {
+    "slates.slatenomination": "nominations by affiliates",
+    "slates.slateselection": "slate ballots",
+    "slates.slateplace": "places on a published slate",
+    "slates.endorsement": "endorsements",
+}
+
+
+def _held_as(meta: Any) -> str:
+    return _HELD_AS.get(meta.label_lower, str(meta.verbose_name_plural))
 
 
 @transaction.atomic(durable=True)
@@ -404,9 +418,7 @@ def candidate_delete(*, actor: User | None, candidate: Candidate) -> None:
     if _named_in_result(candidate, candidate.name):
         raise DomainError(f"The section's result names {candidate.name}: they cannot be removed.")
     if elsewhere := _dependants_elsewhere(candidate):
-        raise DomainError(
-            f"{candidate.name} is held in {', '.join(elsewhere)}: they cannot be removed."
-        )
+        raise DomainError(f"{candidate.name} has {', '.join(elsewhere)}: they cannot be removed.")
     candidate_id, section_id = candidate.pk, candidate.section_id
     candidate.delete()
     audit_record(
