@@ -10,10 +10,11 @@ results. Creating candidates and slates, and recording nominations and results, 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import router, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
 from grassroots.count import RULES
@@ -117,11 +118,34 @@ def _quotas_clean(quotas: dict[str, dict[str, int]]) -> dict[str, dict[str, int]
     return out
 
 
-def _changed(obj: object, values: dict[str, object]) -> list[str]:
-    """Set the fields that differ and return their names (for the audit summary)."""
+def _update(
+    obj: Model,
+    values: Mapping[str, object],
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: int | None = None,
+    summary: str = "",
+) -> list[str]:
+    """Set and save the fields that differ, audit them, and return their names.
+
+    Nothing is saved or audited when nothing changed. The audit summary lists the changed
+    fields (never their values), after ``summary`` if given.
+    """
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if not changed:
+        return changed
     for name in changed:
         setattr(obj, name, values[name])
+    obj.save(update_fields=changed)
+    audit_record(
+        actor_id=actor_id(actor),
+        action=action,
+        object_type=object_type,
+        object_id=obj.pk if object_id is None else object_id,
+        summary=f"{summary}: {', '.join(changed)}" if summary else ", ".join(changed),
+    )
     return changed
 
 
@@ -231,17 +255,9 @@ def party_election_update(
         )
     values: dict[str, object] = {"name": name, "party": party.strip()}
     values |= {key: dates.get(key) for key in ELECTION_DATES}
-    changed = _changed(election, values)
-    if changed:
-        election.save(update_fields=changed)
-        audit_record(
-            actor_id=actor_id(actor),
-            action="party_election.update",
-            object_type="party_election",
-            object_id=election.pk,
-            summary=", ".join(changed),
-        )
-    return changed
+    return _update(
+        election, values, actor=actor, action="party_election.update", object_type="party_election"
+    )
 
 
 @transaction.atomic(durable=True)
@@ -325,19 +341,8 @@ def section_update(
             "The section has a result counted with its seats, rule and quotas: "
             "they cannot change now."
         )
-    changed = _changed(
-        section, {"name": name, **counted, "nomination_threshold": nomination_threshold}
-    )
-    if changed:
-        section.save(update_fields=changed)
-        audit_record(
-            actor_id=actor_id(actor),
-            action="section.update",
-            object_type="section",
-            object_id=section.pk,
-            summary=", ".join(changed),
-        )
-    return changed
+    values = {"name": name, **counted, "nomination_threshold": nomination_threshold}
+    return _update(section, values, actor=actor, action="section.update", object_type="section")
 
 
 @transaction.atomic(durable=True)
@@ -394,17 +399,10 @@ def candidate_update(
         raise DomainError(
             "The section's result names this candidate: their name cannot change.", field="name"
         )
-    changed = _changed(candidate, {"name": name, "gender": gender, "clp": clp})
-    if changed:
-        candidate.save(update_fields=changed)
-        audit_record(
-            actor_id=actor_id(actor),
-            action="candidate.update",
-            object_type="candidate",
-            object_id=candidate.pk,
-            summary=", ".join(changed),
-        )
-    return changed
+    values = {"name": name, "gender": gender, "clp": clp}
+    return _update(
+        candidate, values, actor=actor, action="candidate.update", object_type="candidate"
+    )
 
 
 @transaction.atomic(durable=True)
@@ -449,17 +447,7 @@ def slate_update(
         "organisation": organisation.strip(),
         "colour": colour.lower(),
     }
-    changed = _changed(slate, values)
-    if changed:
-        slate.save(update_fields=changed)
-        audit_record(
-            actor_id=actor_id(actor),
-            action="slate.update",
-            object_type="slate",
-            object_id=slate.pk,
-            summary=", ".join(changed),
-        )
-    return changed
+    return _update(slate, values, actor=actor, action="slate.update", object_type="slate")
 
 
 @transaction.atomic(durable=True)
@@ -490,17 +478,15 @@ def slate_membership_update(
     found = SlateMembership.objects.select_for_update().filter(pk=membership.pk).first()
     if found is None:
         raise DomainError("The candidate is no longer on this slate.")
-    changed = _changed(found, {"source": source.strip(), "endorsed_on": endorsed_on})
-    if changed:
-        found.save(update_fields=changed)
-        audit_record(
-            actor_id=actor_id(actor),
-            action="slate.member_update",
-            object_type="slate",
-            object_id=found.slate_id,
-            summary=f"candidate {found.candidate_id}: {', '.join(changed)}",
-        )
-    return changed
+    return _update(
+        found,
+        {"source": source.strip(), "endorsed_on": endorsed_on},
+        actor=actor,
+        action="slate.member_update",
+        object_type="slate",
+        object_id=found.slate_id,
+        summary=f"candidate {found.candidate_id}",
+    )
 
 
 def _results_naming(memberships: QuerySet[SlateMembership]) -> int:
