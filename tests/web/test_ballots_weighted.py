@@ -178,9 +178,34 @@ def test_weighted_open_refuses_a_member_of_two_organisations(
     representative_create(organisation=momentum, supporter=unite.representatives.first().supporter)
     ballot = _weighted(unite, momentum)
 
-    with pytest.raises(DomainError, match="member of two"):
+    with pytest.raises(DomainError) as err:
         services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
 
+    assert err.value.message == (
+        "1 person is a member of both Momentum and Unite. Each voter votes for one "
+        "organisation: one of those memberships must end (the organisation's representatives "
+        "can end it) before the ballot opens."
+    )
+    assert VoterRollEntry.objects.filter(ballot=ballot).count() == 0
+
+
+def test_weighted_open_counts_the_people_each_pair_of_organisations_shares(
+    make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    unite = organisation_create(name="Unite")
+    momentum = organisation_create(name="Momentum")
+    both = _confirmed_members(unite, 3, clp)[:2]
+    _confirmed_members(momentum, 1, clp)
+    organiser = role_holder_create(Role.ORGANISER)
+    for supporter in both:
+        membership = alliance_services.membership_claim(
+            supporter=supporter, organisation=momentum, consent=True
+        )
+        alliance_services.membership_confirm(actor=organiser, membership=membership)
+    ballot = _weighted(unite, momentum)
+
+    with pytest.raises(DomainError, match=r"^2 people are members of both Momentum and Unite\."):
+        services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
     assert VoterRollEntry.objects.filter(ballot=ballot).count() == 0
 
 

@@ -141,16 +141,7 @@ def electorate_roll(*, ballot: Ballot) -> list[tuple[User, int]]:
                 f"{share.organisation} has no members who could vote.", field="electorate"
             )
         members[share.organisation_id] = (share, user_ids)
-    seen: dict[int, int] = {}
-    for organisation_id, (_, user_ids) in members.items():
-        for user_id in user_ids:
-            if user_id in seen:
-                raise DomainError(
-                    "Someone is a member of two of the ballot's organisations: "
-                    "each voter must vote for one.",
-                    field="electorate",
-                )
-            seen[user_id] = organisation_id
+    _refuse_overlaps(members)
     lcm = math.lcm(*(len(user_ids) for _, user_ids in members.values()))
     roll = [
         (by_pk[user_id], share.weight * lcm // len(user_ids))
@@ -240,3 +231,22 @@ def published_rankings(*, ballot: Ballot) -> list[tuple[str, list[str]]]:
     ]
     random.SystemRandom().shuffle(rows)
     return rows
+
+
+def _refuse_overlaps(members: dict[int, tuple[BallotElectorateOrganisation, list[int]]]) -> None:
+    """Refuse a roll where someone belongs to two of the ballot's organisations, saying how
+    many people each pair shares (never who), so the organisations can settle it first."""
+    shared = []
+    shares = list(members.values())
+    for index, (first, first_ids) in enumerate(shares):
+        for second, second_ids in shares[index + 1 :]:
+            if both := len(set(first_ids) & set(second_ids)):
+                who = "1 person is a member" if both == 1 else f"{both} people are members"
+                shared.append(f"{who} of both {first.organisation} and {second.organisation}")
+    if shared:
+        raise DomainError(
+            "; ".join(shared) + ". Each voter votes for one organisation: one of those "
+            "memberships must end (the organisation's representatives can end it) before the "
+            "ballot opens.",
+            field="electorate",
+        )
