@@ -76,6 +76,10 @@ class ElectionModel:
     stop_at_slate_end: float
     mean_length: float
     full_ranking_share: float
+    # Forecasts only: per slate, the share of its loyal voters who rank it in its own order
+    # (a how-to-vote card), and each candidate's place on its slate (0 first). None: nobody.
+    follow_order: npt.NDArray[np.float64] | None = None
+    slate_rank: npt.NDArray[np.int64] | None = None
 
     @property
     def n_candidates(self) -> int:
@@ -172,6 +176,7 @@ def build_model(
 _SOFT_BONUS = 1.5  # log-strength added to a soft voter's own slate
 _RIVAL_PENALTY = 0.8  # log-strength taken from rival slates for aligned voters
 _SLATE_FIRST = 1.0e6  # lifts a loyal voter's own slate above everyone else
+_ORDER_STEP = 1.0e3  # orders the slate by its own list, far beyond popularity and noise
 
 
 def draw_ballots(
@@ -183,6 +188,10 @@ def draw_ballots(
     in_slate = faction < s
     faction_slate = np.where(in_slate, faction, -1)
     loyal = in_slate & (rng.random(n) < model.loyalty[np.minimum(faction, s - 1)])
+    follows = None
+    # No extra draw unless someone follows an order: the same ballots as before it existed.
+    if model.follow_order is not None and (model.follow_order > 0).any():
+        follows = loyal & (rng.random(n) < model.follow_order[np.minimum(faction, s - 1)])
 
     own = (model.slate[None, :] == faction_slate[:, None]) & in_slate[:, None]
     rival = (model.slate[None, :] >= 0) & ~own & in_slate[:, None]
@@ -190,6 +199,9 @@ def draw_ballots(
     keys -= _RIVAL_PENALTY * rival
     keys += np.where(own & ~loyal[:, None], _SOFT_BONUS, 0.0)
     keys += np.where(own & loyal[:, None], _SLATE_FIRST, 0.0)
+    if follows is not None and model.slate_rank is not None:
+        in_order = _ORDER_STEP * (c - model.slate_rank)[None, :]
+        keys += np.where(own & follows[:, None], in_order, 0.0)
     order = np.argsort(-keys, axis=1, kind="stable").astype(np.int32)
 
     # Ordinary voters: a geometric short list, or (a few) everyone.

@@ -91,3 +91,65 @@ def test_forecast_unknown_slate_for_sizes_exits_1() -> None:
     )
     assert done.returncode == 1
     assert 'no slate is called "Nobody"' in done.stderr
+
+
+def test_forecast_orders_in_text_and_json() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            str(EXAMPLE),
+            "--runs",
+            "3",
+            "--voters",
+            "800",
+            "--orders",
+            "Grassroots Alliance",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "In which order should Grassroots Alliance list its candidates?" in result.stdout
+    assert "alternating, F first" in result.stdout
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            str(EXAMPLE),
+            "--runs",
+            "3",
+            "--voters",
+            "800",
+            "--orders",
+            "Grassroots Alliance",
+            "--format",
+            "json",
+        ],
+    )
+    orders = json.loads(result.stdout)["orders"]
+    assert [o["label"] for o in orders["orders"]] == [
+        "as listed",
+        "alternating, F first",
+        "reversed",
+    ]
+    assert orders["orders"][1]["order"][:2] == ["Aisha Rahman", "Chidi Okafor"]
+
+
+def test_forecast_orders_of_a_slate_nobody_follows_exits_1() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grassroots",
+            "forecast",
+            str(EXAMPLE),
+            "--runs",
+            "1",
+            "--orders",
+            "Open Left",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "slates[2].follow_order: none of Open Left's voters follow its order" in done.stderr

@@ -10,8 +10,10 @@ import pytest
 from grassroots.forecast import (
     INDEPENDENT,
     ScenarioError,
+    default_orders,
     scenario_from_mapping,
     simulate,
+    slate_orders,
     slate_sizes,
 )
 
@@ -136,3 +138,61 @@ def test_summary_adds_up() -> None:
 def test_runs_are_bounded() -> None:
     with pytest.raises(ScenarioError, match="runs must be from 1 to 100,000, got 0"):
         simulate(scenario_from_mapping(_two_slates()), runs=0)
+
+
+def _ordered(order_a: list[str]) -> dict[str, Any]:
+    """Every voter loyal, follows their slate's order and stops at its end; one woman needed."""
+    women = {"A2", "B2"}
+    return {
+        "seats": 2,
+        "voters": 2_000,
+        "uncertainty": 0.0,
+        "popularity_spread": 0.0,
+        "quotas": {"F": {"min": 1}},
+        "ranking": {"stop_at_slate_end": 1.0},
+        "slates": [
+            {
+                "name": name,
+                "share": share,
+                "loyalty": 1.0,
+                "follow_order": 1.0,
+                "candidates": [{"name": c, "category": "F" if c in women else "M"} for c in order],
+            }
+            for name, share, order in (("A", 0.6, order_a), ("B", 0.4, ["B1", "B2"]))
+        ],
+    }
+
+
+def test_an_order_followed_by_every_voter_decides_who_wins() -> None:
+    # Quota: 1/3 of the votes. Listed A1 (a man) first, A's 60% all go to A1 and B's 40% to
+    # B1: two men over the quota, so A1 (more votes) is elected and the guard excludes B1,
+    # whose votes follow B's order to B2. Listing A2 (a woman) first, A2 and B1 are both
+    # elected at once, one woman among them.
+    men_first = simulate(scenario_from_mapping(_ordered(["A1", "A2"])), runs=10, seed=1)
+    assert [men_first.chance(c) for c in ("A1", "A2", "B1", "B2")] == [1.0, 0.0, 0.0, 1.0]
+    women_first = simulate(scenario_from_mapping(_ordered(["A2", "A1"])), runs=10, seed=1)
+    assert [women_first.chance(c) for c in ("A1", "A2", "B1", "B2")] == [0.0, 1.0, 1.0, 0.0]
+
+
+def test_order_advice_tries_the_listed_and_the_alternating_order() -> None:
+    scenario = scenario_from_mapping(_ordered(["A1", "A2"]))
+    assert default_orders(scenario, "A") == [
+        ("as listed", ["A1", "A2"]),
+        ("alternating, F first", ["A2", "A1"]),  # the reversed order is the same: once
+    ]
+    advice = slate_orders(scenario, "A", runs=5, seed=1)
+    summary = advice.to_dict()
+    assert [o["chances"] for o in summary["orders"]] == [
+        {"A1": 1.0, "A2": 0.0},
+        {"A2": 1.0, "A1": 0.0},
+    ]
+    assert advice.best == "as listed"  # one seat either way: the first order tried
+
+
+def test_order_advice_needs_voters_who_follow_the_order() -> None:
+    data = _ordered(["A1", "A2"])
+    data["slates"][0]["follow_order"] = 0.0
+    with pytest.raises(ScenarioError, match=r"slates\[0\]\.follow_order: none of A's voters"):
+        slate_orders(scenario_from_mapping(data), "A", runs=2)
+    with pytest.raises(ScenarioError, match="an order must name each of A's candidates once"):
+        scenario_from_mapping(data).with_slate_order("A", ["A1", "A1"])

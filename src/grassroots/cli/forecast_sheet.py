@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from grassroots.forecast import Forecast, SizeAdvice, chances_table
+from grassroots.forecast import Forecast, OrderAdvice, SizeAdvice, chances_table
 
 if TYPE_CHECKING:  # rich is imported only to draw text tables
     from rich.console import Console
@@ -74,5 +74,28 @@ def render_sizes(advice: SizeAdvice, console: Console) -> None:
             f"{forecast.expected_seats(advice.slate):.2f}{marker}",
             f"{low}–{high}",
             _percent(forecast.chance(slate.candidates[-1].name)),
+        )
+    console.print(table)
+
+
+def render_orders(advice: OrderAdvice, console: Console) -> None:
+    """Expected seats and each candidate's chance for each order tried."""
+    from rich.table import Table
+
+    table = Table(
+        title=f"In which order should {advice.slate} list its candidates?", title_justify="left"
+    )
+    table.add_column("order")
+    table.add_column("expected seats", justify="right")
+    table.add_column("90% range", justify="right")
+    table.add_column("candidates in that order, with their chances")
+    for label, order, forecast in advice.forecasts:
+        low, high = forecast.seats_range(advice.slate)
+        marker = " ◀ best" if label == advice.best else ""
+        table.add_row(
+            label,
+            f"{forecast.expected_seats(advice.slate):.2f}{marker}",
+            f"{low}–{high}",
+            ", ".join(f"{name} {_percent(forecast.chance(name))}" for name in order),
         )
     console.print(table)

@@ -156,6 +156,14 @@ def count_command(
     help="Also forecast SLATE standing 1, 2, ... of its candidates, to choose its size.",
 )
 @click.option(
+    "--orders",
+    "orders_of",
+    metavar="SLATE",
+    default=None,
+    help="Also forecast SLATE listing its candidates in other orders (as listed, alternating "
+    "by the quota's category, reversed); needs voters who follow its order.",
+)
+@click.option(
     "--format",
     "output",
     type=click.Choice(("text", "json")),
@@ -164,7 +172,13 @@ def count_command(
     help="Output: tables or JSON.",
 )
 def forecast_command(
-    scenario: Path, runs: int, seed: int, voters: int | None, sizes_of: str | None, output: str
+    scenario: Path,
+    runs: int,
+    seed: int,
+    voters: int | None,
+    sizes_of: str | None,
+    orders_of: str | None,
+    output: str,
 ) -> None:
     """Forecast a party election from a SCENARIO file (JSON): seats by slate, chances by candidate.
 
@@ -172,7 +186,8 @@ def forecast_command(
     scenario's, draws the members' ballots, and counts them with the scenario's
     rule and quotas. With --sizes, the slate is also forecast standing each
     number of its candidates (its first ones, in its own order), on the same
-    draws, to show how many it should stand. See docs/forecast.md for the
+    draws, to show how many it should stand; with --orders, listing them in
+    other orders, for the voters who follow its order. See docs/forecast.md for the
     scenario's fields. Exit status: 0 done, 1 bad scenario (the message names
     the field), 2 wrong usage.
 
@@ -183,27 +198,32 @@ def forecast_command(
     import json
     from dataclasses import replace
 
-    from grassroots.forecast import read_scenario, simulate, slate_sizes
+    from grassroots.forecast import read_scenario, simulate, slate_orders, slate_sizes
 
     plan = read_scenario(scenario)
     if voters is not None:
         plan = replace(plan, voters=voters).check()
     forecast = simulate(plan, runs=runs, seed=seed)
     advice = slate_sizes(plan, sizes_of, runs=runs, seed=seed) if sizes_of else None
+    ordering = slate_orders(plan, orders_of, runs=runs, seed=seed) if orders_of else None
     if output == "json":
         data = forecast.to_dict()
         if advice is not None:
             data["sizes"] = advice.to_dict()
+        if ordering is not None:
+            data["orders"] = ordering.to_dict()
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     from rich.console import Console
 
-    from grassroots.cli.forecast_sheet import render_forecast, render_sizes
+    from grassroots.cli.forecast_sheet import render_forecast, render_orders, render_sizes
 
     console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 120)
     render_forecast(forecast, console)
     if advice is not None:
         render_sizes(advice, console)
+    if ordering is not None:
+        render_orders(ordering, console)
 
 
 def _proxy_headers(value: str) -> tuple[str, ...]:

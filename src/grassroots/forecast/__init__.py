@@ -32,9 +32,12 @@ from grassroots.forecast.scenario import (
 from grassroots.forecast.simulate import (
     INDEPENDENT,
     Forecast,
+    OrderAdvice,
     SizeAdvice,
     chances_table,
+    default_orders,
     simulate,
+    slate_orders,
     slate_sizes,
 )
 
@@ -42,15 +45,18 @@ __all__ = [
     "INDEPENDENT",
     "Candidate",
     "Forecast",
+    "OrderAdvice",
     "Ranking",
     "Scenario",
     "ScenarioError",
     "SizeAdvice",
     "Slate",
     "chances_table",
+    "default_orders",
     "read_scenario",
     "scenario_from_mapping",
     "scenario_to_mapping",
     "simulate",
+    "slate_orders",
     "slate_sizes",
 ]

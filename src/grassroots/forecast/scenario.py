@@ -52,12 +52,17 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Slate:
-    """A slate: its candidates in the slate's own order, its share, and its voters' loyalty."""
+    """A slate: its candidates in the slate's own order, its share, and its voters' loyalty.
+
+    ``follow_order`` is the share of its loyal voters who rank the slate exactly in its own
+    order (as a how-to-vote card asks); the others rank it by their own liking.
+    """
 
     name: str
     share: float
     loyalty: float
     candidates: tuple[Candidate, ...]
+    follow_order: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,20 @@ class Scenario:
             )
         slates = list(self.slates)
         slates[index] = replace(chosen, candidates=chosen.candidates[:size])
+        return replace(self, slates=tuple(slates))
+
+    def with_slate_order(self, slate: str, order: Sequence[str]) -> Scenario:
+        """The same scenario with ``slate``'s candidates listed in ``order`` (their names)."""
+        index = self.slate_index(slate)
+        chosen = self.slates[index]
+        by_name = {c.name: c for c in chosen.candidates}
+        if sorted(order) != sorted(by_name):
+            raise ScenarioError(
+                f"an order must name each of {slate}'s candidates once: {', '.join(by_name)}",
+                field=f"slates[{index}]",
+            )
+        slates = list(self.slates)
+        slates[index] = replace(chosen, candidates=tuple(by_name[name] for name in order))
         return replace(self, slates=tuple(slates))
 
     def slate_index(self, name: str) -> int:
@@ -275,6 +294,7 @@ def scenario_to_mapping(scenario: Scenario) -> dict[str, Any]:
                 "name": s.name,
                 "share": s.share,
                 "loyalty": s.loyalty,
+                "follow_order": s.follow_order,
                 "candidates": [candidate(c) for c in s.candidates],
             }
             for s in scenario.slates
@@ -362,4 +382,5 @@ def _slate(reader: _Reader, item: Any, name: str) -> Slate:
         share=reader.number(item, "share", None, f"{name}.", low=0.0, high=1.0),
         loyalty=reader.number(item, "loyalty", 0.6, f"{name}.", low=0.0, high=1.0),
         candidates=candidates,
+        follow_order=reader.number(item, "follow_order", 0.0, f"{name}.", low=0.0, high=1.0),
     )

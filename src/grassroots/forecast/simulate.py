@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
 
 import numpy as np
@@ -212,6 +213,90 @@ def slate_sizes(
     return SizeAdvice(slate=slate, forecasts=tuple(forecasts))
 
 
+@dataclass(frozen=True)
+class OrderAdvice:
+    """How a slate should list its candidates: a forecast for each order tried."""
+
+    slate: str
+    forecasts: tuple[tuple[str, tuple[str, ...], Forecast], ...]  # label, order, forecast
+
+    @property
+    def best(self) -> str:
+        """The label of the order with the most expected seats (the first tried on a tie
+        within ``NEAR``)."""
+        most = max(f.expected_seats(self.slate) for _, _, f in self.forecasts)
+        return next(
+            label for label, _, f in self.forecasts if f.expected_seats(self.slate) >= most - NEAR
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "slate": self.slate,
+            "best": self.best,
+            "orders": [
+                {
+                    "label": label,
+                    "order": list(order),
+                    "expected_seats": round(forecast.expected_seats(self.slate), 3),
+                    "seats_90": list(forecast.seats_range(self.slate)),
+                    "chances": {name: round(forecast.chance(name), 4) for name in order},
+                }
+                for label, order, forecast in self.forecasts
+            ],
+        }
+
+
+def slate_orders(
+    scenario: Scenario,
+    slate: str,
+    *,
+    orders: Sequence[tuple[str, Sequence[str]]] | None = None,
+    runs: int = 200,
+    seed: int = 1,
+) -> OrderAdvice:
+    """Forecast the election with ``slate`` listing its candidates in each of ``orders``.
+
+    Order only matters through the voters who follow it (the slate's ``follow_order``),
+    so a slate whose voters ignore its order is refused. Without ``orders``: the order as
+    listed, then (with a minimum quota) one alternating by the quota's category starting
+    with it, then the list reversed. Every order uses the same seed.
+    """
+    index = scenario.slate_index(slate)
+    chosen = scenario.slates[index]
+    if chosen.follow_order <= 0:
+        raise ScenarioError(
+            f"none of {slate}'s voters follow its order (follow_order is 0), so every order "
+            "forecasts alike: set how many do",
+            field=f"slates[{index}].follow_order",
+        )
+    tried = list(orders) if orders is not None else default_orders(scenario, slate)
+    forecasts = []
+    for label, order in tried:
+        listed = scenario.with_slate_order(slate, order)
+        forecasts.append((label, tuple(order), simulate(listed, runs=runs, seed=seed)))
+    return OrderAdvice(slate=slate, forecasts=tuple(forecasts))
+
+
+def default_orders(scenario: Scenario, slate: str) -> list[tuple[str, list[str]]]:
+    """The orders ``slate_orders`` tries by default (see there), without repeats."""
+    chosen = scenario.slates[scenario.slate_index(slate)]
+    listed = [c.name for c in chosen.candidates]
+    orders = [("as listed", listed)]
+    minima = [k for k, v in scenario.quotas.items() if v.get("min")]
+    if minima:
+        category = minima[0]
+        first = [c.name for c in chosen.candidates if c.category == category]
+        others = [c.name for c in chosen.candidates if c.category != category]
+        zipped = [name for pair in zip_longest(first, others) for name in pair if name]
+        orders.append((f"alternating, {category} first", zipped))
+    orders.append(("reversed", listed[::-1]))
+    unique: list[tuple[str, list[str]]] = []
+    for label, order in orders:
+        if all(order != seen for _, seen in unique):
+            unique.append((label, order))
+    return unique
+
+
 def _group_of(scenario: Scenario) -> npt.NDArray[np.int64]:
     """Each candidate's group: its slate's index, or one past the last slate."""
     groups = [i for i, s in enumerate(scenario.slates) for _ in s.candidates]
@@ -240,6 +325,12 @@ def _draw_profile(scenario: Scenario, *, seed: int, run: int) -> Profile:
         stop_at_slate_end=scenario.ranking.stop_at_slate_end,
         mean_length=scenario.ranking.mean_length,
         full_ranking_share=scenario.ranking.full_ranking_share,
+        follow_order=np.array([s.follow_order for s in scenario.slates], dtype=np.float64),
+        slate_rank=np.array(
+            [rank for s in scenario.slates for rank in range(len(s.candidates))]
+            + [0] * len(scenario.independents),
+            dtype=np.int64,
+        ),
     )
     order, length = draw_ballots(model, np.random.default_rng([seed, run, 1]), scenario.voters)
     rankings = np.where(np.arange(order.shape[1])[None, :] < length[:, None], order, PAD)
