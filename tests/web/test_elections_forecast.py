@@ -368,3 +368,53 @@ def test_shown_shares_never_add_up_to_more_than_100() -> None:
     form = SlateFiguresForm(submitted, slates=slates)
     assert form.is_valid(), form.errors
     assert sum(Decimal(v) for v in submitted.values() if v != "60") <= 100
+
+
+def test_forecast_page_compares_orders_for_voters_who_follow_them(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    # As in tests/forecast: every voter loyal and following the slate's order, one woman
+    # needed of two seats. Red as shown is Ann (F), Bea (F); reversed changes nothing about
+    # its seats (one), but which of them wins.
+    _organiser(client, make_role_holder)
+    query = {
+        "run": "1",
+        "share_0": "60",
+        "loyalty_0": "100",
+        "follow_0": "100",
+        "share_1": "40",
+        "loyalty_1": "100",
+        "uncertainty": "0",
+        "runs": "10",
+        "orders": "Red",
+    }
+    response = client.get(URL, query)
+    assert response.status_code == 200
+    rows = response.context["order_rows"]
+    assert [(row["label"], row["expected"]) for row in rows] == [
+        ("as listed", "1.00"),
+        ("reversed", "1.00"),  # all of Red's candidates are women: no alternating order
+    ]
+    assert rows[0]["candidates"][0][1] == 100  # the first listed always wins
+    assert rows[1]["candidates"][0][1] == 100
+    assert rows[0]["candidates"][0][0] == rows[1]["candidates"][1][0]
+    assert "In which order should Red list its candidates?" in response.content.decode()
+
+
+def test_forecast_page_says_when_nobody_follows_the_order(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    _organiser(client, make_role_holder)
+    query = {
+        "run": "1",
+        "share_0": "60",
+        "loyalty_0": "60",
+        "share_1": "30",
+        "loyalty_1": "60",
+        "uncertainty": "5",
+        "runs": "10",
+        "orders": "Blue",
+    }
+    html = client.get(URL, query).content.decode()
+    assert "None of Blue&#x27;s loyal voters follow its order (set above)" in html
+    assert 'id="orders"' not in html

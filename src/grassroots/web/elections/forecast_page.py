@@ -19,7 +19,14 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from grassroots.forecast import Forecast, Scenario, SizeAdvice, scenario_to_mapping
+from grassroots.forecast import (
+    Forecast,
+    OrderAdvice,
+    Scenario,
+    ScenarioError,
+    SizeAdvice,
+    scenario_to_mapping,
+)
 from grassroots.forecast import Slate as ForecastSlate
 from grassroots.web.elections import access, selectors
 from grassroots.web.elections.forecasting import WEB_VOTERS, section_scenario
@@ -53,6 +60,14 @@ class SlateFiguresForm(forms.Form):
                 decimal_places=1,
                 initial=round(100 * slate.loyalty, 1),
             )
+            self.fields[f"follow_{index}"] = forms.DecimalField(
+                label=f"{slate.name}: loyal voters who follow its order (%)",
+                min_value=0,
+                max_value=100,
+                decimal_places=1,
+                required=False,  # empty: nobody follows it
+                initial=round(100 * slate.follow_order, 1),
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -64,8 +79,9 @@ class SlateFiguresForm(forms.Form):
         return data
 
     def by_slate(self, prefix: str) -> dict[str, float]:
+        """Each slate's figure for ``prefix`` as a fraction (an empty optional one is 0)."""
         return {
-            slate.name: float(self.cleaned_data[f"{prefix}_{i}"]) / 100
+            slate.name: float(self.cleaned_data.get(f"{prefix}_{i}") or 0) / 100
             for i, slate in enumerate(self.slates)
         }
 
@@ -76,6 +92,7 @@ class SlateFiguresForm(forms.Form):
                 "candidates": [c.name for c in slate.candidates],
                 "share_field": self[f"share_{i}"],
                 "loyalty_field": self[f"loyalty_{i}"],
+                "follow_field": self[f"follow_{i}"],
             }
             for i, slate in enumerate(self.slates)
         ]
@@ -99,11 +116,18 @@ class ForecastSettingsForm(forms.Form):
         required=False,
         help_text="Forecasts the slate standing 1, 2, ... of its candidates, in the order shown.",
     )
+    orders = forms.ChoiceField(
+        label="Also compare candidate orders for",
+        required=False,
+        help_text="As shown, alternating by the quota's category, and reversed: for the "
+        "slate's voters who follow its order (set above).",
+    )
 
     def __init__(self, *args: Any, slates: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "(no comparison)")] + [(name, name) for name in slates]
         self.fields["sizes"].choices = choices  # type: ignore[attr-defined]
+        self.fields["orders"].choices = choices  # type: ignore[attr-defined]
 
 
 def forecast_view(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
@@ -137,6 +161,7 @@ def forecast_view(request: HttpRequest, election_slug: str, section_slug: str) -
             section=section,
             shares=figures.by_slate("share"),
             loyalty=figures.by_slate("loyalty"),
+            follow_order=figures.by_slate("follow"),
             uncertainty=float(settings.cleaned_data["uncertainty"]) / 100,
         )
     except DomainError as err:
@@ -144,14 +169,24 @@ def forecast_view(request: HttpRequest, election_slug: str, section_slug: str) -
         return render(request, "elections/forecast.html", context, status=400)
     if request.GET.get("format") == "json":
         return _scenario_download(built.scenario)
-    from grassroots.forecast import simulate, slate_sizes
+    from grassroots.forecast import simulate, slate_orders, slate_sizes
 
     forecast = simulate(built.scenario, runs=settings.cleaned_data["runs"], seed=SEED)
     context.update(_forecast_context(forecast, section.election))
+    runs = min(settings.cleaned_data["runs"], SIZE_RUNS)
     if chosen := settings.cleaned_data["sizes"]:
-        runs = min(settings.cleaned_data["runs"], SIZE_RUNS)
         advice = slate_sizes(built.scenario, chosen, runs=runs, seed=SEED)
         context.update(advice=advice, size_runs=runs, size_rows=_size_rows(advice))
+    if chosen := settings.cleaned_data["orders"]:
+        try:
+            ordering = slate_orders(built.scenario, chosen, runs=runs, seed=SEED)
+        except ScenarioError:
+            context["order_error"] = (
+                f"None of {chosen}'s loyal voters follow its order (set above), so every order "
+                "forecasts alike."
+            )
+        else:
+            context.update(ordering=ordering, order_rows=_order_rows(ordering))
     return render(request, "elections/forecast.html", context)
 
 
@@ -221,6 +256,23 @@ def _size_rows(advice: SizeAdvice) -> list[dict[str, Any]]:
                 "high": high,
                 "last_chance": round(100 * forecast.chance(slate.candidates[-1].name)),
                 "best": size == advice.best_size,
+            }
+        )
+    return rows
+
+
+def _order_rows(advice: OrderAdvice) -> list[dict[str, Any]]:
+    rows = []
+    for label, order, forecast in advice.forecasts:
+        low, high = forecast.seats_range(advice.slate)
+        rows.append(
+            {
+                "label": label,
+                "expected": f"{forecast.expected_seats(advice.slate):.2f}",
+                "low": low,
+                "high": high,
+                "candidates": [(name, round(100 * forecast.chance(name))) for name in order],
+                "best": label == advice.best,
             }
         )
     return rows

@@ -44,9 +44,11 @@ def section_scenario(
     section: Section,
     shares: Mapping[str, float] | None = None,
     loyalty: Mapping[str, float] | None = None,
+    follow_order: Mapping[str, float] | None = None,
     uncertainty: float = 0.05,
 ) -> SectionScenario:
-    """The section's forecast scenario; ``shares`` and ``loyalty`` override by slate name.
+    """The section's forecast scenario; ``shares``, ``loyalty`` and ``follow_order`` (the
+    share of loyal voters who follow the slate's order; none by default) override by slate.
 
     Raises :class:`DomainError` when the section cannot be forecast (no slate,
     fewer candidates than seats, a quota the candidates cannot meet).
@@ -103,6 +105,7 @@ def section_scenario(
                 share=share,
                 loyalty=float((loyalty or {}).get(name, found_loyalty.get(name, DEFAULT_LOYALTY))),
                 candidates=tuple(_candidate(c, support, damping) for c in members),
+                follow_order=float((follow_order or {}).get(name, 0.0)),
             )
         )
     independents = tuple(
