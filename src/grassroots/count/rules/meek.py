@@ -273,7 +273,12 @@ class _Paths:
         elected = sum(st is Status.ELECTED for st in status)
         if (elected + 1) * self.bits > 62:
             return None
-        moving = np.flatnonzero(np.isin(self.stop, [*changed, -2]))
+        # Rows stopped at a changed candidate, or not placed yet (stop -2): a lookup by stop
+        # (shifted by 2, so -2 and PAD index it too) instead of np.isin's sort.
+        moves = np.zeros(self.n + 2, dtype=bool)
+        moves[np.asarray(changed, dtype=np.int64) + 2] = True
+        moves[0] = True
+        moving = np.flatnonzero(moves[self.stop + 2])
         if moving.size:
             placed = self.stop[moving] != -2
             before = self._final(moving[placed])
@@ -305,12 +310,17 @@ class _Paths:
         key[now_elected] = (key[now_elected] << bits) | (stop[now_elected] + 1)
         length += now_elected
         position = self.position[rows] + 1
+        flat = self.rankings.reshape(-1)
+        starts = rows * width
         active = np.arange(rows.size)
         while active.size:
             at = position[active]
             inside = at < width
-            candidate = np.full(active.size, PAD, dtype=np.int64)
-            candidate[inside] = self.rankings[rows[active[inside]], at[inside]]
+            if inside.all():
+                candidate = flat[starts[active] + at].astype(np.int64)
+            else:
+                candidate = np.full(active.size, PAD, dtype=np.int64)
+                candidate[inside] = flat[starts[active[inside]] + at[inside]]
             kind = code[candidate]  # PAD reads code[n] == 3
             on_path = kind == 1
             key[active[on_path]] = (key[active[on_path]] << bits) | (candidate[on_path] + 1)
