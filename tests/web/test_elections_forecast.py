@@ -418,3 +418,21 @@ def test_forecast_page_says_when_nobody_follows_the_order(
     html = client.get(URL, query).content.decode()
     assert "None of Blue&#x27;s loyal voters follow its order (set above)" in html
     assert 'id="orders"' not in html
+
+
+def test_forecast_page_bounds_the_work_of_one_request(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    _organiser(client, make_role_holder)
+    query = {
+        "run": "1",
+        "share_0": "50",
+        "loyalty_0": "60",
+        "share_1": "30",
+        "loyalty_1": "60",
+        "uncertainty": "5",
+        "runs": "501",
+    }
+    response = client.get(URL, query)
+    assert response.status_code == 400
+    assert "Ensure this value is less than or equal to 500." in response.content.decode()

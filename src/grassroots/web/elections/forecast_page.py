@@ -109,7 +109,7 @@ class ForecastSettingsForm(forms.Form):
         "in 95% of runs.",
     )
     runs = forms.IntegerField(
-        label="Runs", min_value=10, max_value=1000, initial=200, help_text="From 10 to 1,000."
+        label="Runs", min_value=10, max_value=500, initial=200, help_text="From 10 to 500."
     )
     sizes = forms.ChoiceField(
         label="Also compare slate sizes for",
