@@ -359,6 +359,24 @@ def demo_command() -> None:
         click.echo(line)
 
 
+@cli.command("retention")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
+def retention_command(dry_run: bool) -> None:
+    """Delete personal data the site no longer needs: run it daily (cron or a timer).
+
+    Unconfirmed sign-ups after RETENTION_UNVERIFIED_DAYS (30) and relayed messages after
+    RETENTION_MESSAGE_DAYS (180); one audit row with the counts. See docs/web.md.
+
+    \b
+    Example:
+      grassroots retention --dry-run && grassroots retention
+    """
+    from grassroots.web.run import site_retention
+
+    summary = site_retention(dry_run=dry_run)
+    click.echo(f"{'would delete' if dry_run else 'deleted'}: {summary}")
+
+
 @cli.command(
     "manage",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},

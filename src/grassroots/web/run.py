@@ -92,6 +92,15 @@ def site_demo() -> list[str]:
     return demo_create()
 
 
+def site_retention(*, dry_run: bool) -> str:
+    """Apply the retention rules (``people.retention``); what was (or would be) deleted."""
+    site_setup()
+    site_migrate()
+    from grassroots.web.people.retention import retention_apply
+
+    return retention_apply(dry_run=dry_run).summary()
+
+
 def site_manage(args: Sequence[str]) -> None:
     """Run a Django management command."""
     site_setup()

@@ -116,6 +116,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Retention (people/retention.py, run daily by `grassroots retention`): days after which an
+# unconfirmed sign-up, and a relayed message, are deleted.
+RETENTION_UNVERIFIED_DAYS = int(os.environ.get("RETENTION_UNVERIFIED_DAYS", "30"))
+RETENTION_MESSAGE_DAYS = int(os.environ.get("RETENTION_MESSAGE_DAYS", "180"))
+
 ROOT_URLCONF = "grassroots.web.urls"
 WSGI_APPLICATION = "grassroots.web.wsgi.application"
 
