@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from grassroots.web.people.models import Consent, Supporter, User
+from grassroots.web.people.services import supporter_erase
 
 
 @admin.register(User)
@@ -27,3 +30,18 @@ class SupporterAdmin(admin.ModelAdmin[Supporter]):
     list_select_related = ("user", "constituency")
     inlines = (ConsentInline,)
     raw_id_fields = ("user", "constituency")
+    actions = ("erase",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Supporter | None = None) -> bool:
+        # Deleting the supporter row alone would leave their account (name, email): a data
+        # request goes through the erase action, which removes everything and audits it.
+        return False
+
+    @admin.action(description="Erase the selected supporters and all their data")
+    def erase(self, request: HttpRequest, queryset: QuerySet[Supporter]) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        erased = 0
+        for supporter in queryset.select_related("user"):
+            supporter_erase(supporter=supporter, actor=actor)
+            erased += 1
+        self.message_user(request, f"Erased {erased} supporter(s) and their data.")

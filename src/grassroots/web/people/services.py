@@ -180,16 +180,21 @@ def message_send(*, sender: Supporter, recipient: Supporter, body: str, site_url
 
 
 @transaction.atomic(durable=True)
-def supporter_erase(*, supporter: Supporter) -> None:
+def supporter_erase(*, supporter: Supporter, actor: User | None = None) -> None:
     """Erase a supporter: their account, supporter record, consents and messages (sent and
     received), and by cascade what other apps hold about them (their organisation memberships
     and group requests). The audit log keeps a row saying a supporter was erased, with no
-    personal data."""
+    personal data; its actor is the supporter, or the administrator acting on their request."""
     pk = supporter.pk
     Message.objects.filter(sender=supporter).delete()
     Message.objects.filter(recipient=supporter).delete()
     supporter.user.delete()  # cascades to the supporter and consents
-    audit_record(actor_id=pk, action="supporter.erase", object_type="supporter", object_id=pk)
+    audit_record(
+        actor_id=actor.pk if actor is not None else pk,
+        action="supporter.erase",
+        object_type="supporter",
+        object_id=pk,
+    )
 
 
 @transaction.atomic  # not durable: the alliance's services call it inside their own
