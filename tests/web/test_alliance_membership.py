@@ -8,12 +8,13 @@ import json
 from typing import Any
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils.html import escape
 
 from grassroots.web.alliance import services
 from grassroots.web.alliance.consents import MEMBERSHIP_WORDING
-from grassroots.web.alliance.models import MembershipStatus, OrganisationMembership
+from grassroots.web.alliance.models import MembershipStatus, Organisation, OrganisationMembership
 from grassroots.web.audit.models import AuditEntry
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.errors import DomainError
@@ -255,6 +256,7 @@ def test_export_holds_memberships_and_erase_deletes_them(client: Client, clp: Co
             "claimed_at": membership.claimed_at.isoformat(),
             "confirmed_at": confirmed_at,
             "ended_at": None,
+            "votes_with": False,
         }
     ]
     assert data["group_requests"] == []
@@ -276,3 +278,236 @@ def test_membership_of_another_organisation_is_404_through_ones_own(
     assert response.status_code == 404
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.PENDING
+
+
+# Which membership a member of several organisations votes with in joint ballots.
+
+
+def _two_memberships(clp: Constituency) -> tuple[Supporter, OrganisationMembership, Any]:
+    """A supporter confirmed in Unite and waiting in Momentum: (supporter, unite, momentum)."""
+    supporter = supporter_create(clp=clp)
+    unite = _claimed(supporter, _organisation("Unite"))
+    services.membership_confirm(actor=role_holder_create(Role.ORGANISER), membership=unite)
+    momentum = _claimed(supporter, _organisation("Momentum"))
+    return supporter, unite, momentum
+
+
+def _organisation(name: str) -> Organisation:
+    return Organisation.objects.filter(name=name).first() or organisation_create(name=name)
+
+
+def _votes_with(supporter: Supporter) -> list[int]:
+    return list(
+        OrganisationMembership.objects.filter(supporter=supporter, votes_with=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def test_membership_vote_with_chooses_changes_and_clears_with_an_audit_row_each(
+    clp: Constituency,
+) -> None:
+    supporter, unite, momentum = _two_memberships(clp)
+
+    services.membership_vote_with(supporter=supporter, membership=unite)
+    first = _votes_with(supporter)
+    services.membership_vote_with(supporter=supporter, membership=momentum)
+    second = _votes_with(supporter)
+    services.membership_vote_with(supporter=supporter, membership=None)
+
+    assert (first, second, _votes_with(supporter)) == ([unite.pk], [momentum.pk], [])
+    entries = AuditEntry.objects.filter(action="membership.vote_with").order_by("id")
+    assert [(e.actor_id, e.object_type, e.object_id, e.summary) for e in entries] == [
+        (supporter.pk, "membership", str(unite.pk), "chosen"),
+        (supporter.pk, "membership", str(momentum.pk), f"instead of membership {unite.pk}"),
+        (supporter.pk, "membership", str(momentum.pk), "cleared"),
+    ]
+    assert all("Unite" not in e.summary and "Momentum" not in e.summary for e in entries)
+
+
+def test_membership_vote_with_the_same_choice_again_changes_and_audits_nothing(
+    clp: Constituency,
+) -> None:
+    supporter, unite, _ = _two_memberships(clp)
+    services.membership_vote_with(supporter=supporter, membership=unite)
+
+    services.membership_vote_with(supporter=supporter, membership=unite)
+
+    assert _votes_with(supporter) == [unite.pk]
+    assert AuditEntry.objects.filter(action="membership.vote_with").count() == 1
+
+
+def test_membership_vote_with_refuses_another_supporters_membership(clp: Constituency) -> None:
+    supporter, _, _ = _two_memberships(clp)
+    other, others_unite, _ = _two_memberships(clp)
+
+    with pytest.raises(DomainError) as err:
+        services.membership_vote_with(supporter=supporter, membership=others_unite)
+
+    assert (err.value.field, err.value.message) == ("membership", "This is not your membership.")
+    assert _votes_with(supporter) == _votes_with(other) == []
+    assert not AuditEntry.objects.filter(action="membership.vote_with").exists()
+
+
+def test_membership_vote_with_refuses_an_ended_membership_and_a_single_one(
+    clp: Constituency,
+) -> None:
+    supporter, unite, momentum = _two_memberships(clp)
+    services.membership_end(actor=role_holder_create(Role.ORGANISER), membership=momentum)
+    momentum.refresh_from_db()
+
+    with pytest.raises(DomainError, match="This membership has ended"):
+        services.membership_vote_with(supporter=supporter, membership=momentum)
+    with pytest.raises(DomainError) as err:
+        services.membership_vote_with(supporter=supporter, membership=unite)
+
+    assert err.value.message == services.VOTES_WITH_FEW
+    assert _votes_with(supporter) == []
+    assert not AuditEntry.objects.filter(action="membership.vote_with").exists()
+
+
+def test_membership_end_and_withdraw_clear_the_choice(client: Client, clp: Constituency) -> None:
+    supporter, unite, momentum = _two_memberships(clp)
+    services.membership_vote_with(supporter=supporter, membership=momentum)
+    services.membership_end(actor=role_holder_create(Role.ORGANISER), membership=momentum)
+    after_end = _votes_with(supporter)
+    services.membership_vote_with(
+        supporter=supporter, membership=_claimed(supporter, organisation_create())
+    )
+    client.force_login(supporter.user)
+
+    client.post(f"/me/organisations/{_votes_with(supporter)[0]}/withdraw/")
+
+    assert after_end == []
+    assert _votes_with(supporter) == []
+    assert list(
+        OrganisationMembership.objects.filter(supporter=supporter)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ) == [unite.pk, momentum.pk]
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        pytest.param(lambda unite, momentum: [unite, momentum], id="two-marked"),
+        pytest.param(lambda unite, momentum: [momentum], id="ended-marked"),
+    ],
+)
+def test_membership_votes_with_constraints_hold_in_the_database(
+    clp: Constituency, mark: Any
+) -> None:
+    supporter, unite, momentum = _two_memberships(clp)
+    services.membership_end(actor=role_holder_create(Role.ORGANISER), membership=momentum)
+    if len(mark(unite, momentum)) == 2:  # the other one live again, to test uniqueness alone
+        OrganisationMembership.objects.filter(pk=momentum.pk).update(
+            status=MembershipStatus.PENDING, ended_at=None
+        )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrganisationMembership.objects.filter(pk__in=[m.pk for m in mark(unite, momentum)]).update(
+            votes_with=True
+        )
+
+    assert _votes_with(supporter) == []
+
+
+def test_my_memberships_page_chooses_the_one_i_vote_with(client: Client, clp: Constituency) -> None:
+    supporter, _, momentum = _two_memberships(clp)
+    client.force_login(supporter.user)
+    before = client.get("/me/organisations/")
+
+    response = client.post("/me/organisations/vote-with/", {"membership": str(momentum.pk)})
+    page = client.get("/me/organisations/").content.decode()
+
+    assert before.context["vote_form"]["membership"].value() == "none"
+    assert 'name="membership" value="none"' in before.content.decode()
+    assert response.status_code == 302
+    assert _votes_with(supporter) == [momentum.pk]
+    assert "In joint ballots of several of your organisations, you vote with Momentum." in page
+    assert page.count("I vote with this one") == 1
+    assert f'value="{momentum.pk}" id="id_membership_1" required checked> Momentum' in page
+
+
+def test_my_memberships_page_clears_the_choice(client: Client, clp: Constituency) -> None:
+    supporter, unite, _ = _two_memberships(clp)
+    services.membership_vote_with(supporter=supporter, membership=unite)
+    client.force_login(supporter.user)
+
+    response = client.post("/me/organisations/vote-with/", {"membership": "none"}, follow=True)
+
+    assert response.redirect_chain == [("/me/organisations/", 302)]
+    assert "Your choice is cleared." in response.content.decode()
+    assert _votes_with(supporter) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param({}, "Choose one organisation, or no choice.", id="nothing"),
+        pytest.param(
+            {"membership": "other"},
+            "Choose one of your organisations listed here, or no choice.",
+            id="not-mine",
+        ),
+    ],
+)
+def test_my_memberships_page_shows_the_choice_error_next_to_the_field(
+    client: Client, clp: Constituency, data: dict[str, str], message: str
+) -> None:
+    supporter, _, _ = _two_memberships(clp)
+    _, others, _ = _two_memberships(clp)
+    if data.get("membership") == "other":
+        data = {"membership": str(others.pk)}
+    client.force_login(supporter.user)
+
+    response = client.post("/me/organisations/vote-with/", data)
+
+    assert response.status_code == 400
+    assert response.context["vote_form"].errors["membership"] == [message]
+    assert 'aria-describedby="id_membership_error"' in response.content.decode()
+    assert OrganisationMembership.objects.filter(votes_with=True).count() == 0
+    assert not AuditEntry.objects.filter(action="membership.vote_with").exists()
+
+
+def test_my_memberships_page_offers_the_choice_only_with_two_live_memberships(
+    client: Client, clp: Constituency
+) -> None:
+    supporter, _, momentum = _two_memberships(clp)
+    client.force_login(supporter.user)
+    with_two = client.get("/me/organisations/")
+    services.membership_end(actor=role_holder_create(Role.ORGANISER), membership=momentum)
+
+    with_one = client.get("/me/organisations/")
+    refused = client.post("/me/organisations/vote-with/", {"membership": str(momentum.pk)})
+
+    assert with_two.context["vote_form"] is not None
+    assert with_one.context["vote_form"] is None
+    assert "Which one I vote with" not in with_one.content.decode()
+    assert refused.status_code == 400
+    assert _votes_with(supporter) == []
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        pytest.param("public", 302, id="public"),
+        pytest.param("unverified", 404, id="unverified-supporter"),
+        pytest.param("organiser", 404, id="organiser"),
+    ],
+)
+def test_membership_vote_with_page_only_for_the_supporter(
+    client: Client, clp: Constituency, who: str, status: int
+) -> None:
+    _, unite, _ = _two_memberships(clp)
+    if who == "unverified":
+        client.force_login(supporter_create(clp=clp, verified=False).user)
+    elif who == "organiser":
+        client.force_login(role_holder_create(Role.ORGANISER))
+
+    response = client.post("/me/organisations/vote-with/", {"membership": str(unite.pk)})
+    get = client.get("/me/organisations/vote-with/")
+
+    assert response.status_code == status
+    assert get.status_code == (302 if who == "public" else 405)
+    assert OrganisationMembership.objects.filter(votes_with=True).count() == 0

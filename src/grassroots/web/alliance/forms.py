@@ -4,6 +4,7 @@ field; the service checks again inside its transaction and the view shows its
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -16,6 +17,7 @@ from grassroots.web.alliance.models import (
     ElectionMethod,
     Organisation,
     OrganisationKind,
+    OrganisationMembership,
 )
 from grassroots.web.alliance.services import MAX_SEATS
 from grassroots.web.constituencies.models import Constituency
@@ -216,3 +218,36 @@ class MembershipClaimForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"])
         field.queryset = organisations
+
+
+NO_CHOICE = "none"
+
+
+class MembershipVoteWithForm(forms.Form):
+    """The supporter chooses which of their memberships they vote with in joint ballots of
+    several of their organisations, or no choice yet."""
+
+    membership = forms.ChoiceField(
+        label="In joint ballots of several organisations, I vote with",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose one organisation, or no choice.",
+            "invalid_choice": "Choose one of your organisations listed here, or no choice.",
+        },
+    )
+
+    def __init__(
+        self, *args: Any, memberships: Sequence[OrganisationMembership], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ChoiceField", self.fields["membership"])
+        field.choices = [
+            (str(membership.pk), membership.organisation.name) for membership in memberships
+        ] + [(NO_CHOICE, "No choice")]
+        chosen = next((m for m in memberships if m.votes_with), None)
+        self.initial.setdefault("membership", str(chosen.pk) if chosen else NO_CHOICE)
+
+    def chosen_id(self) -> int | None:
+        """The membership id chosen, or None for no choice."""
+        value: str = self.cleaned_data["membership"]
+        return None if value == NO_CHOICE else int(value)

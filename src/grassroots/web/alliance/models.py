@@ -5,9 +5,10 @@ group.
 Every change goes through ``alliance.services`` (``organisation_create``,
 ``organisation_update``, ``alliance_rules_update``, ``representative_record``,
 ``representative_end``, ``membership_claim``, ``membership_withdraw``, ``membership_confirm``,
-``membership_end``, ``group_request_create``, ``group_request_put_in_touch``), which also
-write the audit log. The committee itself is not stored: ``alliance.selectors.committee_get``
-derives it from the rules and the current representatives.
+``membership_end``, ``membership_vote_with``, ``group_request_create``,
+``group_request_put_in_touch``), which also write the audit log. The committee itself is not
+stored: ``alliance.selectors.committee_get`` derives it from the rules and the current
+representatives.
 """
 
 from __future__ import annotations
@@ -177,7 +178,10 @@ class OrganisationMembership(models.Model):
        (``membership_withdraw``), and erasing the supporter deletes it (cascade).
 
     Confirmed memberships of an affiliated organisation make its roll in a joint ballot
-    (``ballots.selectors.electorate_roll``).
+    (``ballots.selectors.electorate_roll``). ``votes_with`` marks the one membership, of a
+    supporter who has several, that they vote with in a joint ballot of several of their
+    organisations (``membership_vote_with``): at most one per supporter, only on a pending or
+    confirmed membership, so ending it clears the choice and withdrawing deletes it.
     """
 
     organisation = models.ForeignKey(
@@ -199,6 +203,11 @@ class OrganisationMembership(models.Model):
     ended_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    votes_with = models.BooleanField(
+        default=False,
+        help_text="In joint ballots of several of their organisations, the supporter votes "
+        "with this one.",
+    )
 
     class Meta:
         ordering = ("organisation", "claimed_at", "id")
@@ -213,6 +222,15 @@ class OrganisationMembership(models.Model):
                 | Q(status="confirmed", confirmed_at__isnull=False, ended_at__isnull=True)
                 | Q(status="ended", ended_at__isnull=False),
                 name="alliance_membership_dates_match_status",
+            ),
+            models.UniqueConstraint(
+                fields=("supporter",),
+                condition=Q(votes_with=True),
+                name="alliance_membership_votes_with_one_per_supporter",
+            ),
+            models.CheckConstraint(
+                condition=Q(votes_with=False) | Q(status__in=("pending", "confirmed")),
+                name="alliance_membership_votes_with_only_live",
             ),
         )
         indexes = (models.Index(fields=("organisation", "status")),)

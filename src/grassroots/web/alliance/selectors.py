@@ -148,6 +148,7 @@ def membership_export(supporter: Supporter) -> list[dict[str, Any]]:
             if membership.confirmed_at
             else None,
             "ended_at": membership.ended_at.isoformat() if membership.ended_at else None,
+            "votes_with": membership.votes_with,
         }
         for membership in membership_list_mine(supporter=supporter)
     ]

@@ -28,6 +28,7 @@ from grassroots.web.alliance.models import (
     Representative,
 )
 from grassroots.web.alliance.selectors import (
+    LIVE_MEMBERSHIP,
     alliance_rules_get,
     group_request_contactable_list,
     group_request_open_exists,
@@ -476,7 +477,8 @@ def membership_end(*, actor: User, membership: OrganisationMembership) -> Organi
     membership.status = MembershipStatus.ENDED
     membership.ended_at = timezone.now()
     membership.ended_by = actor
-    membership.save(update_fields=["status", "ended_at", "ended_by"])
+    membership.votes_with = False  # an ended membership is nobody's choice in a joint ballot
+    membership.save(update_fields=["status", "ended_at", "ended_by", "votes_with"])
     audit_record(
         actor_id=actor.pk,
         action="membership.end",
@@ -485,3 +487,70 @@ def membership_end(*, actor: User, membership: OrganisationMembership) -> Organi
         summary=f"was {was}",
     )
     return membership
+
+
+VOTES_WITH_FEW = (
+    "You choose only while you are a member of more than one organisation: with one, you vote "
+    "with it."
+)
+
+
+@transaction.atomic(durable=True)
+def membership_vote_with(
+    *, supporter: Supporter, membership: OrganisationMembership | None
+) -> OrganisationMembership | None:
+    """A supporter with several pending or confirmed memberships marks the one they vote with
+    in joint ballots of several of their organisations, or clears the mark (``None``).
+
+    Steps: lock the supporter's memberships; refuse one that is not theirs, an ended one, and a
+    supporter with fewer than two live memberships; unmark the others, then mark this one (so
+    the at-most-one constraint holds at every step); audit by membership id, never the
+    organisation. Nothing changes, and nothing is audited, when the choice is already so.
+    Returns the membership now marked, if any. The caller checks it is theirs
+    (``access.membership_for_self``).
+    """
+    mine = {
+        row.pk: row
+        for row in OrganisationMembership.objects.select_for_update()
+        .filter(supporter=supporter)
+        .order_by("pk")
+    }
+    chosen = None
+    if membership is not None:
+        chosen = mine.get(membership.pk)
+        if chosen is None:
+            raise DomainError("This is not your membership.", field="membership")
+        if chosen.status not in LIVE_MEMBERSHIP:
+            raise DomainError(
+                "This membership has ended: choose one that is waiting or confirmed.",
+                field="membership",
+            )
+        if sum(row.status in LIVE_MEMBERSHIP for row in mine.values()) < 2:
+            raise DomainError(VOTES_WITH_FEW, field="membership")
+    before = next((row for row in mine.values() if row.votes_with), None)
+    if before == chosen:
+        return chosen
+    if before is not None:
+        before.votes_with = False
+        before.save(update_fields=["votes_with"])
+    if chosen is None:
+        if before is not None:
+            _vote_with_audit(supporter=supporter, membership=before, summary="cleared")
+        return None
+    chosen.votes_with = True
+    chosen.save(update_fields=["votes_with"])
+    summary = "chosen" if before is None else f"instead of membership {before.pk}"
+    _vote_with_audit(supporter=supporter, membership=chosen, summary=summary)
+    return chosen
+
+
+def _vote_with_audit(
+    *, supporter: Supporter, membership: OrganisationMembership, summary: str
+) -> None:
+    audit_record(
+        actor_id=supporter.pk,
+        action="membership.vote_with",
+        object_type="membership",
+        object_id=membership.pk,
+        summary=summary,
+    )

@@ -50,6 +50,11 @@ urlpatterns = [
     ),
     path("me/organisations/", views.membership_mine, name="membership_mine"),
     path(
+        "me/organisations/vote-with/",
+        views.membership_vote_with,
+        name="membership_vote_with",
+    ),
+    path(
         "me/organisations/<int:membership_id>/withdraw/",
         views.membership_withdraw,
         name="membership_withdraw",

@@ -15,6 +15,7 @@ from grassroots.web.alliance import access, selectors, services
 from grassroots.web.alliance.forms import (
     GroupRequestForm,
     MembershipClaimForm,
+    MembershipVoteWithForm,
     OrganisationForm,
     PutInTouchForm,
     RepresentativeEndForm,
@@ -24,7 +25,7 @@ from grassroots.web.alliance.forms import (
 from grassroots.web.alliance.models import AffiliationStatus, ElectionMethod, OrganisationKind
 from grassroots.web.alliance.page_parts import organisation_page_parts
 from grassroots.web.errors import DomainError
-from grassroots.web.people.models import User
+from grassroots.web.people.models import Supporter, User
 
 
 def _show_error(form: forms.Form, err: DomainError) -> None:
@@ -274,6 +275,28 @@ def group_request_put_in_touch(request: HttpRequest, request_id: int) -> HttpRes
     )
 
 
+def _membership_mine_render(
+    request: HttpRequest,
+    supporter: Supporter,
+    *,
+    claim_form: MembershipClaimForm | None = None,
+    vote_form: MembershipVoteWithForm | None = None,
+) -> HttpResponse:
+    """The supporter's memberships page, with the forms given (bound, with their errors) or
+    fresh ones. The choice of which one they vote with shows from two live memberships on."""
+    memberships = list(selectors.membership_list_mine(supporter=supporter))
+    live = [m for m in memberships if m.status in selectors.LIVE_MEMBERSHIP]
+    if claim_form is None:
+        claim_form = MembershipClaimForm(
+            organisations=selectors.membership_claimable_list(supporter=supporter)
+        )
+    if vote_form is None and len(live) >= 2:
+        vote_form = MembershipVoteWithForm(memberships=live)
+    context = {"form": claim_form, "vote_form": vote_form, "memberships": memberships}
+    status = 400 if claim_form.errors or (vote_form and vote_form.errors) else 200
+    return render(request, "alliance/membership_mine.html", context, status=status)
+
+
 @login_required
 def membership_mine(request: HttpRequest) -> HttpResponse:
     """The supporter's memberships of organisations, and a form to say they belong to one."""
@@ -294,11 +317,38 @@ def membership_mine(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Recorded: its representatives will confirm your membership.")
             return redirect("alliance:membership_mine")
-    context = {
-        "form": form,
-        "memberships": list(selectors.membership_list_mine(supporter=supporter)),
-    }
-    return render(request, "alliance/membership_mine.html", context, status=_status(form))
+    return _membership_mine_render(request, supporter, claim_form=form)
+
+
+@login_required
+@require_POST
+def membership_vote_with(request: HttpRequest) -> HttpResponse:
+    """The supporter chooses the membership they vote with in joint ballots, or clears it."""
+    supporter = access.membership_add_for_supporter(request.user)
+    live = selectors.membership_list_mine(supporter=supporter).filter(
+        status__in=selectors.LIVE_MEMBERSHIP
+    )
+    form = MembershipVoteWithForm(request.POST, memberships=list(live))
+    if form.is_valid():
+        chosen_id = form.chosen_id()
+        membership = (
+            None if chosen_id is None else access.membership_for_self(request.user, chosen_id)
+        )
+        try:
+            services.membership_vote_with(supporter=supporter, membership=membership)
+        except DomainError as err:
+            _show_error(form, err)
+        else:
+            if membership is None:
+                messages.success(request, "Your choice is cleared.")
+            else:
+                messages.success(
+                    request,
+                    "In joint ballots of several of your organisations, you vote with "
+                    f"{membership.organisation.name}.",
+                )
+            return redirect("alliance:membership_mine")
+    return _membership_mine_render(request, supporter, vote_form=form)
 
 
 @login_required
