@@ -204,7 +204,11 @@ def test_weighted_open_counts_the_people_each_pair_of_organisations_shares(
         alliance_services.membership_confirm(actor=organiser, membership=membership)
     ballot = _weighted(unite, momentum)
 
-    with pytest.raises(DomainError, match=r"^2 people are members of both Momentum and Unite\."):
+    with pytest.raises(
+        DomainError,
+        match=r"^2 people are members of both Momentum and Unite and have not chosen which one "
+        r"they vote with\.",
+    ):
         services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
     assert VoterRollEntry.objects.filter(ballot=ballot).count() == 0
 
@@ -343,4 +347,97 @@ def test_weighted_open_refuses_an_organisation_without_confirmed_members_when_ot
         services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
 
     assert err.value.field == "electorate"
+    assert VoterRollEntry.objects.filter(ballot=ballot).count() == 0
+
+
+def _also_confirmed(supporter: Supporter, organisation: Any) -> Any:
+    """Claim and confirm ``supporter``'s membership of one more organisation."""
+    membership = alliance_services.membership_claim(
+        supporter=supporter, organisation=organisation, consent=True
+    )
+    return alliance_services.membership_confirm(
+        actor=role_holder_create(Role.ORGANISER), membership=membership
+    )
+
+
+def test_weighted_roll_counts_a_member_of_both_only_with_the_one_they_chose(
+    clp: Constituency,
+) -> None:
+    unite = organisation_create(name="Unite")
+    momentum = organisation_create(name="Momentum")
+    unite_only = _confirmed_members(unite, 4, clp)
+    momentum_only = _confirmed_members(momentum, 2, clp)
+    ann, bob = _confirmed_members(unite, 2, clp)
+    ann_momentum = _also_confirmed(ann, momentum)
+    bob_momentum = _also_confirmed(bob, momentum)
+    ann_unite = ann.organisation_memberships.get(organisation=unite)
+    alliance_services.membership_vote_with(supporter=ann, membership=ann_unite)
+    alliance_services.membership_vote_with(supporter=bob, membership=bob_momentum)
+    ballot = _weighted(unite, momentum)  # Unite share 1, Momentum share 2
+
+    ballot_open_with_tokens(ballot)
+
+    # By hand: Ann votes with Unite, Bob with Momentum, so Unite counts 4 + Ann = 5 members
+    # and Momentum 2 + Bob = 3 (not 6 and 4). L = lcm(5, 3) = 15. Unite (share 1):
+    # 1 × 15 / 5 = 3 each, 15 in all; Momentum (share 2): 2 × 15 / 3 = 10 each, 30 in all.
+    # 15 : 30 = 1 : 2, the shares; and each of Ann and Bob is on the roll once.
+    weights = dict(VoterRollEntry.objects.filter(ballot=ballot).values_list("person_id", "weight"))
+    assert weights == (
+        {s.pk: 3 for s in [*unite_only, ann]} | {s.pk: 10 for s in [*momentum_only, bob]}
+    )
+    assert ann_momentum.votes_with is False
+
+
+@pytest.mark.parametrize(
+    "choice",
+    [
+        pytest.param("none", id="not-chosen"),
+        pytest.param("outside", id="chose-an-organisation-outside-the-ballot"),
+    ],
+)
+def test_weighted_open_refuses_a_member_of_both_who_has_not_chosen_one_of_them(
+    clp: Constituency, choice: str
+) -> None:
+    unite = organisation_create(name="Unite")
+    momentum = organisation_create(name="Momentum")
+    outside = organisation_create(name="Outside")
+    _confirmed_members(unite, 2, clp)
+    _confirmed_members(momentum, 2, clp)
+    ann, bob = _confirmed_members(unite, 2, clp)
+    _also_confirmed(ann, momentum)
+    bob_momentum = _also_confirmed(bob, momentum)
+    alliance_services.membership_vote_with(supporter=bob, membership=bob_momentum)
+    if choice == "outside":
+        alliance_services.membership_vote_with(
+            supporter=ann, membership=_also_confirmed(ann, outside)
+        )
+    ballot = _weighted(unite, momentum)
+
+    with pytest.raises(DomainError) as err:
+        services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
+
+    # Bob chose, so only Ann is counted against the pair.
+    assert err.value.message == (
+        "1 person is a member of both Momentum and Unite and has not chosen which one they "
+        "vote with. Each voter votes with one organisation: each of them chooses it on their "
+        "memberships page (/me/organisations/) before the ballot opens. The organisations may "
+        "write to their members to ask; the site emails nobody about this."
+    )
+    assert err.value.field == "electorate"
+    assert VoterRollEntry.objects.filter(ballot=ballot).count() == 0
+
+
+def test_weighted_open_refuses_an_organisation_whose_members_all_chose_another(
+    clp: Constituency,
+) -> None:
+    unite = organisation_create(name="Unite")
+    momentum = organisation_create(name="Momentum")
+    _confirmed_members(unite, 2, clp)
+    [ann] = _confirmed_members(momentum, 1, clp)
+    alliance_services.membership_vote_with(supporter=ann, membership=_also_confirmed(ann, unite))
+    ballot = _weighted(unite, momentum)
+
+    with pytest.raises(DomainError, match="Every confirmed member of Momentum chose to vote"):
+        services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
+
     assert VoterRollEntry.objects.filter(ballot=ballot).count() == 0

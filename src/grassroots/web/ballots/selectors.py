@@ -9,6 +9,7 @@ import io
 import math
 import random
 import shlex
+from collections import Counter
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -113,7 +114,12 @@ def electorate_roll(*, ballot: Ballot) -> list[tuple[User, int]]:
     ``i`` with share ``s_i`` and ``n_i`` members gives each member the whole number
     ``s_i × L ÷ n_i``, where ``L`` is the least common multiple of every ``n``: so the
     organisation's members together weigh ``s_i × L``, in proportion to its share, exactly.
-    Refuses an organisation with no members and a person who is a member of two of them.
+
+    On a membership roll, a confirmed member of several of the ballot's organisations is
+    counted only in the one whose membership they marked to vote with (``votes_with``), and
+    the ``n_i`` count them there only. Refuses an organisation with no members, and a person
+    in two of the organisations who has not chosen one of them (or, on a roll of
+    representatives, who represents both).
     """
     users = list(electorate_users(ballot=ballot).order_by("pk"))
     if ballot.electorate != Electorate.ORGANISATIONS:
@@ -141,7 +147,16 @@ def electorate_roll(*, ballot: Ballot) -> list[tuple[User, int]]:
                 f"{share.organisation} has no members who could vote.", field="electorate"
             )
         members[share.organisation_id] = (share, user_ids)
-    _refuse_overlaps(members)
+    if from_memberships:
+        members = _members_by_choice(members, rows=rows)
+    _refuse_overlaps(members, from_memberships=from_memberships)
+    for share, user_ids in members.values():
+        if not user_ids:
+            raise DomainError(
+                f"Every confirmed member of {share.organisation} chose to vote with another of "
+                "the ballot's organisations, so it has nobody on the roll.",
+                field="electorate",
+            )
     lcm = math.lcm(*(len(user_ids) for _, user_ids in members.values()))
     roll = [
         (by_pk[user_id], share.weight * lcm // len(user_ids))
@@ -233,16 +248,62 @@ def published_rankings(*, ballot: Ballot) -> list[tuple[str, list[str]]]:
     return rows
 
 
-def _refuse_overlaps(members: dict[int, tuple[BallotElectorateOrganisation, list[int]]]) -> None:
-    """Refuse a roll where someone belongs to two of the ballot's organisations, saying how
-    many people each pair shares (never who), so the organisations can settle it first."""
+def _members_by_choice(
+    members: dict[int, tuple[BallotElectorateOrganisation, list[int]]], *, rows: QuerySet[Any]
+) -> dict[int, tuple[BallotElectorateOrganisation, list[int]]]:
+    """Keep a confirmed member of several of the ballot's organisations only in the one whose
+    membership they marked to vote with. ``rows`` are the confirmed memberships of the
+    ballot's organisations, so a mark on a membership that is pending, or of an organisation
+    outside the ballot, chooses nothing here: that person stays in all of theirs, for
+    ``_refuse_overlaps``. One query, and none when nobody is in two organisations."""
+    times = Counter(user_id for _, user_ids in members.values() for user_id in user_ids)
+    several = [user_id for user_id, count in times.items() if count > 1]
+    if not several:
+        return members
+    chosen = dict(
+        rows.filter(votes_with=True, supporter__user_id__in=several).values_list(
+            "supporter__user_id", "organisation_id"
+        )
+    )
+    return {
+        organisation_id: (
+            share,
+            [
+                user_id
+                for user_id in user_ids
+                if chosen.get(user_id, organisation_id) == organisation_id
+            ],
+        )
+        for organisation_id, (share, user_ids) in members.items()
+    }
+
+
+def _refuse_overlaps(
+    members: dict[int, tuple[BallotElectorateOrganisation, list[int]]], *, from_memberships: bool
+) -> None:
+    """Refuse a roll where someone is still in two of the ballot's organisations, saying how
+    many people each pair shares (never who). On a membership roll those are the people who
+    have not chosen which one they vote with, and they choose on their memberships page; on a
+    roll of representatives, the organisations settle it. Nobody is emailed about it: the
+    organisations may ask their members."""
     shared = []
     shares = list(members.values())
     for index, (first, first_ids) in enumerate(shares):
         for second, second_ids in shares[index + 1 :]:
             if both := len(set(first_ids) & set(second_ids)):
                 who = "1 person is a member" if both == 1 else f"{both} people are members"
-                shared.append(f"{who} of both {first.organisation} and {second.organisation}")
+                pair = f"{who} of both {first.organisation} and {second.organisation}"
+                if from_memberships:
+                    has = "has" if both == 1 else "have"
+                    pair += f" and {has} not chosen which one they vote with"
+                shared.append(pair)
+    if shared and from_memberships:
+        raise DomainError(
+            "; ".join(shared) + ". Each voter votes with one organisation: each of them chooses "
+            "it on their memberships page (/me/organisations/) before the ballot opens. The "
+            "organisations may write to their members to ask; the site emails nobody about this.",
+            field="electorate",
+        )
     if shared:
         raise DomainError(
             "; ".join(shared) + ". Each voter votes for one organisation: one of those "
