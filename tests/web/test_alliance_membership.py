@@ -511,3 +511,18 @@ def test_membership_vote_with_page_only_for_the_supporter(
     assert response.status_code == status
     assert get.status_code == (302 if who == "public" else 405)
     assert OrganisationMembership.objects.filter(votes_with=True).count() == 0
+
+
+@pytest.mark.parametrize("how", ["withdraw", "end"])
+def test_a_lone_remaining_choice_is_cleared(clp: Constituency, how: str) -> None:
+    # Marked Unite, then the other membership goes: one left, nothing to choose between, and
+    # the page no longer shows the choice, so the mark must not linger.
+    supporter, unite, momentum = _two_memberships(clp)
+    services.membership_vote_with(supporter=supporter, membership=unite)
+    if how == "withdraw":
+        services.membership_withdraw(supporter=supporter, membership=momentum)
+    else:
+        services.membership_end(actor=role_holder_create(Role.ORGANISER), membership=momentum)
+
+    assert _votes_with(supporter) == []
+    assert OrganisationMembership.objects.filter(pk=unite.pk).exists()

@@ -425,12 +425,24 @@ def membership_withdraw(*, supporter: Supporter, membership: OrganisationMembers
         raise DomainError("This is not your membership.")
     membership_id = membership.pk
     membership.delete()
+    _choice_tidy(supporter.pk)
     audit_record(
         actor_id=supporter.pk,
         action="membership.withdraw",
         object_type="membership",
         object_id=membership_id,
     )
+
+
+def _choice_tidy(supporter_id: int) -> None:
+    """Clear a supporter's "I vote with this one" once fewer than two live memberships are
+    left: there is nothing to choose between, and the mark would otherwise linger unseen
+    (the choice is only shown with two or more)."""
+    live = OrganisationMembership.objects.filter(
+        supporter_id=supporter_id, status__in=LIVE_MEMBERSHIP
+    )
+    if live.count() < 2:
+        live.filter(votes_with=True).update(votes_with=False)
 
 
 def _membership_locked(membership: OrganisationMembership) -> OrganisationMembership:
@@ -479,6 +491,7 @@ def membership_end(*, actor: User, membership: OrganisationMembership) -> Organi
     membership.ended_by = actor
     membership.votes_with = False  # an ended membership is nobody's choice in a joint ballot
     membership.save(update_fields=["status", "ended_at", "ended_by", "votes_with"])
+    _choice_tidy(membership.supporter_id)
     audit_record(
         actor_id=actor.pk,
         action="membership.end",
