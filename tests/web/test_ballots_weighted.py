@@ -420,8 +420,8 @@ def test_weighted_open_refuses_a_member_of_both_who_has_not_chosen_one_of_them(
     assert err.value.message == (
         "1 person is a member of both Momentum and Unite and has not chosen which one they "
         "vote with. Each voter votes with one organisation: each of them chooses it on their "
-        "memberships page (/me/organisations/) before the ballot opens. The organisations may "
-        "write to their members to ask; the site emails nobody about this."
+        "memberships page (/me/organisations/) before the ballot opens. The returning officer "
+        "can have the site ask them, from the ballot's page."
     )
     assert err.value.field == "electorate"
     assert VoterRollEntry.objects.filter(ballot=ballot).count() == 0
@@ -441,3 +441,56 @@ def test_weighted_open_refuses_an_organisation_whose_members_all_chose_another(
         services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
 
     assert VoterRollEntry.objects.filter(ballot=ballot).count() == 0
+
+
+def test_returning_officer_asks_the_members_still_to_choose(
+    client: Client, clp: Constituency, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    from django.core import mail
+
+    from grassroots.web.audit.models import AuditEntry
+
+    unite = organisation_create(name="Unite")
+    momentum = organisation_create(name="Momentum")
+    _confirmed_members(unite, 2, clp)
+    _confirmed_members(momentum, 2, clp)
+    ann, bob = _confirmed_members(unite, 2, clp)
+    _also_confirmed(ann, momentum)
+    bob_momentum = _also_confirmed(bob, momentum)
+    alliance_services.membership_vote_with(supporter=bob, membership=bob_momentum)
+    ballot = _weighted(unite, momentum)
+    officer = User.objects.create_superuser(email="ro@example.org", name="Returning Officer")
+    client.force_login(officer)
+    manage = f"/ballots/{ballot.slug}/manage/"
+
+    page = client.get(manage).content.decode()
+    assert "1 member is in two or more of the ballot's organisations" in page
+    assert ann.user.name not in page  # the returning officer sees how many, never who
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{manage}remind/", follow=True)
+
+    assert "1 member(s) were asked to choose an organisation." in response.content.decode()
+    assert [m.to for m in mail.outbox] == [[ann.user.email]]  # Bob chose: not asked
+    assert "http://testserver/me/organisations/" in mail.outbox[0].body
+    assert "Momentum, Unite" in mail.outbox[0].body
+    entry = AuditEntry.objects.get(action="ballot.choice_reminders")
+    assert (entry.actor_id, entry.summary) == (
+        officer.pk,
+        "1 members reminded to choose an organisation",
+    )
+
+    # Once Ann chooses, nobody is left to ask, and the ballot can open.
+    alliance_services.membership_vote_with(
+        supporter=ann, membership=ann.organisation_memberships.get(organisation=unite)
+    )
+    assert 'id="choice-reminders"' not in client.get(manage).content.decode()
+    with pytest.raises(DomainError, match="Every member of several of the organisations"):
+        services.ballot_choice_reminders_send(actor=officer, ballot=ballot, site_url="http://x")
+    assert ballot_open_with_tokens(ballot)
+
+
+def test_reminders_only_for_a_draft_ballot_of_organisations(clp: Constituency) -> None:
+    ballot = ballot_create(options=OPTIONS, method=Method.IRV, seats=1)
+    with pytest.raises(DomainError, match="Reminders are for a draft ballot of several"):
+        services.ballot_choice_reminders_send(actor=None, ballot=ballot, site_url="http://x")

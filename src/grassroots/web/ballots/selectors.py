@@ -125,16 +125,9 @@ def electorate_roll(*, ballot: Ballot) -> list[tuple[User, int]]:
     if ballot.electorate != Electorate.ORGANISATIONS:
         return [(user, 1) for user in users]
     by_pk = {user.pk: user for user in users}
-    from_memberships, rows = _organisation_members(ballot=ballot)
+    from_memberships, rows, found = _members_found(ballot=ballot, users=users)
     members: dict[int, tuple[BallotElectorateOrganisation, list[int]]] = {}
-    for share in electorate_organisation_list(ballot=ballot):
-        user_ids = sorted(
-            set(
-                rows.filter(organisation=share.organisation, supporter__user__in=users).values_list(
-                    "supporter__user_id", flat=True
-                )
-            )
-        )
+    for share, user_ids in found:
         if not user_ids and from_memberships:
             raise DomainError(
                 f"{share.organisation} has no confirmed members who could vote, and the "
@@ -164,6 +157,44 @@ def electorate_roll(*, ballot: Ballot) -> list[tuple[User, int]]:
         for user_id in user_ids
     ]
     return sorted(roll, key=lambda entry: entry[0].pk)
+
+
+def _members_found(
+    *, ballot: Ballot, users: list[User]
+) -> tuple[bool, QuerySet[Any], list[tuple[BallotElectorateOrganisation, list[int]]]]:
+    """Each of a joint ballot's organisations with the user ids of its members among ``users``
+    (before anyone's choice of organisation is applied), whether they are memberships, and
+    the membership (or representative) rows they came from."""
+    from_memberships, rows = _organisation_members(ballot=ballot)
+    found = []
+    for share in electorate_organisation_list(ballot=ballot):
+        user_ids = sorted(
+            set(
+                rows.filter(organisation=share.organisation, supporter__user__in=users).values_list(
+                    "supporter__user_id", flat=True
+                )
+            )
+        )
+        found.append((share, user_ids))
+    return from_memberships, rows, found
+
+
+def members_still_to_choose(*, ballot: Ballot) -> list[User]:
+    """The confirmed members of two or more of a draft joint ballot's organisations who have
+    not chosen which one they vote with (so the ballot cannot open yet). Empty for any other
+    ballot, and on a roll of representatives (who cannot choose: their organisations settle
+    it). For reminders only: the returning officer sees how many, never who."""
+    if ballot.electorate != Electorate.ORGANISATIONS or ballot.status != Status.DRAFT:
+        return []
+    users = list(electorate_users(ballot=ballot).order_by("pk"))
+    from_memberships, rows, found = _members_found(ballot=ballot, users=users)
+    if not from_memberships:
+        return []
+    members = {share.organisation_id: (share, user_ids) for share, user_ids in found}
+    members = _members_by_choice(members, rows=rows)
+    times = Counter(user_id for _, user_ids in members.values() for user_id in user_ids)
+    undecided = {user_id for user_id, count in times.items() if count > 1}
+    return [user for user in users if user.pk in undecided]
 
 
 def cast_ballot_list(*, ballot: Ballot) -> QuerySet[CastBallot]:
@@ -284,8 +315,8 @@ def _refuse_overlaps(
     """Refuse a roll where someone is still in two of the ballot's organisations, saying how
     many people each pair shares (never who). On a membership roll those are the people who
     have not chosen which one they vote with, and they choose on their memberships page; on a
-    roll of representatives, the organisations settle it. Nobody is emailed about it: the
-    organisations may ask their members."""
+    roll of representatives, the organisations settle it. Nobody is emailed unless the
+    returning officer asks (``services.ballot_choice_reminders_send``)."""
     shared = []
     shares = list(members.values())
     for index, (first, first_ids) in enumerate(shares):
@@ -301,7 +332,7 @@ def _refuse_overlaps(
         raise DomainError(
             "; ".join(shared) + ". Each voter votes with one organisation: each of them chooses "
             "it on their memberships page (/me/organisations/) before the ballot opens. The "
-            "organisations may write to their members to ask; the site emails nobody about this.",
+            "returning officer can have the site ask them, from the ballot's page.",
             field="electorate",
         )
     if shared:

@@ -191,6 +191,51 @@ def _send_credentials(
         send_mail(f"Your vote: {ballot.question}", body, None, [email])
 
 
+def _send_choice_reminders(
+    *, ballot: Ballot, site_url: str, people: Sequence[tuple[str, str]], organisations: str
+) -> None:
+    alliance = settings.GRASSROOTS_ALLIANCE_NAME
+    page = site_url.rstrip("/") + reverse("alliance:membership_mine")
+    for name, email in people:
+        body = (
+            f'Hello {name},\n\n{alliance}\'s joint ballot "{ballot.question}" is a ballot of '
+            f"several organisations ({organisations}), and you are a confirmed member of more "
+            "than one of them. Each voter votes with one organisation, so the ballot cannot "
+            "open until you choose which.\n\n"
+            f"Choose on your memberships page:\n\n{page}\n"
+        )
+        send_mail(f"Choose the organisation you vote with: {ballot.question}", body, None, [email])
+
+
+@transaction.atomic(durable=True)
+def ballot_choice_reminders_send(*, actor: User | None, ballot: Ballot, site_url: str) -> int:
+    """Email the members of two or more of a draft joint ballot's organisations who have not
+    chosen which one they vote with, asking them to choose; audit the count (never who).
+    Sent only when the returning officer asks. Returns how many were emailed."""
+    ballot = _ballot_locked(ballot)
+    if ballot.status != Status.DRAFT or ballot.electorate != Electorate.ORGANISATIONS:
+        raise DomainError("Reminders are for a draft ballot of several organisations.")
+    people = [(user.name, user.email) for user in selectors.members_still_to_choose(ballot=ballot)]
+    if not people:
+        raise DomainError("Every member of several of the organisations has chosen already.")
+    organisations = ", ".join(
+        str(share.organisation) for share in selectors.electorate_organisation_list(ballot=ballot)
+    )
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="ballot.choice_reminders",
+        object_type="ballot",
+        object_id=ballot.pk,
+        summary=f"{len(people)} members reminded to choose an organisation",
+    )
+    transaction.on_commit(
+        lambda: _send_choice_reminders(
+            ballot=ballot, site_url=site_url, people=people, organisations=organisations
+        )
+    )
+    return len(people)
+
+
 @transaction.atomic(durable=True)
 def ballot_open(
     *, actor: User | None, ballot: Ballot, site_url: str, deliver: Deliver | None = None

@@ -112,6 +112,7 @@ def _manage_render(
             "ballot": ballot,
             "voted": voted,
             "roll": roll,
+            "to_choose": len(selectors.members_still_to_choose(ballot=ballot)),
             "extend_form": extend_form,
             "error": error,
             "Status": Status,
@@ -140,6 +141,11 @@ def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse
         elif action == "publish":
             services.ballot_publish(actor=actor, ballot=ballot)
             messages.success(request, "The result and the ballots are published.")
+        elif action == "remind":
+            sent = services.ballot_choice_reminders_send(
+                actor=actor, ballot=ballot, site_url=_site_url(request)
+            )
+            messages.success(request, f"{sent} member(s) were asked to choose an organisation.")
         elif action == "extend":
             if not extend_form.is_valid():
                 return _manage_render(request, ballot, extend_form)
