@@ -177,3 +177,20 @@ def test_cli_reference_in_docs_is_current() -> None:
 
     committed = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert committed == reference(), "run `make docs` to regenerate docs/cli.md"
+
+
+def test_count_loads_neither_the_site_nor_the_forecasts() -> None:
+    # A ward's count is dominated by start-up: only the engine and the command line load.
+    script = (
+        "import sys\n"
+        "from grassroots.cli.main import main\n"
+        f"sys.argv = ['grassroots', 'count', {str(EXAMPLE)!r}, '--format', 'json']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('django', 'grassroots.forecast', 'grassroots.synthetic', 'rich',"
+        " 'grassroots.web')\n"
+        "print(sorted({m for m in sys.modules if m.startswith(heavy)}), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.stderr.strip() == "[]"

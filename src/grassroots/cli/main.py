@@ -551,12 +551,11 @@ app = cli
 
 def main() -> None:
     """Entry point: usage errors exit 2 (click's own handling), engine errors exit 1."""
-    from grassroots.count.errors import CountError
-    from grassroots.forecast.scenario import ScenarioError
+    from grassroots.count.errors import CountError  # forecasts' ScenarioError is one too
 
     try:
         cli.main(prog_name="grassroots")
-    except (CountError, ScenarioError) as err:
+    except CountError as err:
         click.echo(f"grassroots: error: {err}", err=True)
         raise SystemExit(1) from None
 

@@ -21,13 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from grassroots.count import RULES, Quotas
-from grassroots.count.errors import QuotaError
+from grassroots.count.errors import CountError, QuotaError
 
 MAX_VOTERS = 200_000  # ballots drawn per run; more only costs time, not accuracy of the model
 
 
-class ScenarioError(ValueError):
-    """A scenario that cannot be simulated, with the field at fault."""
+class ScenarioError(CountError, ValueError):
+    """A scenario that cannot be simulated, with the field at fault.
+
+    A ``CountError`` like the engine's own input errors, so the command reports it the same
+    way without importing the forecasts at start-up.
+    """
 
     def __init__(self, message: str, *, field: str | None = None, path: str | None = None):
         self.message = message
