@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import html
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -436,3 +438,22 @@ def test_forecast_page_bounds_the_work_of_one_request(
     response = client.get(URL, query)
     assert response.status_code == 400
     assert "Ensure this value is less than or equal to 500." in response.content.decode()
+
+
+def test_the_download_link_before_any_run_gives_the_scenario_shown(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    _organiser(client, make_role_holder)
+    services.result_count_import(
+        actor=None, section=section, filename="small.blt", data=SMALL_BLT.read_bytes()
+    )
+    page = client.get(URL)
+    link = re.search(r'id="scenario-download" href="([^"]+)"', page.content.decode())
+    assert link is not None
+    response = client.get(html.unescape(link.group(1)))
+    assert response.status_code == 200
+    scenario = scenario_from_mapping(json.loads(response.content))
+    assert [(s.name, s.share, s.loyalty) for s in scenario.slates] == [
+        ("Red", 0.633, 0.75),  # the shown 63.3% (rounded down) and 75.0%
+        ("Blue", 0.233, 0.6),
+    ]

@@ -150,7 +150,7 @@ def forecast_view(request: HttpRequest, election_slug: str, section_slug: str) -
         form=settings,
         figures=figures,
         slate_rows=figures.rows(),
-        scenario_url=_download_url(request),
+        scenario_url=_download_url(request, figures, settings),
     )
     if not run:
         return render(request, "elections/forecast.html", context)
@@ -190,11 +190,16 @@ def forecast_view(request: HttpRequest, election_slug: str, section_slug: str) -
     return render(request, "elections/forecast.html", context)
 
 
-def _download_url(request: HttpRequest) -> str:
+def _download_url(request: HttpRequest, *forms_: forms.Form) -> str:
+    """The scenario file's address: the figures asked for, or before any run the ones shown."""
     query = request.GET.copy()
-    query["format"] = "json"
     if "run" not in query:
+        for form in forms_:
+            for name, field in form.fields.items():
+                if field.initial is not None:
+                    query[name] = str(field.initial)
         query["run"] = "1"
+    query["format"] = "json"
     return f"{request.path}?{query.urlencode()}"
 
 
