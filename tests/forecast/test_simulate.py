@@ -196,3 +196,14 @@ def test_order_advice_needs_voters_who_follow_the_order() -> None:
         slate_orders(scenario_from_mapping(data), "A", runs=2)
     with pytest.raises(ScenarioError, match="an order must name each of A's candidates once"):
         scenario_from_mapping(data).with_slate_order("A", ["A1", "A1"])
+
+
+def test_sharing_the_runs_among_processes_changes_nothing() -> None:
+    scenario = scenario_from_mapping(_two_slates(0.55, uncertainty=0.08))
+    alone = simulate(scenario, runs=9, seed=3)
+    shared = simulate(scenario, runs=9, seed=3, jobs=2)
+    np.testing.assert_array_equal(alone.elected, shared.elected)
+    np.testing.assert_array_equal(alone.seats, shared.seats)
+    np.testing.assert_array_equal(alone.first_preferences, shared.first_preferences)
+    with pytest.raises(ScenarioError, match="jobs must be at least 1, got 0"):
+        simulate(scenario, runs=2, jobs=0)

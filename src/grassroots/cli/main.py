@@ -156,6 +156,13 @@ def count_command(
     help="Also forecast SLATE standing 1, 2, ... of its candidates, to choose its size.",
 )
 @click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes to share the runs among (the forecast is the same for any number).",
+)
+@click.option(
     "--orders",
     "orders_of",
     metavar="SLATE",
@@ -177,6 +184,7 @@ def forecast_command(
     seed: int,
     voters: int | None,
     sizes_of: str | None,
+    jobs: int,
     orders_of: str | None,
     output: str,
 ) -> None:
@@ -203,9 +211,9 @@ def forecast_command(
     plan = read_scenario(scenario)
     if voters is not None:
         plan = replace(plan, voters=voters).check()
-    forecast = simulate(plan, runs=runs, seed=seed)
-    advice = slate_sizes(plan, sizes_of, runs=runs, seed=seed) if sizes_of else None
-    ordering = slate_orders(plan, orders_of, runs=runs, seed=seed) if orders_of else None
+    forecast = simulate(plan, runs=runs, seed=seed, jobs=jobs)
+    advice = slate_sizes(plan, sizes_of, runs=runs, seed=seed, jobs=jobs) if sizes_of else None
+    ordering = slate_orders(plan, orders_of, runs=runs, seed=seed, jobs=jobs) if orders_of else None
     if output == "json":
         data = forecast.to_dict()
         if advice is not None:

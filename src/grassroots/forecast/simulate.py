@@ -114,35 +114,67 @@ class Forecast:
         }
 
 
-def simulate(scenario: Scenario, *, runs: int = 200, seed: int = 1) -> Forecast:
-    """Forecast ``scenario`` over ``runs`` simulated ballots, each counted by the engine."""
+def simulate(scenario: Scenario, *, runs: int = 200, seed: int = 1, jobs: int = 1) -> Forecast:
+    """Forecast ``scenario`` over ``runs`` simulated ballots, each counted by the engine.
+
+    With ``jobs`` above 1 the runs are shared among that many processes. Every run draws from
+    its own stream (``[seed, run, part]``), so the forecast is the same whatever ``jobs`` is.
+    """
     scenario.check()
     if not 1 <= runs <= MAX_RUNS:
         raise ScenarioError(f"runs must be from 1 to {MAX_RUNS:,}, got {runs}", field="runs")
+    if jobs < 1:
+        raise ScenarioError(f"jobs must be at least 1, got {jobs}", field="jobs")
+    jobs = min(jobs, runs)
+    if jobs == 1:
+        elected, seats, first = _runs(scenario, seed, 0, runs)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        bounds = [round(runs * k / jobs) for k in range(jobs + 1)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            parts = list(
+                pool.map(
+                    _runs,
+                    [scenario] * jobs,
+                    [seed] * jobs,
+                    bounds[:-1],
+                    bounds[1:],
+                )
+            )
+        elected, seats, first = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    return Forecast(
+        scenario=scenario, seed=seed, elected=elected, seats=seats, first_preferences=first
+    )
+
+
+def _runs(
+    scenario: Scenario, seed: int, start: int, stop: int
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Runs ``start`` to ``stop - 1``: who was elected, seats by group, first preferences."""
     candidates = scenario.candidates
     categories = {c.name: c.category for c in candidates}
     quotas = scenario.quota_limits()
     group_of = _group_of(scenario)
     n_groups = int(group_of.max()) + 1
-    elected = np.zeros((runs, len(candidates)), dtype=bool)
-    seats = np.zeros((runs, n_groups), dtype=np.int64)
-    first = np.zeros((runs, n_groups), dtype=np.float64)
+    n = stop - start
+    elected = np.zeros((n, len(candidates)), dtype=bool)
+    seats = np.zeros((n, n_groups), dtype=np.int64)
+    first = np.zeros((n, n_groups), dtype=np.float64)
     index = {c.name: i for i, c in enumerate(candidates)}
-    for run in range(runs):
+    for row, run in enumerate(range(start, stop)):
         profile = _draw_profile(scenario, seed=seed, run=run).with_categories(categories)
         result = count(profile, rule=scenario.rule, quotas=quotas, seed=run)
         chosen = [index[name] for name in result.elected]
-        elected[run, chosen] = True
-        seats[run] = np.bincount(group_of[chosen], minlength=n_groups)
+        elected[row, chosen] = True
+        seats[row] = np.bincount(group_of[chosen], minlength=n_groups)
         top = profile.rankings[:, 0]
         voted = top != PAD
         shares = np.bincount(
             group_of[top[voted]], weights=profile.weights[voted], minlength=n_groups
         )
-        first[run] = shares / max(float(shares.sum()), 1.0)
-    return Forecast(
-        scenario=scenario, seed=seed, elected=elected, seats=seats, first_preferences=first
-    )
+        first[row] = shares / max(float(shares.sum()), 1.0)
+    return elected, seats, first
 
 
 @dataclass(frozen=True)
@@ -192,6 +224,7 @@ def slate_sizes(
     sizes: Iterable[int] | None = None,
     runs: int = 200,
     seed: int = 1,
+    jobs: int = 1,
 ) -> SizeAdvice:
     """Forecast the election with ``slate`` standing each of ``sizes`` candidates.
 
@@ -207,7 +240,7 @@ def slate_sizes(
             smaller.check()
         except ScenarioError:
             continue  # e.g. too few candidates of a category left for the quota
-        forecasts.append((size, simulate(smaller, runs=runs, seed=seed)))
+        forecasts.append((size, simulate(smaller, runs=runs, seed=seed, jobs=jobs)))
     if not forecasts:
         raise ScenarioError(f'no size of "{slate}" can be forecast', field="slates")
     return SizeAdvice(slate=slate, forecasts=tuple(forecasts))
@@ -253,6 +286,7 @@ def slate_orders(
     orders: Sequence[tuple[str, Sequence[str]]] | None = None,
     runs: int = 200,
     seed: int = 1,
+    jobs: int = 1,
 ) -> OrderAdvice:
     """Forecast the election with ``slate`` listing its candidates in each of ``orders``.
 
@@ -273,7 +307,7 @@ def slate_orders(
     forecasts = []
     for label, order in tried:
         listed = scenario.with_slate_order(slate, order)
-        forecasts.append((label, tuple(order), simulate(listed, runs=runs, seed=seed)))
+        forecasts.append((label, tuple(order), simulate(listed, runs=runs, seed=seed, jobs=jobs)))
     return OrderAdvice(slate=slate, forecasts=tuple(forecasts))
 
 
