@@ -25,18 +25,8 @@ from grassroots.web.alliance.forms import (
 from grassroots.web.alliance.models import AffiliationStatus, ElectionMethod, OrganisationKind
 from grassroots.web.alliance.page_parts import organisation_page_parts
 from grassroots.web.errors import DomainError
-from grassroots.web.people.models import Supporter, User
-
-
-def _show_error(form: forms.Form, err: DomainError) -> None:
-    form.add_error(err.field if err.field in form.fields else None, err.message)
-
-
-def _actor(request: HttpRequest) -> User:
-    """The logged-in user; the access function before this has already refused anyone else."""
-    if not isinstance(request.user, User):
-        raise Http404(access.NOT_FOUND)
-    return request.user
+from grassroots.web.people.access import acting_user
+from grassroots.web.people.models import Supporter
 
 
 def _status(form: forms.Form) -> int:
@@ -95,11 +85,11 @@ def organisation_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_create(
-                actor=_actor(request),
+                actor=acting_user(request),
                 **_organisation_fields(form),  # type: ignore[arg-type]  # checked by the form
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, f"{organisation.name} is recorded.")
             return redirect("alliance:organisation_manage_list")
@@ -117,12 +107,12 @@ def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
-                actor=_actor(request),
+                actor=acting_user(request),
                 organisation=organisation,
                 **_organisation_fields(form),  # type: ignore[arg-type]  # checked by the form
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, f"{organisation.name} is updated.")
             return redirect("alliance:organisation_manage_list")
@@ -141,7 +131,7 @@ def representative_list(request: HttpRequest, organisation_id: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             representative = services.representative_record(
-                actor=_actor(request),
+                actor=acting_user(request),
                 organisation=organisation,
                 name=form.cleaned_data["name"],
                 supporter=form.cleaned_data["email"],
@@ -150,7 +140,7 @@ def representative_list(request: HttpRequest, organisation_id: int) -> HttpRespo
                 method_note=form.cleaned_data["method_note"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, f"{representative.name} is recorded as a representative.")
             return redirect("alliance:representative_list", organisation.pk)
@@ -177,12 +167,12 @@ def representative_end(
     if request.method == "POST" and form.is_valid():
         try:
             services.representative_end(
-                actor=_actor(request),
+                actor=acting_user(request),
                 representative=representative,
                 ended_on=form.cleaned_data["ended_on"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, f"{representative.name}'s term is ended.")
             return redirect("alliance:representative_list", organisation_id)
@@ -201,12 +191,12 @@ def rules_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.alliance_rules_update(
-                actor=_actor(request),
+                actor=acting_user(request),
                 national_seats=form.cleaned_data["national_seats"],
                 local_seats=form.cleaned_data["local_seats"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "The rules are updated.")
             return redirect("alliance:committee")
@@ -228,7 +218,7 @@ def group_request_add(request: HttpRequest) -> HttpResponse:
         try:
             services.group_request_create(supporter=supporter, note=form.cleaned_data["note"])
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "Thank you: an organiser will be in touch.")
             return redirect("alliance:group_request_add")
@@ -260,12 +250,12 @@ def group_request_put_in_touch(request: HttpRequest, request_id: int) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             services.group_request_put_in_touch(
-                actor=_actor(request),
+                actor=acting_user(request),
                 group_request=group_request,
                 supporters=form.cleaned_data["supporters"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "Recorded: they were put in touch.")
             return redirect("alliance:group_request_list")
@@ -313,7 +303,7 @@ def membership_mine(request: HttpRequest) -> HttpResponse:
                 consent=form.cleaned_data["consent"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "Recorded: its representatives will confirm your membership.")
             return redirect("alliance:membership_mine")
@@ -337,7 +327,7 @@ def membership_vote_with(request: HttpRequest) -> HttpResponse:
         try:
             services.membership_vote_with(supporter=supporter, membership=membership)
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             if membership is None:
                 messages.success(request, "Your choice is cleared.")
@@ -383,7 +373,7 @@ def membership_decide(
     membership = access.membership_for_representative(request.user, organisation_id, membership_id)
     service = services.membership_confirm if decision == "confirm" else services.membership_end
     try:
-        service(actor=_actor(request), membership=membership)
+        service(actor=acting_user(request), membership=membership)
     except DomainError as err:
         messages.error(request, err.message)
     else:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,18 +17,8 @@ from grassroots.web.ballots import access, charts, selectors, services
 from grassroots.web.ballots.forms import BallotCreateForm, ExtendForm, RankingForm
 from grassroots.web.ballots.models import Ballot, Electorate, Method, Status
 from grassroots.web.errors import DomainError
-from grassroots.web.people.models import User
+from grassroots.web.people.access import acting_user
 from grassroots.web.people.roles import Role, user_roles
-
-
-def _show_error(form: forms.Form, err: DomainError) -> None:
-    form.add_error(err.field if err.field in form.fields else None, err.message)
-
-
-def _actor(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise Http404(access.NOT_FOUND)
-    return request.user
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -52,7 +41,7 @@ def ballot_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             ballot = services.ballot_create(
-                actor=_actor(request),
+                actor=acting_user(request),
                 slug=data["slug"],
                 question=data["question"],
                 description=data["description"],
@@ -68,7 +57,7 @@ def ballot_new(request: HttpRequest) -> HttpResponse:
                 publish_receipts_with_rankings=data["publish_receipts_with_rankings"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "The ballot is saved as a draft; open it when ready.")
             return redirect("ballots:manage", slug=ballot.slug)
@@ -126,7 +115,7 @@ def _manage_render(
 def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     """Open, close, cancel, extend or publish the ballot, by one service each."""
     ballot = access.ballot_for_returning_officer(request.user, slug)
-    actor = _actor(request)
+    actor = acting_user(request)
     extend_form = ExtendForm(request.POST if action == "extend" else None)
     try:
         if action == "open":
@@ -157,7 +146,7 @@ def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse
             raise Http404(access.NOT_FOUND)
     except DomainError as err:
         if action == "extend":
-            _show_error(extend_form, err)
+            err.show_on(extend_form)
             return _manage_render(request, ballot, extend_form)
         ballot.refresh_from_db()
         return _manage_render(request, ballot, ExtendForm(), error=err.message)
@@ -193,7 +182,7 @@ def vote(request: HttpRequest, slug: str, token: str) -> HttpResponse:
                 credential_token=token, ranking=form.cleaned_data["ranking"]
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             return render(request, "ballots/receipt.html", {"ballot": ballot, "receipt": receipt})
     return render(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -26,17 +26,7 @@ from grassroots.web.elections.forms import (
 from grassroots.web.elections.imports import NominationFileError
 from grassroots.web.elections.models import PartyElection, Section, Slate
 from grassroots.web.errors import DomainError
-from grassroots.web.people.models import User
-
-
-def _show_error(form: forms.Form, err: DomainError) -> None:
-    form.add_error(err.field if err.field in form.fields else None, err.message)
-
-
-def _actor(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise Http404(access.NOT_FOUND)
-    return request.user
+from grassroots.web.people.access import acting_user
 
 
 def _status(*forms_: forms.Form) -> int:
@@ -81,14 +71,14 @@ def nomination_record(request: HttpRequest, election_slug: str, section_slug: st
     if request.method == "POST" and form.is_valid():
         try:
             nomination = services.nomination_record(
-                actor=_actor(request),
+                actor=acting_user(request),
                 section=section,
                 candidate=form.cleaned_data["candidate"],
                 clp=form.cleaned_data["clp"],
                 nominated_on=form.cleaned_data["nominated_on"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(
                 request, f"Recorded: {nomination.clp.name} nominates {nomination.candidate.name}."
@@ -115,13 +105,13 @@ def nomination_import(request: HttpRequest, election_slug: str, section_slug: st
         else:
             try:
                 imported = services.nomination_import(
-                    actor=_actor(request), section=section, text=text
+                    actor=acting_user(request), section=section, text=text
                 )
             except NominationFileError as err:
                 import_form.add_error("file", err.message.split(". ")[0] + ".")
                 row_errors = [str(e) for e in err.errors]
             except DomainError as err:
-                _show_error(import_form, err)
+                err.show_on(import_form)
             else:
                 messages.success(request, f"Imported {imported} nominations.")
                 return redirect("elections:nomination_record", election_slug, section_slug)
@@ -159,10 +149,13 @@ def result_import(request: HttpRequest, election_slug: str, section_slug: str) -
         )
         try:
             service(
-                actor=_actor(request), section=section, filename=upload.name, data=upload.read()
+                actor=acting_user(request),
+                section=section,
+                filename=upload.name,
+                data=upload.read(),
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "The result is stored.")
             return redirect("elections:result_detail", election_slug, section_slug)
@@ -197,14 +190,14 @@ def party_election_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             election = setup.party_election_create(
-                actor=_actor(request),
+                actor=acting_user(request),
                 slug=form.cleaned_data["slug"],
                 name=form.cleaned_data["name"],
                 party=form.cleaned_data["party"],
                 dates=form.dates(),
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, f"Created {election.name}. Now add its sections.")
             return redirect("elections:election_organise", election.slug)
@@ -232,14 +225,14 @@ def party_election_edit(request: HttpRequest, election_slug: str) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             setup.party_election_update(
-                actor=_actor(request),
+                actor=acting_user(request),
                 election=election,
                 name=form.cleaned_data["name"],
                 party=form.cleaned_data["party"],
                 dates=form.dates(),
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "The election is saved.")
             return redirect("elections:election_organise", election_slug)
@@ -252,7 +245,7 @@ def party_election_edit(request: HttpRequest, election_slug: str) -> HttpRespons
 def party_election_delete(request: HttpRequest, election_slug: str) -> HttpResponse:
     election = access.election_for_organiser(request.user, election_slug)
     try:
-        setup.party_election_delete(actor=_actor(request), election=election)
+        setup.party_election_delete(actor=acting_user(request), election=election)
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("elections:party_election_edit", election_slug)
@@ -275,7 +268,7 @@ def section_create(request: HttpRequest, election_slug: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             section = setup.section_create(
-                actor=_actor(request),
+                actor=acting_user(request),
                 election=election,
                 slug=data["slug"],
                 name=data["name"],
@@ -285,7 +278,7 @@ def section_create(request: HttpRequest, election_slug: str) -> HttpResponse:
                 nomination_threshold=data["nomination_threshold"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, f"Added the section {section.name}. Now add candidates.")
             return redirect("elections:candidate_manage", election_slug, section.slug)
@@ -304,7 +297,7 @@ def section_edit(request: HttpRequest, election_slug: str, section_slug: str) ->
         data = form.cleaned_data
         try:
             setup.section_update(
-                actor=_actor(request),
+                actor=acting_user(request),
                 section=section,
                 name=data["name"],
                 seats=data["seats"],
@@ -313,7 +306,7 @@ def section_edit(request: HttpRequest, election_slug: str, section_slug: str) ->
                 nomination_threshold=data["nomination_threshold"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "The section is saved.")
             return redirect("elections:election_organise", election_slug)
@@ -325,7 +318,7 @@ def section_edit(request: HttpRequest, election_slug: str, section_slug: str) ->
 def section_delete(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
     section = access.section_for_organiser(request.user, election_slug, section_slug)
     try:
-        setup.section_delete(actor=_actor(request), section=section)
+        setup.section_delete(actor=acting_user(request), section=section)
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("elections:section_edit", election_slug, section_slug)
@@ -350,14 +343,14 @@ def candidate_manage(request: HttpRequest, election_slug: str, section_slug: str
     if request.method == "POST" and form.is_valid():
         try:
             candidate = services.candidate_create(
-                actor=_actor(request),
+                actor=acting_user(request),
                 section=section,
                 name=form.cleaned_data["name"],
                 gender=form.cleaned_data["gender"],
                 clp=form.cleaned_data["clp"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, f"Added {candidate.name}.")
             return redirect("elections:candidate_manage", election_slug, section_slug)
@@ -375,14 +368,14 @@ def candidate_edit(
     if request.method == "POST" and form.is_valid():
         try:
             setup.candidate_update(
-                actor=_actor(request),
+                actor=acting_user(request),
                 candidate=candidate,
                 name=form.cleaned_data["name"],
                 gender=form.cleaned_data["gender"],
                 clp=form.cleaned_data["clp"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "The candidate is saved.")
             return redirect("elections:candidate_manage", election_slug, section_slug)
@@ -399,7 +392,7 @@ def candidate_delete(
         request.user, election_slug, section_slug, candidate_id
     )
     try:
-        setup.candidate_delete(actor=_actor(request), candidate=candidate)
+        setup.candidate_delete(actor=acting_user(request), candidate=candidate)
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("elections:candidate_edit", election_slug, section_slug, candidate_id)
@@ -415,14 +408,14 @@ def slate_manage(request: HttpRequest, election_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             slate = services.slate_create(
-                actor=_actor(request),
+                actor=acting_user(request),
                 election=election,
                 name=form.cleaned_data["name"],
                 organisation=form.cleaned_data["organisation"],
                 colour=form.cleaned_data["colour"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, f"Recorded the slate {slate.name}. Now put candidates on it.")
             return redirect("elections:slate_edit", election_slug, slate.pk)
@@ -455,14 +448,14 @@ def slate_edit(request: HttpRequest, election_slug: str, slate_id: int) -> HttpR
     if request.method == "POST" and form.is_valid():
         try:
             setup.slate_update(
-                actor=_actor(request),
+                actor=acting_user(request),
                 slate=slate,
                 name=form.cleaned_data["name"],
                 organisation=form.cleaned_data["organisation"],
                 colour=form.cleaned_data["colour"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "The slate is saved.")
             return redirect("elections:slate_edit", election_slug, slate_id)
@@ -474,7 +467,7 @@ def slate_edit(request: HttpRequest, election_slug: str, slate_id: int) -> HttpR
 def slate_delete(request: HttpRequest, election_slug: str, slate_id: int) -> HttpResponse:
     slate = access.slate_for_organiser(request.user, election_slug, slate_id)
     try:
-        setup.slate_delete(actor=_actor(request), slate=slate)
+        setup.slate_delete(actor=acting_user(request), slate=slate)
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("elections:slate_edit", election_slug, slate_id)
@@ -491,14 +484,14 @@ def slate_member_add(request: HttpRequest, election_slug: str, slate_id: int) ->
     if member_form.is_valid():
         try:
             membership = services.slate_membership_add(
-                actor=_actor(request),
+                actor=acting_user(request),
                 slate=slate,
                 candidate=member_form.cleaned_data["candidate"],
                 source=member_form.cleaned_data["source"],
                 endorsed_on=member_form.cleaned_data["endorsed_on"],
             )
         except DomainError as err:
-            _show_error(member_form, err)
+            err.show_on(member_form)
         else:
             messages.success(request, f"Put {membership.candidate.name} on {slate.name}.")
             return redirect("elections:slate_edit", election_slug, slate_id)
@@ -514,7 +507,7 @@ def slate_member_remove(
         request.user, election_slug, slate_id, membership_id
     )
     try:
-        setup.slate_membership_remove(actor=_actor(request), membership=membership)
+        setup.slate_membership_remove(actor=acting_user(request), membership=membership)
     except DomainError as err:
         messages.error(request, err.message)
     else:
@@ -536,13 +529,13 @@ def slate_member_edit(
     if request.method == "POST" and form.is_valid():
         try:
             setup.slate_membership_update(
-                actor=_actor(request),
+                actor=acting_user(request),
                 membership=membership,
                 source=form.cleaned_data["source"],
                 endorsed_on=form.cleaned_data["endorsed_on"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, f"Saved {membership.candidate.name}'s endorsement.")
             return redirect("elections:slate_edit", election_slug, slate_id)

@@ -3,7 +3,6 @@ renders or redirects."""
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,10 +21,6 @@ from grassroots.web.events.models import Event, EventKind
 from grassroots.web.people.models import User
 
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
-
-
-def _show_error(form: forms.Form, err: DomainError) -> None:
-    form.add_error(err.field if err.field in form.fields else None, err.message)
 
 
 def _user(request: HttpRequest) -> User:
@@ -88,7 +83,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         try:
             event = services.event_create(actor=actor, **form.service_kwargs())
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "The event is saved as a draft. Publish it when ready.")
             return redirect("events:event_detail", event.pk)
@@ -104,7 +99,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
             try:
                 services.event_update(actor=_user(request), event=event, **form.service_kwargs())
             except DomainError as err:
-                _show_error(form, err)
+                err.show_on(form)
             else:
                 messages.success(request, "The event is updated.")
                 return redirect("events:event_detail", event.pk)
@@ -186,7 +181,7 @@ def speaker_create(request: HttpRequest) -> HttpResponse:
         try:
             services.speaker_create(actor=actor, **form.service_kwargs())
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "The speaker is added.")
             return redirect("events:speaker_list")
@@ -204,7 +199,7 @@ def speaker_edit(request: HttpRequest, speaker_id: int) -> HttpResponse:
                     actor=_user(request), speaker=speaker, **form.service_kwargs()
                 )
             except DomainError as err:
-                _show_error(form, err)
+                err.show_on(form)
             else:
                 messages.success(request, "The speaker is updated.")
                 return redirect("events:speaker_list")

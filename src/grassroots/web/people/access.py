@@ -7,13 +7,21 @@ so a URL never reveals whether someone exists.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from grassroots.web.people.models import ConsentKind, Supporter, User
 from grassroots.web.people.roles import Role, user_roles
 from grassroots.web.people.selectors import contact_list, supporter_has_consent
 
 NOT_FOUND = "No such supporter."
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The logged-in user a view acts for. The view's access function has already refused
+    anyone else; this only narrows the type, and answers 404 like the access functions."""
+    if not isinstance(request.user, User):
+        raise Http404("No such page.")
+    return request.user
 
 
 def supporter_for_self(user: User | AnonymousUser) -> Supporter:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -33,10 +32,6 @@ def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def _show_error(form: forms.Form, err: DomainError) -> None:
-    form.add_error(err.field if err.field in form.fields else None, err.message)
-
-
 def join(request: HttpRequest) -> HttpResponse:
     """Sign the appeal."""
     form = SignupForm(request.POST if request.method == "POST" else None)
@@ -55,7 +50,7 @@ def join(request: HttpRequest) -> HttpResponse:
                 site_url=_site_url(request),
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             return redirect("people:join_done")
     status = 400 if form.errors else 200
@@ -194,7 +189,7 @@ def message_send(request: HttpRequest, supporter_id: int) -> HttpResponse:
                 site_url=_site_url(request),
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, f"Your message to {recipient.user.name} is on its way.")
             return redirect("people:contacts")

@@ -3,7 +3,6 @@ renders or redirects."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,21 +14,11 @@ from grassroots.web.ballots.models import Ballot, Electorate
 from grassroots.web.elections.models import Section
 from grassroots.web.elections.selectors import party_election_list, section_get
 from grassroots.web.errors import DomainError
-from grassroots.web.people.models import User
+from grassroots.web.people.access import acting_user
 from grassroots.web.people.roles import user_roles
 from grassroots.web.slates import access, selectors, services
 from grassroots.web.slates.forms import EndorsementForm, SlateBallotForm, SlateNominationForm
 from grassroots.web.slates.quotas import quotas_scale
-
-
-def _show_error(form: forms.Form, err: DomainError) -> None:
-    form.add_error(err.field if err.field in form.fields else None, err.message)
-
-
-def _actor(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise Http404(access.NOT_FOUND)
-    return request.user
 
 
 def slate_index(request: HttpRequest) -> HttpResponse:
@@ -62,7 +51,7 @@ def slate_nominate(request: HttpRequest, election_slug: str, section_slug: str) 
     if request.method == "POST" and form.is_valid():
         try:
             nomination = services.slate_nomination_submit(
-                actor=_actor(request),
+                actor=acting_user(request),
                 organisation=form.cleaned_data["organisation"],
                 section=section,
                 name=form.cleaned_data["name"],
@@ -71,7 +60,7 @@ def slate_nominate(request: HttpRequest, election_slug: str, section_slug: str) 
                 statement=form.cleaned_data["statement"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, f"{nomination.organisation} nominates {nomination.name}.")
             return redirect("slates:nominee_list", election_slug, section_slug)
@@ -97,7 +86,7 @@ def slate_ballot(request: HttpRequest, election_slug: str, section_slug: str) ->
     if request.method == "POST" and form.is_valid():
         try:
             ballot = services.slate_ballot_create(
-                actor=_actor(request),
+                actor=acting_user(request),
                 section=section,
                 slate_size=form.cleaned_data["slate_size"],
                 closes_at=form.cleaned_data["closes_at"],
@@ -105,7 +94,7 @@ def slate_ballot(request: HttpRequest, election_slug: str, section_slug: str) ->
                 organisations=form.cleaned_data["organisations"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "The slate ballot is set up as a draft: open it to vote.")
             return redirect("ballots:manage", ballot.slug)
@@ -132,7 +121,7 @@ def slate_publish(
     if ballot is None:
         raise Http404(access.NOT_FOUND)
     try:
-        services.slate_publish(actor=_actor(request), ballot=ballot)
+        services.slate_publish(actor=acting_user(request), ballot=ballot)
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("slates:slate_ballot", election_slug, section_slug)
@@ -152,14 +141,14 @@ def endorsement_record(request: HttpRequest, election_slug: str, section_slug: s
     if form.is_valid():
         try:
             services.endorsement_record(
-                actor=_actor(request),
+                actor=acting_user(request),
                 organisation=form.cleaned_data["organisation"],
                 slate=published.selection.slate,
                 endorsed_on=form.cleaned_data["endorsed_on"],
                 source=form.cleaned_data["source"],
             )
         except DomainError as err:
-            _show_error(form, err)
+            err.show_on(form)
         else:
             messages.success(request, "The endorsement is recorded.")
             return redirect("slates:slate_detail", election_slug, section_slug)
