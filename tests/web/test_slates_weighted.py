@@ -144,8 +144,13 @@ def test_slate_ballot_page_with_weighted_organisations_freezes_a_weighted_roll(
             id="unknown",
         ),
         pytest.param(
+            {"electorate": "organisations", "organisations": "Unite = 1\nMomentun = 2"},
+            "No affiliated organisation is called 'Momentun'. Did you mean Momentum?",
+            id="misspelt",
+        ),
+        pytest.param(
             {"electorate": "organisations", "organisations": "Unite = 1\nGone = 2"},
-            "No affiliated organisation is called 'Gone'.",
+            "Gone is no longer affiliated, so it cannot take part.",
             id="disaffiliated",
         ),
         pytest.param(

@@ -3,6 +3,7 @@ closing time."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -113,6 +114,18 @@ _SHARE_LINE = re.compile(r"^(.+?)\s*=\s*(\d+)$")
 RESERVED_SLUGS = frozenset({"new"})
 
 
+def _did_you_mean(name: str) -> str:
+    """ " Did you mean Unite?" for the affiliated organisations named most like ``name``."""
+    names = list(
+        Organisation.objects.filter(status=AffiliationStatus.AFFILIATED).values_list(
+            "name", flat=True
+        )
+    )
+    by_lower = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.6)
+    return f" Did you mean {' or '.join(by_lower[c] for c in close)}?" if close else ""
+
+
 class OrganisationSharesField(forms.CharField):
     """The organisations of a ballot of weighted organisations, one a line with its weight
     (``Unite = 2``), cleaned to the ``(organisation, weight)`` pairs ``ballot_create`` takes.
@@ -140,11 +153,15 @@ class OrganisationSharesField(forms.CharField):
                     "number: Unite = 2."
                 )
             name, weight = match.group(1).strip(), int(match.group(2))
-            organisation = Organisation.objects.filter(
-                name__iexact=name, status=AffiliationStatus.AFFILIATED
-            ).first()
+            organisation = Organisation.objects.filter(name__iexact=name).first()
             if organisation is None:
-                raise forms.ValidationError(f"No affiliated organisation is called {name!r}.")
+                raise forms.ValidationError(
+                    f"No affiliated organisation is called {name!r}.{_did_you_mean(name)}"
+                )
+            if organisation.status != AffiliationStatus.AFFILIATED:
+                raise forms.ValidationError(
+                    f"{organisation} is no longer affiliated, so it cannot take part."
+                )
             if weight < 1:
                 raise forms.ValidationError(
                     f"{organisation}'s weight must be a whole number from 1."
