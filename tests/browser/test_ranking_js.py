@@ -9,6 +9,7 @@ list."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 from urllib.parse import parse_qs
 
@@ -35,7 +36,7 @@ LINK = re.compile(r"https?://\S+/ballots/\S+")
 SUMMARY_ITEM = re.compile(r"(\d+)\. ([^,]+?)(?=, \d+\. |\.$)")
 
 
-def _open_ballot(site: str) -> tuple[Ballot, str]:
+def _open_ballot(site: str, options: Sequence[tuple[str, str]] = OPTIONS) -> tuple[Ballot, str]:
     """An open STV ballot with one voter, and the voting link emailed to them."""
     supporter_create(clp=Constituency.objects.get(name="Leeds Central and Headingley"))
     now = timezone.now()
@@ -43,7 +44,7 @@ def _open_ballot(site: str) -> tuple[Ballot, str]:
         actor=None,
         slug="ranking-js",
         question="Who should be on the slate?",
-        options=OPTIONS,
+        options=options,
         opens_at=now - timedelta(minutes=1),
         closes_at=now + timedelta(days=1),
         method=Method.STV,
@@ -434,6 +435,31 @@ def test_on_a_phone_the_numbers_form_fits_the_screen(
         _fits(page)
     finally:
         context.close()
+
+
+LONG_NAME = "Bartholomew Fitzwilliam-Montgomery-Smythe of Llanfairpwllgwyngyllgogerychwyrndrobwll"
+
+
+def test_on_a_phone_a_long_name_wraps_instead_of_widening_the_page(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    _, link = _open_ballot(live_server.url, options=[*OPTIONS, (LONG_NAME, "M")])
+    for javascript in (True, False):
+        context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+        page = context.new_page()
+        try:
+            page.goto(link)
+            _fits(page)
+            if javascript:
+                _button(page, f"Add {LONG_NAME}").click()
+                _fits(page)
+                _button(page, "Type numbers instead").click()
+            page.get_by_role("spinbutton", name=LONG_NAME).fill("7")
+            page.get_by_role("button", name="Cast my vote").click()  # refused: no 7
+            expect(page.get_by_role("alert").first).to_be_visible()
+            _fits(page)
+        finally:
+            context.close()
 
 
 def _serious_problems(page: Page) -> list[str]:

@@ -68,6 +68,11 @@ def _vote_link(email: str) -> str:
 
 
 def _rank(page: Page, numbers: dict[str, str]) -> None:
+    """Type the numbers into the boxes, which the ranking page's lists hide until asked (a
+    page refused for a wrong number comes back with them shown)."""
+    to_numbers = page.get_by_role("button", name="Type numbers instead")
+    if to_numbers.is_visible():
+        to_numbers.click()
     for name, number in numbers.items():
         page.get_by_label(name, exact=False).fill(number)
     page.get_by_role("button", name="Cast my vote").click()
