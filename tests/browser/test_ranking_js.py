@@ -313,6 +313,10 @@ def test_typing_numbers_with_javascript_casts_what_the_summary_shows(
         "Your numbers are not a ranking yet: number your choices 1, 2, 3… once each, without "
         "gaps, and leave the rest empty."
     )
+    # Numbers that are not a ranking stay in the boxes: no order is chosen for the voter.
+    _button(page, "Use the lists instead").click()
+    expect(page.get_by_role("status")).to_contain_text("Your numbers stay in the boxes")
+    expect(page.get_by_role("heading", name="Your ranking")).to_be_hidden()
     numbers["Bea Birch"].fill("2")
     expect(_summary(page)).to_have_text("You are ranking 2 of 4: 1. Cal Cedar, 2. Bea Birch.")
 
@@ -329,6 +333,28 @@ def test_typing_numbers_with_javascript_casts_what_the_summary_shows(
     sent, stored = _cast(page, ballot)
     assert sent == {"Ann Ash": "", "Bea Birch": "2", "Cal Cedar": "1", "Dev Dale": "3"}
     assert stored == shown == ["Cal Cedar", "Bea Birch", "Dev Dale"]
+
+
+def test_numbers_refused_by_the_server_come_back_in_their_boxes(
+    live_server: LiveServer, page: Page
+) -> None:
+    ballot = _vote_page(page, live_server.url)
+    _button(page, "Type numbers instead").click()
+    page.get_by_role("spinbutton", name="Ann Ash").fill("1")
+    page.get_by_role("spinbutton", name="Bea Birch").fill("1")
+
+    _button(page, "Cast my vote").click()
+
+    # The boxes are shown beside their messages, not hidden behind the lists.
+    expect(page.get_by_role("alert").first).to_contain_text("1 is also given to")
+    expect(page.get_by_role("spinbutton", name="Bea Birch")).to_be_visible()
+    expect(_button(page, "Use the lists instead")).to_be_visible()
+    expect(_summary(page)).to_contain_text("Your numbers are not a ranking yet")
+    assert ballot.cast_ballots.count() == 0
+    page.get_by_role("spinbutton", name="Bea Birch").fill("2")
+    shown = _summary_names(page)
+    _, stored = _cast(page, ballot)
+    assert stored == shown == ["Ann Ash", "Bea Birch"]
 
 
 def test_an_empty_ranking_is_refused_and_nothing_is_stored(

@@ -68,16 +68,16 @@
   // Whether what is typed is a ranking the server takes: 1, 2, 3… once each, no gaps.
   function typedIsValid() {
     var seen = {};
-    var count = 0;
+    var given = 0;
     var valid = true;
     options.forEach(function (o) {
       if (o.input.value.trim() === "" && !o.input.validity.badInput) return;
       var n = numberIn(o.input);
       if (!(n >= 1 && n <= total) || seen[n]) valid = false;
       seen[n] = true;
-      count += 1;
+      given += 1;
     });
-    for (var k = 1; k <= count; k += 1) if (!seen[k]) valid = false;
+    for (var k = 1; k <= given; k += 1) if (!seen[k]) valid = false;
     return valid;
   }
 
@@ -386,7 +386,14 @@
   }
 
   modeButton.addEventListener("click", function () {
-    if (typing) {
+    // Numbers that are not a ranking (a repeat, a gap, too big) stay in the boxes: turning
+    // them into lists would mean choosing an order the voter did not give.
+    if (typing && !typedIsValid()) {
+      announce(
+        "Your numbers stay in the boxes until they are a ranking: number your choices " +
+          "1, 2, 3… once each, without gaps."
+      );
+    } else if (typing) {
       showLists();
       announce("Your numbers are now your ranking in the lists. " + count());
     } else {
@@ -400,8 +407,10 @@
 
   switcher.hidden = false;
   summary.hidden = false;
-  // A refused ballot with a wrong number comes back with the boxes, next to their messages.
+  // A refused ballot with a wrong number comes back with the boxes, next to their messages;
+  // so do numbers that are not a ranking (typed, then brought back by the browser).
   if (
+    !typedIsValid() ||
     options.some(function (o) {
       return o.hasError;
     })
