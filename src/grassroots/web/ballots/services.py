@@ -43,6 +43,7 @@ RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 UNKNOWN_CREDENTIAL = "This voting link is not valid. Check you copied the whole link."
 USED_CREDENTIAL = "This voting link has already been used: each voter votes once."
 NOT_OPEN = "This ballot is not open for voting."
+RECEIPT_CLASH = "Your vote was not stored because of a rare clash: please submit it again."
 RULES = ("scottish", "ers97", "meek")
 
 
@@ -299,8 +300,12 @@ def ranking_check(*, ballot: Ballot, ranking: Sequence[int]) -> list[int]:
 
 
 @transaction.atomic(durable=True)
-def ballot_cast(*, credential_token: str, ranking: Sequence[int]) -> Receipt:
-    """Cast a ballot once per credential, unlinked from the voter.
+def ballot_cast(
+    *, ranking: Sequence[int], credential_token: str = "", credential_hash: str = ""
+) -> Receipt:
+    """Cast a ballot once per credential, unlinked from the voter. The credential is named
+    by its token (the emailed link) or by the token's hash (the voting page's short-lived
+    cookie, ``views.vote``), never both.
 
     1. Lock the credential (``select_for_update``; on SQLite the IMMEDIATE transaction takes
        the write lock first), so concurrent submissions of one credential queue up here.
@@ -308,12 +313,19 @@ def ballot_cast(*, credential_token: str, ranking: Sequence[int]) -> Receipt:
     3. Check the ranking.
     4. Mark the credential used and store the ballot with a fresh receipt code and the roll
        entry's weight, but no reference to the credential, the roll entry or the time.
-    5. Audit that a ballot was cast, naming neither voter nor ranking.
+
+    Both writes belong to this one transaction, with no savepoint: a savepoint would give
+    the ballot its own transaction id, one above the credential's, a pattern that outlived
+    a cancelled ballot. No audit row either: its time would date each ballot;
+    ``ballot_close`` and ``ballot_cancel`` record how many were cast (docs/ballots.md).
     """
+    if bool(credential_token) == bool(credential_hash):
+        raise DomainError(UNKNOWN_CREDENTIAL)
+    wanted = credential_hash or selectors.token_hash(credential_token)
     credential = (
         Credential.objects.select_for_update()
         .select_related("ballot", "roll_entry")
-        .filter(token_hash=selectors.token_hash(credential_token))
+        .filter(token_hash=wanted)
         .first()
     )
     if credential is None:
@@ -329,29 +341,29 @@ def ballot_cast(*, credential_token: str, ranking: Sequence[int]) -> Receipt:
     if updated != 1:  # belt and braces: the lock above already serialises us
         raise DomainError(USED_CREDENTIAL)
     code = receipt_code()
-    try:
-        with transaction.atomic():
-            CastBallot.objects.create(
-                ballot=ballot, ranking=ranking, weight=credential.roll_entry.weight, receipt=code
-            )
-    except IntegrityError:  # a receipt collision: one in 32**12; draw again
+    while CastBallot.objects.filter(ballot=ballot, receipt=code).exists():  # one in 32**12
         code = receipt_code()
+    try:
         CastBallot.objects.create(
             ballot=ballot, ranking=ranking, weight=credential.roll_entry.weight, receipt=code
         )
-    audit_record(actor_id=None, action="ballot.cast", object_type="ballot", object_id=ballot.pk)
+    except IntegrityError as err:  # a simultaneous vote drew the same code: nothing is kept
+        raise DomainError(RECEIPT_CLASH) from err
     return Receipt(ballot_slug=ballot.slug, code=code)
 
 
-def _cast_ballots_reshuffle(ballot: Ballot) -> None:
+def _cast_ballots_reshuffle(ballot: Ballot) -> int:
     """Rewrite the cast ballots in random order with new keys, and rewrite every used
     credential, so that neither the rows' physical order (SQLite rowid, PostgreSQL ctid) nor
-    PostgreSQL's per-row transaction ids (``xmin``) can pair a credential with its ballot."""
+    PostgreSQL's per-row transaction ids (``xmin``) can pair a credential with its ballot:
+    afterwards every such row carries this one transaction's id. Returns how many ballots
+    were cast. ``ballot_close`` and ``ballot_cancel`` both call it."""
     cast = list(CastBallot.objects.filter(ballot=ballot).values("ranking", "weight", "receipt"))
     random.SystemRandom().shuffle(cast)
     CastBallot.objects.filter(ballot=ballot).delete()
     CastBallot.objects.bulk_create(CastBallot(ballot=ballot, **row) for row in cast)
     Credential.objects.filter(ballot=ballot, used=True).update(used=True)
+    return len(cast)
 
 
 @transaction.atomic(durable=True)
@@ -361,12 +373,11 @@ def ballot_close(*, actor: User | None, ballot: Ballot) -> int:
     ballot = _ballot_locked(ballot)
     if ballot.status != Status.OPEN:
         raise DomainError("Only an open ballot can close.")
-    _cast_ballots_reshuffle(ballot)
+    cast = _cast_ballots_reshuffle(ballot)
     ballot.status = Status.CLOSED
     now = timezone.now()
     ballot.closes_at = min(ballot.closes_at, now)
     ballot.save(update_fields=["status", "closes_at"])
-    cast = CastBallot.objects.filter(ballot=ballot).count()
     audit_record(
         actor_id=actor.pk if actor else None,
         action="ballot.close",
@@ -398,11 +409,14 @@ def ballot_extend(*, actor: User | None, ballot: Ballot, closes_at: datetime.dat
 
 
 @transaction.atomic(durable=True)
-def ballot_cancel(*, actor: User | None, ballot: Ballot) -> None:
-    """Cancel a draft or open ballot; any cast ballots are kept but never counted; audit."""
+def ballot_cancel(*, actor: User | None, ballot: Ballot) -> int:
+    """Cancel a draft or open ballot; any cast ballots are kept but never counted, and are
+    reshuffled as at a close, so a cancelled ballot keeps no more link to its voters than a
+    closed one; audit with how many were cast. Returns that number."""
     ballot = _ballot_locked(ballot)
     if ballot.status not in {Status.DRAFT, Status.OPEN}:
         raise DomainError("Only a draft or open ballot can be cancelled.")
+    cast = _cast_ballots_reshuffle(ballot)
     ballot.status = Status.CANCELLED
     ballot.save(update_fields=["status"])
     audit_record(
@@ -410,7 +424,9 @@ def ballot_cancel(*, actor: User | None, ballot: Ballot) -> None:
         action="ballot.cancel",
         object_type="ballot",
         object_id=ballot.pk,
+        summary=f"{cast} ballots cast, never to be counted",
     )
+    return cast
 
 
 def _tally(ballot: Ballot) -> dict[str, Any]:
