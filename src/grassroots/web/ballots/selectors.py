@@ -57,7 +57,12 @@ def ballot_options(*, ballot: Ballot) -> list[BallotOption]:
 
 def credential_get(*, token: str) -> Credential | None:
     """The credential a token names, with its ballot, or None."""
-    return Credential.objects.select_related("ballot").filter(token_hash=token_hash(token)).first()
+    return credential_get_by_hash(token_hash=token_hash(token))
+
+
+def credential_get_by_hash(*, token_hash: str) -> Credential | None:
+    """The credential whose token hashes to ``token_hash``, with its ballot, or None."""
+    return Credential.objects.select_related("ballot").filter(token_hash=token_hash).first()
 
 
 def _current_representatives() -> QuerySet[Representative]:

@@ -174,7 +174,7 @@ def ballot_create(
 
 
 def vote_link(*, site_url: str, slug: str, token: str) -> str:
-    return site_url.rstrip("/") + reverse("ballots:vote", args=(slug, token))
+    return site_url.rstrip("/") + reverse("ballots:vote_link", args=(slug, token))
 
 
 def _send_credentials(

@@ -8,14 +8,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from grassroots.web.ballots import access, charts, selectors, services
 from grassroots.web.ballots.forms import BallotCreateForm, ExtendForm, RankingForm
-from grassroots.web.ballots.models import Ballot, Electorate, Method, Status
+from grassroots.web.ballots.models import Ballot, Credential, Electorate, Method, Status
 from grassroots.web.errors import DomainError
 from grassroots.web.people.access import acting_user
 from grassroots.web.people.roles import Role, user_roles
@@ -153,25 +155,89 @@ def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse
     return redirect("ballots:manage", slug=ballot.slug)
 
 
-@never_cache
-def vote(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """The voting page a voter's emailed link opens; posting it casts the ballot once."""
-    credential = selectors.credential_get(token=token)
+# The emailed link's token is swapped at once for this signed, short-lived cookie holding the
+# token's hash, and the voter is sent on to a page whose address holds no token. The name
+# says "token" so Django's error reports hide its value.
+VOTE_COOKIE = "grassroots_vote_token"
+VOTE_COOKIE_SALT = "grassroots.ballots.vote"
+VOTE_COOKIE_SECONDS = 2 * 60 * 60
+NO_VOTE_PASS = (
+    "Open this ballot from the personal voting link in your email. For your privacy the link "
+    "is swapped for a pass that lasts two hours in this browser; the link itself keeps "
+    "working until you vote."
+)
+
+
+def _no_referrer(response: HttpResponse) -> HttpResponse:
+    """Voting pages send no Referer anywhere, so no address of theirs reaches another log."""
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _vote_refused(
+    request: HttpRequest, message: str, *, status: int, ballot: Ballot | None = None
+) -> HttpResponse:
+    return _no_referrer(
+        render(
+            request,
+            "ballots/vote_refused.html",
+            {"ballot": ballot, "message": message},
+            status=status,
+        )
+    )
+
+
+def _credential_or_refusal(
+    request: HttpRequest, credential: Credential | None, slug: str
+) -> Credential | HttpResponse:
+    """The credential if it may vote here, or the refusal page for an unknown or used one."""
     if credential is None or credential.ballot.slug != slug:
-        return render(
-            request,
-            "ballots/vote_refused.html",
-            {"message": services.UNKNOWN_CREDENTIAL},
-            status=404,
-        )
-    ballot = credential.ballot
+        return _vote_refused(request, services.UNKNOWN_CREDENTIAL, status=404)
     if credential.used:
-        return render(
-            request,
-            "ballots/vote_refused.html",
-            {"ballot": ballot, "message": services.USED_CREDENTIAL},
-            status=410,
+        return _vote_refused(
+            request, services.USED_CREDENTIAL, status=410, ballot=credential.ballot
         )
+    return credential
+
+
+@never_cache
+def vote_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The emailed link: check the credential, swap the token for a short-lived cookie and
+    redirect (303) to the voting page, so the token is never in the address of the page the
+    voter sees, in a Referer or in a log line of ours. Nothing is used up here: a mail
+    scanner that follows the link only gets a cookie it throws away."""
+    credential = _credential_or_refusal(request, selectors.credential_get(token=token), slug)
+    if isinstance(credential, HttpResponse):
+        return credential
+    page = reverse("ballots:vote", args=(slug,))
+    response = HttpResponseRedirect(page, status=303)
+    response.set_signed_cookie(
+        VOTE_COOKIE,
+        credential.token_hash,
+        salt=VOTE_COOKIE_SALT,
+        max_age=VOTE_COOKIE_SECONDS,
+        path=page,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return _no_referrer(response)
+
+
+@never_cache
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    """The voting page, reached from the emailed link; posting it casts the ballot once."""
+    hashed = request.get_signed_cookie(
+        VOTE_COOKIE, default=None, salt=VOTE_COOKIE_SALT, max_age=VOTE_COOKIE_SECONDS
+    )
+    if hashed is None:
+        return _vote_refused(request, NO_VOTE_PASS, status=403)
+    credential = _credential_or_refusal(
+        request, selectors.credential_get_by_hash(token_hash=hashed), slug
+    )
+    if isinstance(credential, HttpResponse):
+        return credential
+    ballot = credential.ballot
     options = selectors.ballot_options(ballot=ballot)
     form = RankingForm(
         request.POST if request.method == "POST" else None, ballot=ballot, options=options
@@ -179,17 +245,23 @@ def vote(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             receipt = services.ballot_cast(
-                credential_token=token, ranking=form.cleaned_data["ranking"]
+                credential_hash=hashed, ranking=form.cleaned_data["ranking"]
             )
         except DomainError as err:
             err.show_on(form)
         else:
-            return render(request, "ballots/receipt.html", {"ballot": ballot, "receipt": receipt})
-    return render(
-        request,
-        "ballots/vote.html",
-        {"ballot": ballot, "form": form},
-        status=400 if form.errors else 200,
+            response = render(
+                request, "ballots/receipt.html", {"ballot": ballot, "receipt": receipt}
+            )
+            response.delete_cookie(VOTE_COOKIE, path=request.path)
+            return _no_referrer(response)
+    return _no_referrer(
+        render(
+            request,
+            "ballots/vote.html",
+            {"ballot": ballot, "form": form},
+            status=400 if form.errors else 200,
+        )
     )
 
 
