@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -161,7 +161,7 @@ def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse
 VOTE_COOKIE = "grassroots_vote_token"
 VOTE_COOKIE_SALT = "grassroots.ballots.vote"
 VOTE_COOKIE_SECONDS = 2 * 60 * 60
-NO_VOTE_PASS = (
+LINK_NEEDED = (
     "Open this ballot from the personal voting link in your email. For your privacy the link "
     "is swapped for a pass that lasts two hours in this browser; the link itself keeps "
     "working until you vote."
@@ -231,7 +231,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         VOTE_COOKIE, default=None, salt=VOTE_COOKIE_SALT, max_age=VOTE_COOKIE_SECONDS
     )
     if hashed is None:
-        return _vote_refused(request, NO_VOTE_PASS, status=403)
+        return _vote_refused(request, LINK_NEEDED, status=403)
     credential = _credential_or_refusal(
         request, selectors.credential_get_by_hash(token_hash=hashed), slug
     )
