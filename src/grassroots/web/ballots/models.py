@@ -147,7 +147,9 @@ class VoterRollEntry(models.Model):
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="roll")
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="roll_entries")
-    weight = models.PositiveIntegerField(default=1)
+    # 64 bits: a joint ballot's weights are a least common multiple of member counts, which
+    # passes 2**31 with six organisations of around 80 members (docs/ballots.md).
+    weight = models.PositiveBigIntegerField(default=1)
 
     class Meta:
         verbose_name_plural = "voter roll entries"
@@ -191,7 +193,7 @@ class CastBallot(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="cast_ballots")
     ranking = models.JSONField()
-    weight = models.PositiveIntegerField(default=1)
+    weight = models.PositiveBigIntegerField(default=1)  # the roll entry's weight
     receipt = models.CharField(max_length=20)
 
     objects = CastBallotQuerySet.as_manager()

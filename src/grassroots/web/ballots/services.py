@@ -10,17 +10,19 @@ from __future__ import annotations
 import datetime
 import random
 import secrets
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from grassroots.count import CountError, Limit, Quotas, count
+from grassroots.count import CountError, Limit, QuotaError, Quotas, count
+from grassroots.count.quota import QuotaGuard
 from grassroots.web.alliance.models import AffiliationStatus, Organisation
 from grassroots.web.audit.services import audit_record
 from grassroots.web.ballots import selectors
@@ -45,6 +47,7 @@ USED_CREDENTIAL = "This voting link has already been used: each voter votes once
 NOT_OPEN = "This ballot is not open for voting."
 RECEIPT_CLASH = "Your vote was not stored because of a rare clash: please submit it again."
 RULES = ("scottish", "ers97", "meek")
+MAX_SHARE = 2**31 - 1  # an organisation's share: what its column holds
 
 
 class Deliver(Protocol):
@@ -93,6 +96,74 @@ def _organisations_check(
             raise DomainError(
                 f"{organisation}'s weight must be a whole number from 1.", field=field
             )
+        if weight > MAX_SHARE:
+            raise DomainError(f"{organisation}'s weight may be at most {MAX_SHARE:,}.", field=field)
+
+
+def _max_length(model: type[models.Model], field: str) -> int:
+    length = model._meta.get_field(field).max_length
+    return int(length) if length is not None else 0
+
+
+def _text_check(*, slug: str, question: str, options: Sequence[tuple[str, str]]) -> None:
+    """Refuse text the columns cannot hold, and a question on several lines: it becomes the
+    subject of every voter's email, where a line break would stop the email being sent."""
+    if len(slug) > (most := _max_length(Ballot, "slug")):
+        raise DomainError(f"The address may have at most {most} characters.", field="slug")
+    if "\n" in question or "\r" in question:
+        raise DomainError("Write the question on one line.", field="question")
+    if len(question.strip()) > (most := _max_length(Ballot, "question")):
+        raise DomainError(f"The question may have at most {most} characters.", field="question")
+    longest_name = _max_length(BallotOption, "name")
+    longest_category = _max_length(BallotOption, "category")
+    for name, category in options:
+        if len(name.strip()) > longest_name:
+            raise DomainError(
+                f"{name.strip()[:40]}…: an option's name may have at most {longest_name} "
+                "characters.",
+                field="options",
+            )
+        if len(category.strip()) > longest_category:
+            raise DomainError(
+                f"{name.strip()}: a category may have at most {longest_category} characters.",
+                field="options",
+            )
+
+
+def _quotas_possible_check(
+    *, seats: int, quotas: Mapping[str, Mapping[str, int]], candidates: Sequence[tuple[str, str]]
+) -> None:
+    """Refuse quotas that no result could meet, as the engine would at the count (after
+    everyone had voted): a minimum above the candidates standing in its category, or
+    minimums and maximums that no choice of ``seats`` candidates satisfies."""
+    if not quotas:
+        return
+    standing = Counter(category for _, category in candidates)
+    for category, limit in quotas.items():
+        if limit.get("min", 0) > standing[category]:
+            raise DomainError(
+                f"At least {limit['min']} of category {category} must be elected, but only "
+                f"{standing[category]} of the options {'is' if standing[category] == 1 else 'are'}"
+                f" {category}: lower the minimum or add candidates.",
+                field="quotas",
+            )
+    try:
+        engine_quotas = Quotas.build(
+            {c: limit["min"] for c, limit in quotas.items() if "min" in limit},
+            {c: limit["max"] for c, limit in quotas.items() if "max" in limit},
+        )
+        guard = QuotaGuard(
+            engine_quotas,
+            [category for _, category in candidates],
+            seats,
+            [name for name, _ in candidates],
+        )
+        guard.check_possible(range(len(candidates)))
+    except QuotaError as err:
+        raise DomainError(
+            f"No result could meet these quotas with {seats} seat(s) and these candidates: {err}.",
+            field="quotas",
+        ) from err
 
 
 @transaction.atomic  # not durable: slates.services.slate_ballot_create calls it in its own
@@ -116,6 +187,7 @@ def ballot_create(
 ) -> Ballot:
     """A draft ballot with its options ``(name, category)``, in the order given, and for a
     ballot of weighted organisations its ``(organisation, share)`` pairs; audit."""
+    _text_check(slug=slug, question=question, options=options)
     names = [name.strip() for name, _ in options]
     if len(names) < 2:
         raise DomainError("A ballot needs at least two options.", field="options")
@@ -138,6 +210,11 @@ def ballot_create(
             raise DomainError(
                 f"The quota for {category!r} names no option's category.", field="quotas"
             )
+    _quotas_possible_check(
+        seats=seats,
+        quotas=quotas,
+        candidates=[(name.strip(), category.strip()) for name, category in options],
+    )
     _organisations_check(electorate=electorate, organisations=organisations)
     if Ballot.objects.filter(slug=slug).exists():
         raise DomainError("A ballot with this slug exists.", field="slug")
@@ -173,6 +250,11 @@ def ballot_create(
     return ballot
 
 
+def email_subject(text: str) -> str:
+    """``text`` on one line: a line break in a subject makes Django refuse to send it."""
+    return " ".join(text.split())
+
+
 def vote_link(*, site_url: str, slug: str, token: str) -> str:
     return site_url.rstrip("/") + reverse("ballots:vote_link", args=(slug, token))
 
@@ -189,7 +271,7 @@ def _send_credentials(
             f"Your personal voting link (it works once; do not share it):\n\n{link}\n\n"
             f"Voting closes {closes:%-d %B %Y at %H:%M}.\n"
         )
-        send_mail(f"Your vote: {ballot.question}", body, None, [email])
+        send_mail(email_subject(f"Your vote: {ballot.question}"), body, None, [email])
 
 
 def _send_choice_reminders(
@@ -205,7 +287,12 @@ def _send_choice_reminders(
             "open until you choose which.\n\n"
             f"Choose on your memberships page:\n\n{page}\n"
         )
-        send_mail(f"Choose the organisation you vote with: {ballot.question}", body, None, [email])
+        send_mail(
+            email_subject(f"Choose the organisation you vote with: {ballot.question}"),
+            body,
+            None,
+            [email],
+        )
 
 
 @transaction.atomic(durable=True)
