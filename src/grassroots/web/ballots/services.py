@@ -101,7 +101,8 @@ def _organisations_check(
 
 
 def _max_length(model: type[models.Model], field: str) -> int:
-    length = model._meta.get_field(field).max_length
+    column = model._meta.get_field(field)
+    length = column.max_length if isinstance(column, models.CharField) else None
     return int(length) if length is not None else 0
 
 
