@@ -70,9 +70,6 @@ def ballot_new(request: HttpRequest) -> HttpResponse:
 
 def ballot_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ballot = access.ballot_for_public(request.user, slug)
-    may_run = ballot.returning_officer_id == getattr(request.user, "pk", None) or (
-        Role.ADMINISTRATOR in user_roles(request.user)
-    )
     return render(
         request,
         "ballots/ballot_detail.html",
@@ -80,7 +77,7 @@ def ballot_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "ballot": ballot,
             "options": selectors.ballot_options(ballot=ballot),
             "shares": selectors.electorate_organisation_list(ballot=ballot),
-            "may_run": may_run,
+            "may_run": access.may_run(request.user, ballot),
         },
     )
 
@@ -96,6 +93,7 @@ def _manage_render(
     request: HttpRequest, ballot: Ballot, extend_form: ExtendForm, *, error: str = ""
 ) -> HttpResponse:
     voted, roll = selectors.turnout_get(ballot=ballot)
+    preview = selectors.roll_preview(ballot=ballot) if ballot.status == Status.DRAFT else None
     return render(
         request,
         "ballots/ballot_manage.html",
@@ -103,6 +101,7 @@ def _manage_render(
             "ballot": ballot,
             "voted": voted,
             "roll": roll,
+            "preview": preview,
             "to_choose": len(selectors.members_still_to_choose(ballot=ballot)),
             "extend_form": extend_form,
             "error": error,
@@ -112,12 +111,72 @@ def _manage_render(
     )
 
 
+# The returning officer's actions that cannot be undone: each is confirmed on its own page
+# (a plain form, so it works without JavaScript) before it acts.
+CONFIRM = frozenset({"open", "close", "cancel", "publish"})
+
+
+def _confirm_render(request: HttpRequest, ballot: Ballot, action: str) -> HttpResponse:
+    """The confirmation step: what the action will do, and a button that does it."""
+    voted, roll = selectors.turnout_get(ballot=ballot)
+    preview = None
+    if action == "open":
+        preview = selectors.roll_preview(ballot=ballot)
+        if preview.problem:
+            return _manage_render(request, ballot, ExtendForm(), error=preview.problem)
+        voters = f"{preview.voters} voter{'s' if preview.voters != 1 else ''}"
+        heading = f"Open the ballot for {voters}?"
+        statement = (
+            f"Opening freezes the roll with these {voters} and emails each of them a "
+            "single-use voting link at once. Nobody can be added afterwards, and the ballot "
+            "cannot return to a draft."
+        )
+        button = f"Open the ballot and email {voters}"
+    elif action == "close":
+        heading = "Close the ballot now?"
+        statement = (
+            f"{voted} of {roll} on the roll have voted. After the close nobody can vote, and "
+            "the ballot cannot be reopened."
+        )
+        button = "Close the ballot now"
+    elif action == "cancel":
+        heading = "Cancel the ballot?"
+        statement = (
+            f"A cancelled ballot is never counted, and it cannot be reopened. {voted} of "
+            f"{roll} on the roll have voted; their ballots are kept, uncounted."
+        )
+        button = "Cancel the ballot"
+    else:
+        heading = "Count and publish?"
+        statement = (
+            "The ballots are counted and the result, every receipt code and the anonymised "
+            "ballots are published for anyone to see. Publication cannot be undone."
+        )
+        button = "Count and publish"
+    return render(
+        request,
+        "ballots/confirm.html",
+        {
+            "ballot": ballot,
+            "heading": heading,
+            "statement": statement,
+            "button": button,
+            "preview": preview,
+            "action_url": reverse("ballots:control", args=(ballot.slug, action)),
+            "back_url": reverse("ballots:manage", args=(ballot.slug,)),
+        },
+    )
+
+
 @login_required
 @require_POST
 def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    """Open, close, cancel, extend or publish the ballot, by one service each."""
+    """Open, close, cancel, extend or publish the ballot, by one service each. The actions
+    that cannot be undone first show what they will do, and act only once confirmed."""
     ballot = access.ballot_for_returning_officer(request.user, slug)
     actor = acting_user(request)
+    if action in CONFIRM and request.POST.get("confirmed") != "yes":
+        return _confirm_render(request, ballot, action)
     extend_form = ExtendForm(request.POST if action == "extend" else None)
     try:
         if action == "open":
@@ -168,22 +227,32 @@ LINK_NEEDED = (
 )
 
 
-def _no_referrer(response: HttpResponse) -> HttpResponse:
-    """Voting pages send no Referer anywhere, so no address of theirs reaches another log."""
-    response["Referrer-Policy"] = "no-referrer"
+def _referrer_policy(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+    """Voting pages never let an address carrying a token into a Referer.
+
+    Whatever answers the emailed link (the redirect, or a refusal) sends none at all
+    (``no-referrer``). The voting page itself has no token in its address, and there a
+    browser told ``no-referrer`` would send ``Origin: null`` with the form, which Django's
+    CSRF protection refuses; so it sends a Referer only to this site (``same-origin``),
+    never to another."""
+    at_link = request.resolver_match is not None and request.resolver_match.url_name == (
+        "vote_link"
+    )
+    response["Referrer-Policy"] = "no-referrer" if at_link else "same-origin"
     return response
 
 
 def _vote_refused(
     request: HttpRequest, message: str, *, status: int, ballot: Ballot | None = None
 ) -> HttpResponse:
-    return _no_referrer(
+    return _referrer_policy(
         render(
             request,
             "ballots/vote_refused.html",
             {"ballot": ballot, "message": message},
             status=status,
-        )
+        ),
+        request,
     )
 
 
@@ -221,7 +290,7 @@ def vote_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         httponly=True,
         samesite="Lax",
     )
-    return _no_referrer(response)
+    return _referrer_policy(response, request)
 
 
 @never_cache
@@ -254,14 +323,15 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
                 request, "ballots/receipt.html", {"ballot": ballot, "receipt": receipt}
             )
             response.delete_cookie(VOTE_COOKIE, path=request.path)
-            return _no_referrer(response)
-    return _no_referrer(
+            return _referrer_policy(response, request)
+    return _referrer_policy(
         render(
             request,
             "ballots/vote.html",
             {"ballot": ballot, "form": form},
             status=400 if form.errors else 200,
-        )
+        ),
+        request,
     )
 
 
