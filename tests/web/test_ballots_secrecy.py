@@ -225,6 +225,10 @@ def test_ballot_cast_writes_no_audit_row_and_cancel_records_the_count(
 
     services.ballot_cancel(actor=None, ballot=ballot)
 
-    actions = list(AuditEntry.objects.order_by("id").values_list("action", "summary"))
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="ballot.")
+        .order_by("id")
+        .values_list("action", "summary")
+    )
     assert [action for action, _ in actions] == ["ballot.create", "ballot.open", "ballot.cancel"]
     assert actions[-1][1] == "2 ballots cast, never to be counted"
