@@ -134,6 +134,7 @@ def test_no_token_reaches_a_log(
     client.post(page, _numbers(ballot, Ann="1"))
     used = client.get(link)
     logging.getLogger("django.server").info('"GET %s HTTP/1.1" 303 0', link)
+    logging.getLogger("waitress").error("Exception while serving %s", link)
 
     assert [bad.status_code, unknown.status_code, forbidden.status_code, used.status_code] == [
         400,
@@ -146,6 +147,7 @@ def test_no_token_reaches_a_log(
     assert f"Gone: /ballots/{ballot.slug}/vote/[token]/" in messages
     assert f"Bad Request: /ballots/{ballot.slug}/vote/" in messages
     assert any(m.startswith("Forbidden (CSRF") and "[token]" in m for m in messages)
+    assert f"Exception while serving /ballots/{ballot.slug}/vote/[token]/" in messages
     assert not [m for m in messages if token in m or UNKNOWN in m]
     assert token not in caplog.text
 

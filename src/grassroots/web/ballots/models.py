@@ -2,8 +2,9 @@
 single-use credential per voter, and the cast ballots, which carry no link to the voter.
 
 Every change goes through ``ballots.services`` (``ballot_create``, ``ballot_open``,
-``ballot_close``, ``ballot_extend``, ``ballot_cancel``, ``ballot_cast``, ``ballot_count``,
-``ballot_publish``), which also write the audit log.
+``ballot_close``, ``ballot_extend``, ``ballot_cancel``, ``ballot_cast``, ``ballot_publish``),
+which also write the audit log, except ``ballot_cast``: a dated row per cast would date each
+ballot, so the close and the cancel record how many were cast.
 
 Secrecy rests on what ``CastBallot`` does not hold: no foreign key to the person, the roll entry
 or the credential; no time at all; a random UUID key, so nothing orders the cast ballots by

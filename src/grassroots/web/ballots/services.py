@@ -2,7 +2,8 @@
 cancel, count and publish.
 
 Each service takes keyword-only arguments, runs in one transaction that also writes the audit
-row, and sends email only after the commit. Audit summaries name neither voters nor rankings.
+row (but a cast, which writes none: ``ballot_cast``), and sends email only after the commit.
+Audit summaries name neither voters nor rankings.
 """
 
 from __future__ import annotations
