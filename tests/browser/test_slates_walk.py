@@ -118,6 +118,14 @@ def test_slate_selection_from_nominations_to_the_published_slate(
     organiser.get_by_label("Electorate").select_option(label="All verified supporters")
     organiser.get_by_role("button", name="Set up the slate ballot").click()
     organiser.get_by_role("button", name="Open the ballot").click()
+    # It asks first, saying how many will be emailed.
+    expect(organiser.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^Open the ballot for \d+ voters\?$")
+    )
+    organiser.get_by_role(
+        "button", name=re.compile(r"^Open the ballot and email \d+ voters$")
+    ).click()
+    expect(organiser.get_by_role("status")).to_contain_text("The ballot is open")
     ballot = Ballot.objects.get()
     assert (ballot.seats, ballot.quotas, ballot.status) == (2, {"F": {"min": 1}}, "open")
 
@@ -145,10 +153,18 @@ def test_slate_selection_from_nominations_to_the_published_slate(
 
     # The organiser closes, counts and publishes, then publishes the slate.
     organiser.goto(f"{site}/ballots/{ballot.slug}/manage/")
-    organiser.get_by_role("button", name="Close the ballot now").click()
-    organiser.get_by_role("button", name="Count and publish").click()
+    for action, question in (
+        ("Close the ballot now", "Close the ballot now?"),
+        ("Count and publish", "Count and publish?"),
+    ):
+        organiser.get_by_role("button", name=action).click()
+        expect(organiser.get_by_role("heading", level=1)).to_have_text(question)
+        organiser.get_by_role("button", name=action).click()
+        expect(organiser.get_by_role("heading", level=1)).not_to_have_text(question)
     expect(organiser.get_by_role("status")).to_contain_text("published")
     organiser.goto(f"{site}/organise/slates/nec-test/clp/")
+    organiser.get_by_role("button", name="Publish the slate").click()
+    expect(organiser.get_by_role("heading", level=1)).to_have_text("Publish the slate?")
     organiser.get_by_role("button", name="Publish the slate").click()
     expect(organiser.get_by_role("heading", level=1)).to_have_text("The slate: CLP representatives")
 

@@ -148,7 +148,7 @@ def test_ballot_open_twice_is_refused(
     assert VoterRollEntry.objects.count() == 1
 
 
-def test_ballot_cast_stores_ranking_marks_credential_and_audits_without_voter(
+def test_ballot_cast_stores_ranking_marks_credential_and_writes_no_dated_audit_row(
     make_supporter: Callable[..., Supporter], clp: Constituency
 ) -> None:
     make_supporter(clp=clp)
@@ -163,8 +163,8 @@ def test_ballot_cast_stores_ranking_marks_credential_and_audits_without_voter(
     assert cast.receipt == receipt.code
     assert cast.weight == 1
     assert Credential.objects.get().used is True
-    entry = AuditEntry.objects.get(action="ballot.cast")
-    assert (entry.actor_id, entry.object_id, entry.summary) == (None, str(ballot.pk), "")
+    # An audit row per cast would date each ballot; the close records how many were cast.
+    assert not AuditEntry.objects.filter(action="ballot.cast").exists()
 
 
 def test_ballot_cast_twice_is_refused(

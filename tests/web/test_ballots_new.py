@@ -114,6 +114,46 @@ def test_ballot_new_with_weighted_organisations_stores_the_shares(
             "whole number from 1",
             id="zero-weight",
         ),
+        pytest.param(
+            {
+                "options": "Ann, F\nBea, F\nCal, F\nDev, M\nEve, M\nFay, M",
+                "seats": "5",
+                "quotas": "min F=4",
+            },
+            "quotas",
+            "only 3 of the options are F",
+            id="quota-more-than-stand",
+        ),
+        pytest.param(
+            {"quotas": "min F=2\nmin M=1"},
+            "quotas",
+            "No result could meet these quotas",
+            id="quota-minimums-above-seats",
+        ),
+        pytest.param(
+            {"options": "Ann, F\n" + "B" * 151 + ", F\nCal, M"},
+            "options",
+            "at most 150 characters",
+            id="option-name-too-long",
+        ),
+        pytest.param(
+            {"options": "Ann, F\nBea, " + "F" * 31 + "\nCal, M", "quotas": ""},
+            "options",
+            "a category may have at most 30 characters",
+            id="category-too-long",
+        ),
+        pytest.param(
+            {"question": "Who should stand?\nBcc: everyone@example.org"},
+            "question",
+            "on one line",
+            id="question-newline",
+        ),
+        pytest.param(
+            {"electorate": "organisations", "organisations": "Unite = 2147483648\nMomentum = 1"},
+            "organisations",
+            "at most 2,147,483,647",
+            id="weight-too-big",
+        ),
     ],
 )
 def test_ballot_new_bad_input_is_shown_by_its_field_and_nothing_stored(

@@ -35,7 +35,8 @@ def voters(make_supporter: Callable[..., Supporter], clp: Constituency) -> list[
 
 
 def _post(client: Client, ballot: Ballot, action: str, **data: str) -> int:
-    response = client.post(f"/ballots/{ballot.slug}/manage/{action}/", data)
+    """Post a control, confirmed (as the confirmation page's button does)."""
+    response = client.post(f"/ballots/{ballot.slug}/manage/{action}/", {"confirmed": "yes"} | data)
     return response.status_code
 
 
@@ -123,7 +124,7 @@ def test_ballot_close_of_a_draft_is_refused_with_a_message(client: Client, offic
     ballot = ballot_create(actor=officer)
     client.force_login(officer)
 
-    response = client.post(f"/ballots/{ballot.slug}/manage/close/")
+    response = client.post(f"/ballots/{ballot.slug}/manage/close/", {"confirmed": "yes"})
 
     assert response.status_code == 400
     assert "Only an open ballot can close." in response.content.decode()

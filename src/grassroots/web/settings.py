@@ -242,9 +242,32 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# VoteTokenFilter keeps voting tokens out of every log line (grassroots.web.log_filters).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"vote_tokens": {"()": "grassroots.web.log_filters.VoteTokenFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["vote_tokens"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "loggers": {
+        "django.request": {"filters": ["vote_tokens"]},
+        "django.security.csrf": {"filters": ["vote_tokens"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["vote_tokens"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "waitress": {"filters": ["vote_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

@@ -24,15 +24,23 @@ def ballots_for_returning_officer(user: User | AnonymousUser) -> None:
 
 
 def ballot_for_returning_officer(user: User | AnonymousUser, slug: str) -> Ballot:
-    """A ballot to open, close, extend or cancel: its returning officer, or an administrator."""
-    if not isinstance(user, User):
-        raise Http404(NOT_FOUND)
+    """A ballot to open, close, extend or cancel: its returning officer while an organiser,
+    or an administrator."""
     ballot = Ballot.objects.filter(slug=slug).first()
-    if ballot is None:
+    if ballot is None or not may_run(user, ballot):
         raise Http404(NOT_FOUND)
-    if ballot.returning_officer_id == user.pk or Role.ADMINISTRATOR in user_roles(user):
-        return ballot
-    raise Http404(NOT_FOUND)
+    return ballot
+
+
+def may_run(user: User | AnonymousUser, ballot: Ballot) -> bool:
+    """Whether ``user`` runs ``ballot``: an administrator, or its returning officer while
+    they still hold the organiser role (one who loses it loses their ballots too)."""
+    if not isinstance(user, User):
+        return False
+    roles = user_roles(user)
+    if Role.ADMINISTRATOR in roles:
+        return True
+    return ballot.returning_officer_id == user.pk and Role.ORGANISER in roles
 
 
 def ballot_for_public(user: User | AnonymousUser, slug: str) -> Ballot:

@@ -12,7 +12,7 @@ from django import forms
 
 from grassroots.web.alliance.models import AffiliationStatus, Organisation
 from grassroots.web.ballots.models import Ballot, BallotOption, Electorate, Method
-from grassroots.web.ballots.services import RULES
+from grassroots.web.ballots.services import MAX_SHARE, RULES
 
 
 def _field_name(option: BallotOption) -> str:
@@ -165,6 +165,11 @@ class OrganisationSharesField(forms.CharField):
             if weight < 1:
                 raise forms.ValidationError(
                     f"{organisation}'s weight must be a whole number from 1."
+                )
+            if weight > MAX_SHARE:
+                raise forms.ValidationError(
+                    f"{organisation}'s weight may be at most {MAX_SHARE:,}: give the "
+                    "organisations smaller numbers in the same proportion."
                 )
             if any(organisation == named for named, _ in shares):
                 raise forms.ValidationError(f"{organisation} is named twice: name it once.")

@@ -2,8 +2,9 @@
 single-use credential per voter, and the cast ballots, which carry no link to the voter.
 
 Every change goes through ``ballots.services`` (``ballot_create``, ``ballot_open``,
-``ballot_close``, ``ballot_extend``, ``ballot_cancel``, ``ballot_cast``, ``ballot_count``,
-``ballot_publish``), which also write the audit log.
+``ballot_close``, ``ballot_extend``, ``ballot_cancel``, ``ballot_cast``, ``ballot_publish``),
+which also write the audit log, except ``ballot_cast``: a dated row per cast would date each
+ballot, so the close and the cancel record how many were cast.
 
 Secrecy rests on what ``CastBallot`` does not hold: no foreign key to the person, the roll entry
 or the credential; no time at all; a random UUID key, so nothing orders the cast ballots by
@@ -147,7 +148,9 @@ class VoterRollEntry(models.Model):
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="roll")
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="roll_entries")
-    weight = models.PositiveIntegerField(default=1)
+    # 64 bits: a joint ballot's weights are a least common multiple of member counts, which
+    # passes 2**31 with six organisations of around 80 members (docs/ballots.md).
+    weight = models.PositiveBigIntegerField(default=1)
 
     class Meta:
         verbose_name_plural = "voter roll entries"
@@ -191,7 +194,7 @@ class CastBallot(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="cast_ballots")
     ranking = models.JSONField()
-    weight = models.PositiveIntegerField(default=1)
+    weight = models.PositiveBigIntegerField(default=1)  # the roll entry's weight
     receipt = models.CharField(max_length=20)
 
     objects = CastBallotQuerySet.as_manager()

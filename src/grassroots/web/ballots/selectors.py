@@ -10,6 +10,7 @@ import math
 import random
 import shlex
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -29,7 +30,7 @@ from grassroots.web.ballots.models import (
     Status,
 )
 from grassroots.web.errors import DomainError
-from grassroots.web.people.models import Membership, User
+from grassroots.web.people.models import Membership, Supporter, User
 
 NOT_CLOSED = "The ballot has not closed: nobody may see the cast ballots yet."
 
@@ -57,7 +58,12 @@ def ballot_options(*, ballot: Ballot) -> list[BallotOption]:
 
 def credential_get(*, token: str) -> Credential | None:
     """The credential a token names, with its ballot, or None."""
-    return Credential.objects.select_related("ballot").filter(token_hash=token_hash(token)).first()
+    return credential_get_by_hash(token_hash=token_hash(token))
+
+
+def credential_get_by_hash(*, token_hash: str) -> Credential | None:
+    """The credential whose token hashes to ``token_hash``, with its ballot, or None."""
+    return Credential.objects.select_related("ballot").filter(token_hash=token_hash).first()
 
 
 def _current_representatives() -> QuerySet[Representative]:
@@ -195,6 +201,89 @@ def members_still_to_choose(*, ballot: Ballot) -> list[User]:
     times = Counter(user_id for _, user_ids in members.values() for user_id in user_ids)
     undecided = {user_id for user_id, count in times.items() if count > 1}
     return [user for user in users if user.pk in undecided]
+
+
+@dataclass(frozen=True)
+class RollPreview:
+    """The roll a draft ballot's opening would freeze, as its returning officer sees it: how
+    many voters, how many by organisation (with each voter's weight in a joint ballot), who
+    is left out and why, and the reason it cannot open yet, if any."""
+
+    voters: int
+    by_organisation: list[tuple[str, int, int]] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    problem: str = ""
+
+
+def roll_preview(*, ballot: Ballot) -> RollPreview:
+    """What ``ballot_open`` would freeze now, for the returning officer before opening."""
+    left_out = _left_out(ballot=ballot)
+    if ballot.electorate in {Electorate.SUPPORTERS, Electorate.MEMBERS}:
+        return RollPreview(voters=electorate_users(ballot=ballot).count(), left_out=left_out)
+    try:
+        roll = electorate_roll(ballot=ballot)
+    except DomainError as err:
+        return RollPreview(voters=0, left_out=left_out, problem=err.message)
+    if not roll:
+        return RollPreview(voters=0, left_out=left_out, problem=EMPTY_ROLL)
+    weights = {user.pk: weight for user, weight in roll}
+    by_organisation: dict[str, set[int]] = {}
+    if ballot.electorate == Electorate.COMMITTEE:
+        rows = _current_representatives().filter(supporter__user__in=list(weights))
+        for name, user_id in rows.values_list("organisation__name", "supporter__user_id"):
+            by_organisation.setdefault(name, set()).add(user_id)
+    else:
+        users = [user for user, _ in roll]
+        from_memberships, rows, found = _members_found(ballot=ballot, users=users)
+        members = {share.organisation_id: (share, user_ids) for share, user_ids in found}
+        if from_memberships:
+            members = _members_by_choice(members, rows=rows)
+        for share, user_ids in members.values():
+            by_organisation[share.organisation.name] = set(user_ids)
+    return RollPreview(
+        voters=len(roll),
+        by_organisation=[
+            (name, len(user_ids), weights[min(user_ids)] if user_ids else 0)
+            for name, user_ids in sorted(by_organisation.items())
+        ],
+        left_out=left_out,
+    )
+
+
+EMPTY_ROLL = "The electorate is empty: nobody could vote."
+
+
+def _left_out(*, ballot: Ballot) -> list[str]:
+    """Who the electorate means but the roll cannot hold, and why. On a roll of
+    representatives, each one by name (the returning officer knows the committee);
+    otherwise only how many supporters have not confirmed their email address."""
+    if ballot.electorate in {Electorate.SUPPORTERS, Electorate.MEMBERS}:
+        unconfirmed = Supporter.objects.filter(email_verified_at__isnull=True)
+        if ballot.electorate == Electorate.MEMBERS:
+            unconfirmed = unconfirmed.filter(membership=Membership.MEMBER)
+        count = unconfirmed.count()
+        if not count:
+            return []
+        who = "1 supporter has" if count == 1 else f"{count} supporters have"
+        return [f"{who} not confirmed their email address, so cannot vote."]
+    representatives = Representative.objects.current().filter(
+        organisation__status=AffiliationStatus.AFFILIATED
+    )
+    if ballot.electorate == Electorate.ORGANISATIONS:
+        from_memberships, _ = _organisation_members(ballot=ballot)
+        if from_memberships:
+            return []
+        representatives = representatives.filter(
+            organisation__in=ballot.organisations.values("organisation")
+        )
+    reasons = []
+    for representative in representatives.select_related("organisation", "supporter__user"):
+        whose = f"Representative {representative.name} of {representative.organisation.name}"
+        if representative.supporter is None:
+            reasons.append(f"{whose} has no supporter account, so cannot vote.")
+        elif not representative.supporter.user.is_active:
+            reasons.append(f"{whose} has a closed account, so cannot vote.")
+    return reasons
 
 
 def cast_ballot_list(*, ballot: Ballot) -> QuerySet[CastBallot]:

@@ -2,7 +2,8 @@
 cancel, count and publish.
 
 Each service takes keyword-only arguments, runs in one transaction that also writes the audit
-row, and sends email only after the commit. Audit summaries name neither voters nor rankings.
+row (but a cast, which writes none: ``ballot_cast``), and sends email only after the commit.
+Audit summaries name neither voters nor rankings.
 """
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ from __future__ import annotations
 import datetime
 import random
 import secrets
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from grassroots.count import CountError, Limit, Quotas, count
+from grassroots.count import CountError, Limit, QuotaError, Quotas, count
+from grassroots.count.quota import QuotaGuard
 from grassroots.web.alliance.models import AffiliationStatus, Organisation
 from grassroots.web.audit.services import audit_record
 from grassroots.web.ballots import selectors
@@ -43,7 +46,9 @@ RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 UNKNOWN_CREDENTIAL = "This voting link is not valid. Check you copied the whole link."
 USED_CREDENTIAL = "This voting link has already been used: each voter votes once."
 NOT_OPEN = "This ballot is not open for voting."
+RECEIPT_CLASH = "Your vote was not stored because of a rare clash: please submit it again."
 RULES = ("scottish", "ers97", "meek")
+MAX_SHARE = 2**31 - 1  # an organisation's share: what its column holds
 
 
 class Deliver(Protocol):
@@ -92,6 +97,75 @@ def _organisations_check(
             raise DomainError(
                 f"{organisation}'s weight must be a whole number from 1.", field=field
             )
+        if weight > MAX_SHARE:
+            raise DomainError(f"{organisation}'s weight may be at most {MAX_SHARE:,}.", field=field)
+
+
+def _max_length(model: type[models.Model], field: str) -> int:
+    column = model._meta.get_field(field)
+    length = column.max_length if isinstance(column, models.CharField) else None
+    return int(length) if length is not None else 0
+
+
+def _text_check(*, slug: str, question: str, options: Sequence[tuple[str, str]]) -> None:
+    """Refuse text the columns cannot hold, and a question on several lines: it becomes the
+    subject of every voter's email, where a line break would stop the email being sent."""
+    if len(slug) > (most := _max_length(Ballot, "slug")):
+        raise DomainError(f"The address may have at most {most} characters.", field="slug")
+    if "\n" in question or "\r" in question:
+        raise DomainError("Write the question on one line.", field="question")
+    if len(question.strip()) > (most := _max_length(Ballot, "question")):
+        raise DomainError(f"The question may have at most {most} characters.", field="question")
+    longest_name = _max_length(BallotOption, "name")
+    longest_category = _max_length(BallotOption, "category")
+    for name, category in options:
+        if len(name.strip()) > longest_name:
+            raise DomainError(
+                f"{name.strip()[:40]}…: an option's name may have at most {longest_name} "
+                "characters.",
+                field="options",
+            )
+        if len(category.strip()) > longest_category:
+            raise DomainError(
+                f"{name.strip()}: a category may have at most {longest_category} characters.",
+                field="options",
+            )
+
+
+def _quotas_possible_check(
+    *, seats: int, quotas: Mapping[str, Mapping[str, int]], candidates: Sequence[tuple[str, str]]
+) -> None:
+    """Refuse quotas that no result could meet, as the engine would at the count (after
+    everyone had voted): a minimum above the candidates standing in its category, or
+    minimums and maximums that no choice of ``seats`` candidates satisfies."""
+    if not quotas:
+        return
+    standing = Counter(category for _, category in candidates)
+    for category, limit in quotas.items():
+        if limit.get("min", 0) > standing[category]:
+            raise DomainError(
+                f"At least {limit['min']} of category {category} must be elected, but only "
+                f"{standing[category]} of the options {'is' if standing[category] == 1 else 'are'}"
+                f" {category}: lower the minimum or add candidates.",
+                field="quotas",
+            )
+    try:
+        engine_quotas = Quotas.build(
+            {c: limit["min"] for c, limit in quotas.items() if "min" in limit},
+            {c: limit["max"] for c, limit in quotas.items() if "max" in limit},
+        )
+        guard = QuotaGuard(
+            engine_quotas,
+            [category for _, category in candidates],
+            seats,
+            [name for name, _ in candidates],
+        )
+        guard.check_possible(range(len(candidates)))
+    except QuotaError as err:
+        raise DomainError(
+            f"No result could meet these quotas with {seats} seat(s) and these candidates: {err}.",
+            field="quotas",
+        ) from err
 
 
 @transaction.atomic  # not durable: slates.services.slate_ballot_create calls it in its own
@@ -115,6 +189,7 @@ def ballot_create(
 ) -> Ballot:
     """A draft ballot with its options ``(name, category)``, in the order given, and for a
     ballot of weighted organisations its ``(organisation, share)`` pairs; audit."""
+    _text_check(slug=slug, question=question, options=options)
     names = [name.strip() for name, _ in options]
     if len(names) < 2:
         raise DomainError("A ballot needs at least two options.", field="options")
@@ -137,6 +212,11 @@ def ballot_create(
             raise DomainError(
                 f"The quota for {category!r} names no option's category.", field="quotas"
             )
+    _quotas_possible_check(
+        seats=seats,
+        quotas=quotas,
+        candidates=[(name.strip(), category.strip()) for name, category in options],
+    )
     _organisations_check(electorate=electorate, organisations=organisations)
     if Ballot.objects.filter(slug=slug).exists():
         raise DomainError("A ballot with this slug exists.", field="slug")
@@ -172,8 +252,13 @@ def ballot_create(
     return ballot
 
 
+def email_subject(text: str) -> str:
+    """``text`` on one line: a line break in a subject makes Django refuse to send it."""
+    return " ".join(text.split())
+
+
 def vote_link(*, site_url: str, slug: str, token: str) -> str:
-    return site_url.rstrip("/") + reverse("ballots:vote", args=(slug, token))
+    return site_url.rstrip("/") + reverse("ballots:vote_link", args=(slug, token))
 
 
 def _send_credentials(
@@ -188,7 +273,7 @@ def _send_credentials(
             f"Your personal voting link (it works once; do not share it):\n\n{link}\n\n"
             f"Voting closes {closes:%-d %B %Y at %H:%M}.\n"
         )
-        send_mail(f"Your vote: {ballot.question}", body, None, [email])
+        send_mail(email_subject(f"Your vote: {ballot.question}"), body, None, [email])
 
 
 def _send_choice_reminders(
@@ -204,7 +289,12 @@ def _send_choice_reminders(
             "open until you choose which.\n\n"
             f"Choose on your memberships page:\n\n{page}\n"
         )
-        send_mail(f"Choose the organisation you vote with: {ballot.question}", body, None, [email])
+        send_mail(
+            email_subject(f"Choose the organisation you vote with: {ballot.question}"),
+            body,
+            None,
+            [email],
+        )
 
 
 @transaction.atomic(durable=True)
@@ -299,8 +389,12 @@ def ranking_check(*, ballot: Ballot, ranking: Sequence[int]) -> list[int]:
 
 
 @transaction.atomic(durable=True)
-def ballot_cast(*, credential_token: str, ranking: Sequence[int]) -> Receipt:
-    """Cast a ballot once per credential, unlinked from the voter.
+def ballot_cast(
+    *, ranking: Sequence[int], credential_token: str = "", credential_hash: str = ""
+) -> Receipt:
+    """Cast a ballot once per credential, unlinked from the voter. The credential is named
+    by its token (the emailed link) or by the token's hash (the voting page's short-lived
+    cookie, ``views.vote``), never both.
 
     1. Lock the credential (``select_for_update``; on SQLite the IMMEDIATE transaction takes
        the write lock first), so concurrent submissions of one credential queue up here.
@@ -308,12 +402,19 @@ def ballot_cast(*, credential_token: str, ranking: Sequence[int]) -> Receipt:
     3. Check the ranking.
     4. Mark the credential used and store the ballot with a fresh receipt code and the roll
        entry's weight, but no reference to the credential, the roll entry or the time.
-    5. Audit that a ballot was cast, naming neither voter nor ranking.
+
+    Both writes belong to this one transaction, with no savepoint: a savepoint would give
+    the ballot its own transaction id, one above the credential's, a pattern that outlived
+    a cancelled ballot. No audit row either: its time would date each ballot;
+    ``ballot_close`` and ``ballot_cancel`` record how many were cast (docs/ballots.md).
     """
+    if bool(credential_token) == bool(credential_hash):
+        raise DomainError(UNKNOWN_CREDENTIAL)
+    wanted = credential_hash or selectors.token_hash(credential_token)
     credential = (
         Credential.objects.select_for_update()
         .select_related("ballot", "roll_entry")
-        .filter(token_hash=selectors.token_hash(credential_token))
+        .filter(token_hash=wanted)
         .first()
     )
     if credential is None:
@@ -329,29 +430,29 @@ def ballot_cast(*, credential_token: str, ranking: Sequence[int]) -> Receipt:
     if updated != 1:  # belt and braces: the lock above already serialises us
         raise DomainError(USED_CREDENTIAL)
     code = receipt_code()
-    try:
-        with transaction.atomic():
-            CastBallot.objects.create(
-                ballot=ballot, ranking=ranking, weight=credential.roll_entry.weight, receipt=code
-            )
-    except IntegrityError:  # a receipt collision: one in 32**12; draw again
+    while CastBallot.objects.filter(ballot=ballot, receipt=code).exists():  # one in 32**12
         code = receipt_code()
+    try:
         CastBallot.objects.create(
             ballot=ballot, ranking=ranking, weight=credential.roll_entry.weight, receipt=code
         )
-    audit_record(actor_id=None, action="ballot.cast", object_type="ballot", object_id=ballot.pk)
+    except IntegrityError as err:  # a simultaneous vote drew the same code: nothing is kept
+        raise DomainError(RECEIPT_CLASH) from err
     return Receipt(ballot_slug=ballot.slug, code=code)
 
 
-def _cast_ballots_reshuffle(ballot: Ballot) -> None:
+def _cast_ballots_reshuffle(ballot: Ballot) -> int:
     """Rewrite the cast ballots in random order with new keys, and rewrite every used
     credential, so that neither the rows' physical order (SQLite rowid, PostgreSQL ctid) nor
-    PostgreSQL's per-row transaction ids (``xmin``) can pair a credential with its ballot."""
+    PostgreSQL's per-row transaction ids (``xmin``) can pair a credential with its ballot:
+    afterwards every such row carries this one transaction's id. Returns how many ballots
+    were cast. ``ballot_close`` and ``ballot_cancel`` both call it."""
     cast = list(CastBallot.objects.filter(ballot=ballot).values("ranking", "weight", "receipt"))
     random.SystemRandom().shuffle(cast)
     CastBallot.objects.filter(ballot=ballot).delete()
     CastBallot.objects.bulk_create(CastBallot(ballot=ballot, **row) for row in cast)
     Credential.objects.filter(ballot=ballot, used=True).update(used=True)
+    return len(cast)
 
 
 @transaction.atomic(durable=True)
@@ -361,12 +462,11 @@ def ballot_close(*, actor: User | None, ballot: Ballot) -> int:
     ballot = _ballot_locked(ballot)
     if ballot.status != Status.OPEN:
         raise DomainError("Only an open ballot can close.")
-    _cast_ballots_reshuffle(ballot)
+    cast = _cast_ballots_reshuffle(ballot)
     ballot.status = Status.CLOSED
     now = timezone.now()
     ballot.closes_at = min(ballot.closes_at, now)
     ballot.save(update_fields=["status", "closes_at"])
-    cast = CastBallot.objects.filter(ballot=ballot).count()
     audit_record(
         actor_id=actor.pk if actor else None,
         action="ballot.close",
@@ -398,11 +498,14 @@ def ballot_extend(*, actor: User | None, ballot: Ballot, closes_at: datetime.dat
 
 
 @transaction.atomic(durable=True)
-def ballot_cancel(*, actor: User | None, ballot: Ballot) -> None:
-    """Cancel a draft or open ballot; any cast ballots are kept but never counted; audit."""
+def ballot_cancel(*, actor: User | None, ballot: Ballot) -> int:
+    """Cancel a draft or open ballot; any cast ballots are kept but never counted, and are
+    reshuffled as at a close, so a cancelled ballot keeps no more link to its voters than a
+    closed one; audit with how many were cast. Returns that number."""
     ballot = _ballot_locked(ballot)
     if ballot.status not in {Status.DRAFT, Status.OPEN}:
         raise DomainError("Only a draft or open ballot can be cancelled.")
+    cast = _cast_ballots_reshuffle(ballot)
     ballot.status = Status.CANCELLED
     ballot.save(update_fields=["status"])
     audit_record(
@@ -410,7 +513,9 @@ def ballot_cancel(*, actor: User | None, ballot: Ballot) -> None:
         action="ballot.cancel",
         object_type="ballot",
         object_id=ballot.pk,
+        summary=f"{cast} ballots cast, never to be counted",
     )
+    return cast
 
 
 def _tally(ballot: Ballot) -> dict[str, Any]:

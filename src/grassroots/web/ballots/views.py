@@ -6,16 +6,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from grassroots.web.ballots import access, charts, selectors, services
 from grassroots.web.ballots.forms import BallotCreateForm, ExtendForm, RankingForm
-from grassroots.web.ballots.models import Ballot, Electorate, Method, Status
+from grassroots.web.ballots.models import Ballot, Credential, Electorate, Method, Status
 from grassroots.web.errors import DomainError
 from grassroots.web.people.access import acting_user
 from grassroots.web.people.roles import Role, user_roles
@@ -68,9 +70,6 @@ def ballot_new(request: HttpRequest) -> HttpResponse:
 
 def ballot_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ballot = access.ballot_for_public(request.user, slug)
-    may_run = ballot.returning_officer_id == getattr(request.user, "pk", None) or (
-        Role.ADMINISTRATOR in user_roles(request.user)
-    )
     return render(
         request,
         "ballots/ballot_detail.html",
@@ -78,7 +77,7 @@ def ballot_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "ballot": ballot,
             "options": selectors.ballot_options(ballot=ballot),
             "shares": selectors.electorate_organisation_list(ballot=ballot),
-            "may_run": may_run,
+            "may_run": access.may_run(request.user, ballot),
         },
     )
 
@@ -94,6 +93,7 @@ def _manage_render(
     request: HttpRequest, ballot: Ballot, extend_form: ExtendForm, *, error: str = ""
 ) -> HttpResponse:
     voted, roll = selectors.turnout_get(ballot=ballot)
+    preview = selectors.roll_preview(ballot=ballot) if ballot.status == Status.DRAFT else None
     return render(
         request,
         "ballots/ballot_manage.html",
@@ -101,6 +101,7 @@ def _manage_render(
             "ballot": ballot,
             "voted": voted,
             "roll": roll,
+            "preview": preview,
             "to_choose": len(selectors.members_still_to_choose(ballot=ballot)),
             "extend_form": extend_form,
             "error": error,
@@ -110,12 +111,72 @@ def _manage_render(
     )
 
 
+# The returning officer's actions that cannot be undone: each is confirmed on its own page
+# (a plain form, so it works without JavaScript) before it acts.
+CONFIRM = frozenset({"open", "close", "cancel", "publish"})
+
+
+def _confirm_render(request: HttpRequest, ballot: Ballot, action: str) -> HttpResponse:
+    """The confirmation step: what the action will do, and a button that does it."""
+    voted, roll = selectors.turnout_get(ballot=ballot)
+    preview = None
+    if action == "open":
+        preview = selectors.roll_preview(ballot=ballot)
+        if preview.problem:
+            return _manage_render(request, ballot, ExtendForm(), error=preview.problem)
+        voters = f"{preview.voters} voter{'s' if preview.voters != 1 else ''}"
+        heading = f"Open the ballot for {voters}?"
+        statement = (
+            f"Opening freezes the roll with these {voters} and emails each of them a "
+            "single-use voting link at once. Nobody can be added afterwards, and the ballot "
+            "cannot return to a draft."
+        )
+        button = f"Open the ballot and email {voters}"
+    elif action == "close":
+        heading = "Close the ballot now?"
+        statement = (
+            f"{voted} of {roll} on the roll have voted. After the close nobody can vote, and "
+            "the ballot cannot be reopened."
+        )
+        button = "Close the ballot now"
+    elif action == "cancel":
+        heading = "Cancel the ballot?"
+        statement = (
+            f"A cancelled ballot is never counted, and it cannot be reopened. {voted} of "
+            f"{roll} on the roll have voted; their ballots are kept, uncounted."
+        )
+        button = "Cancel the ballot"
+    else:
+        heading = "Count and publish?"
+        statement = (
+            "The ballots are counted and the result, every receipt code and the anonymised "
+            "ballots are published for anyone to see. Publication cannot be undone."
+        )
+        button = "Count and publish"
+    return render(
+        request,
+        "ballots/confirm.html",
+        {
+            "ballot": ballot,
+            "heading": heading,
+            "statement": statement,
+            "button": button,
+            "preview": preview,
+            "action_url": reverse("ballots:control", args=(ballot.slug, action)),
+            "back_url": reverse("ballots:manage", args=(ballot.slug,)),
+        },
+    )
+
+
 @login_required
 @require_POST
 def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    """Open, close, cancel, extend or publish the ballot, by one service each."""
+    """Open, close, cancel, extend or publish the ballot, by one service each. The actions
+    that cannot be undone first show what they will do, and act only once confirmed."""
     ballot = access.ballot_for_returning_officer(request.user, slug)
     actor = acting_user(request)
+    if action in CONFIRM and request.POST.get("confirmed") != "yes":
+        return _confirm_render(request, ballot, action)
     extend_form = ExtendForm(request.POST if action == "extend" else None)
     try:
         if action == "open":
@@ -153,25 +214,99 @@ def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse
     return redirect("ballots:manage", slug=ballot.slug)
 
 
-@never_cache
-def vote(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """The voting page a voter's emailed link opens; posting it casts the ballot once."""
-    credential = selectors.credential_get(token=token)
+# The emailed link's token is swapped at once for this signed, short-lived cookie holding the
+# token's hash, and the voter is sent on to a page whose address holds no token. The name
+# says "token" so Django's error reports hide its value.
+VOTE_COOKIE = "grassroots_vote_token"
+VOTE_COOKIE_SALT = "grassroots.ballots.vote"
+VOTE_COOKIE_SECONDS = 2 * 60 * 60
+LINK_NEEDED = (
+    "Open this ballot from the personal voting link in your email. For your privacy the link "
+    "is swapped for a pass that lasts two hours in this browser; the link itself keeps "
+    "working until you vote."
+)
+
+
+def _referrer_policy(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+    """Voting pages never let an address carrying a token into a Referer.
+
+    Whatever answers the emailed link (the redirect, or a refusal) sends none at all
+    (``no-referrer``). The voting page itself has no token in its address, and there a
+    browser told ``no-referrer`` would send ``Origin: null`` with the form, which Django's
+    CSRF protection refuses; so it sends a Referer only to this site (``same-origin``),
+    never to another."""
+    at_link = request.resolver_match is not None and request.resolver_match.url_name == (
+        "vote_link"
+    )
+    response["Referrer-Policy"] = "no-referrer" if at_link else "same-origin"
+    return response
+
+
+def _vote_refused(
+    request: HttpRequest, message: str, *, status: int, ballot: Ballot | None = None
+) -> HttpResponse:
+    return _referrer_policy(
+        render(
+            request,
+            "ballots/vote_refused.html",
+            {"ballot": ballot, "message": message},
+            status=status,
+        ),
+        request,
+    )
+
+
+def _credential_or_refusal(
+    request: HttpRequest, credential: Credential | None, slug: str
+) -> Credential | HttpResponse:
+    """The credential if it may vote here, or the refusal page for an unknown or used one."""
     if credential is None or credential.ballot.slug != slug:
-        return render(
-            request,
-            "ballots/vote_refused.html",
-            {"message": services.UNKNOWN_CREDENTIAL},
-            status=404,
-        )
-    ballot = credential.ballot
+        return _vote_refused(request, services.UNKNOWN_CREDENTIAL, status=404)
     if credential.used:
-        return render(
-            request,
-            "ballots/vote_refused.html",
-            {"ballot": ballot, "message": services.USED_CREDENTIAL},
-            status=410,
+        return _vote_refused(
+            request, services.USED_CREDENTIAL, status=410, ballot=credential.ballot
         )
+    return credential
+
+
+@never_cache
+def vote_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The emailed link: check the credential, swap the token for a short-lived cookie and
+    redirect (303) to the voting page, so the token is never in the address of the page the
+    voter sees, in a Referer or in a log line of ours. Nothing is used up here: a mail
+    scanner that follows the link only gets a cookie it throws away."""
+    credential = _credential_or_refusal(request, selectors.credential_get(token=token), slug)
+    if isinstance(credential, HttpResponse):
+        return credential
+    page = reverse("ballots:vote", args=(slug,))
+    response = HttpResponseRedirect(page, status=303)
+    response.set_signed_cookie(
+        VOTE_COOKIE,
+        credential.token_hash,
+        salt=VOTE_COOKIE_SALT,
+        max_age=VOTE_COOKIE_SECONDS,
+        path=page,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return _referrer_policy(response, request)
+
+
+@never_cache
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    """The voting page, reached from the emailed link; posting it casts the ballot once."""
+    hashed = request.get_signed_cookie(
+        VOTE_COOKIE, default=None, salt=VOTE_COOKIE_SALT, max_age=VOTE_COOKIE_SECONDS
+    )
+    if hashed is None:
+        return _vote_refused(request, LINK_NEEDED, status=403)
+    credential = _credential_or_refusal(
+        request, selectors.credential_get_by_hash(token_hash=hashed), slug
+    )
+    if isinstance(credential, HttpResponse):
+        return credential
+    ballot = credential.ballot
     options = selectors.ballot_options(ballot=ballot)
     form = RankingForm(
         request.POST if request.method == "POST" else None, ballot=ballot, options=options
@@ -179,17 +314,24 @@ def vote(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             receipt = services.ballot_cast(
-                credential_token=token, ranking=form.cleaned_data["ranking"]
+                credential_hash=hashed, ranking=form.cleaned_data["ranking"]
             )
         except DomainError as err:
             err.show_on(form)
         else:
-            return render(request, "ballots/receipt.html", {"ballot": ballot, "receipt": receipt})
-    return render(
+            response = render(
+                request, "ballots/receipt.html", {"ballot": ballot, "receipt": receipt}
+            )
+            response.delete_cookie(VOTE_COOKIE, path=request.path)
+            return _referrer_policy(response, request)
+    return _referrer_policy(
+        render(
+            request,
+            "ballots/vote.html",
+            {"ballot": ballot, "form": form},
+            status=400 if form.errors else 200,
+        ),
         request,
-        "ballots/vote.html",
-        {"ballot": ballot, "form": form},
-        status=400 if form.errors else 200,
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -115,11 +116,29 @@ def slate_ballot(request: HttpRequest, election_slug: str, section_slug: str) ->
 def slate_publish(
     request: HttpRequest, election_slug: str, section_slug: str, ballot_slug: str
 ) -> HttpResponse:
-    """Publish the slate a published slate ballot chose."""
+    """Publish the slate a published slate ballot chose, once confirmed: publication cannot
+    be undone."""
     section = access.section_for_organiser(request.user, election_slug, section_slug)
     ballot = Ballot.objects.filter(slug=ballot_slug).first()
     if ballot is None:
         raise Http404(access.NOT_FOUND)
+    if request.POST.get("confirmed") != "yes":
+        return render(
+            request,
+            "ballots/confirm.html",
+            {
+                "ballot": ballot,
+                "heading": "Publish the slate?",
+                "statement": (
+                    f"The candidates ballot {ballot.slug} chose become the alliance's published "
+                    f"slate for {section}, for anyone to see and for other organisations to "
+                    "endorse. Publication cannot be undone."
+                ),
+                "button": "Publish the slate",
+                "action_url": request.path,
+                "back_url": reverse("slates:slate_ballot", args=(election_slug, section_slug)),
+            },
+        )
     try:
         services.slate_publish(actor=acting_user(request), ballot=ballot)
     except DomainError as err:
