@@ -4,7 +4,8 @@ A Chromium context the size of a common phone (390 × 844, mobile, touch) walks 
 alliance as the public, a supporter, a supporter who belongs to an organisation, an organiser
 and an administrator. On each page the document is no wider than the screen, every link and
 button of the menu is on the screen, and so is every link and button of the page, except those
-inside a table's own scroll box (reached by swiping the table), which must itself fit.
+inside a table's own scroll box (reached by swiping the table), which must itself fit. A table
+that stacks into cards on a phone (``class="stack"``) fits without scrolling.
 
 A phone's browser widens ``window.innerWidth`` to the content when a page overflows (it zooms
 out), so the test compares with the phone's width, 390, rather than with ``innerWidth``.
@@ -90,8 +91,8 @@ ADMINISTRATOR = [
 ]
 
 # What overflows: the document's width, the element reaching furthest right (outside any
-# scroll box, which clips its content), the menu's items and the page's links and buttons that
-# are off the screen (outside a scroll box; a scroll box itself must fit).
+# scroll box that scrolls, which clips its content), the menu's items and the page's links and
+# buttons that are off the screen (outside a scroll box that scrolls; the box itself must fit).
 MEASURE = """(width) => {
   const name = (el) => {
     let text = el.tagName.toLowerCase();
@@ -104,7 +105,8 @@ MEASURE = """(width) => {
   };
   const inScrollBox = (el) => {
     for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
-      if (getComputedStyle(up).overflowX !== 'visible') return true;
+      const scrolls = up.scrollWidth > up.clientWidth;
+      if (scrolls && getComputedStyle(up).overflowX !== 'visible') return true;
     }
     return false;
   };
@@ -130,6 +132,7 @@ MEASURE = """(width) => {
     menu: [...document.querySelectorAll('header nav')].flatMap(
       (nav) => [...nav.querySelectorAll(controls)]
     ).filter((el) => shown(el) && off(el)).map(name),
+    stacked: [...document.querySelectorAll('main table.stack')].filter(off).map(name),
     page: [...document.querySelectorAll('main ' + controls + ', main .table-scroll')]
       .filter((el) => shown(el) && !inScrollBox(el) && off(el)).map(name),
   };
@@ -159,6 +162,9 @@ def _overflows(page: Page, path: str) -> list[str]:
         )
     problems += [f"{path}: menu item off the screen: {item}" for item in found["menu"]]
     problems += [f"{path}: link or button off the screen: {item}" for item in found["page"]]
+    problems += [
+        f"{path}: a table that stacks is wider than the screen: {t}" for t in found["stacked"]
+    ]
     return problems
 
 
