@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from grassroots.web.ballots import services
-from grassroots.web.ballots.models import Ballot
+from grassroots.web.ballots.models import Ballot, Electorate
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.people.models import Supporter, User
 from grassroots.web.people.roles import Role
+from grassroots.web.slates import services as slates_services
 from grassroots.web.words import quota_words
 from tests.web.ballot_factories import ballot_create, ballot_open_with_tokens, option_ids
 from tests.web.election_factories import candidates_create, election_create, section_get
-from tests.web.factories import role_holder_create
+from tests.web.factories import organisation_create, role_holder_create
+from tests.web.slate_factories import nominations_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +113,32 @@ def test_slate_ballot_page_shows_the_quotas_in_words(client: Client, organiser: 
     assert "<td>5</td><td>at least 3 women (F)</td>" in page
     assert "{&#x27;F&#x27;" not in page
     assert "min 3" not in page
+
+
+def test_slate_ballot_page_names_each_ballot_by_its_question(
+    client: Client, organiser: User
+) -> None:
+    section = section_get(election_create())
+    nominations_submit(
+        actor=organiser,
+        organisation=organisation_create(),
+        section=section,
+        people=[("Ann Ash", "F"), ("Bea Birch", "F"), ("Cal Cedar", "M")],
+    )
+    ballot = slates_services.slate_ballot_create(
+        actor=organiser,
+        section=section,
+        slate_size=2,
+        closes_at=timezone.now() + timedelta(days=7),
+        electorate=Electorate.SUPPORTERS,
+    )
+    client.force_login(organiser)
+
+    response = client.get(reverse("slates:slate_ballot", args=[section.election.slug, "clp"]))
+
+    page = response.content.decode()
+    assert f">{escape(ballot.question)}</a>" in page
+    assert f">{ballot.slug}</a>" not in page
 
 
 def test_tracker_shows_nominations_against_the_threshold_in_words(client: Client) -> None:
