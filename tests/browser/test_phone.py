@@ -23,6 +23,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from grassroots.web.alliance.models import MembershipStatus, Organisation, OrganisationMembership
 from grassroots.web.demo import demo_create
+from grassroots.web.elections.models import Slate
+from grassroots.web.events.models import Event
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,6 +34,7 @@ pytestmark = [
 
 PHONE = {"width": 390, "height": 844}
 LINK = re.compile(r"https?://\S+/login/link/\?sesame=\S+")
+VOTE = re.compile(r"https?://[^/\s]+(/ballots/[\w-]+/vote/[\w-]+/)")
 PUBLIC = [
     "/",
     "/join/",
@@ -71,6 +74,8 @@ ORGANISER = [
     "/organise/elections/",
     "/organise/elections/new/",
     "/organise/elections/nec-demo/",
+    "/organise/elections/nec-demo/edit/",
+    "/organise/elections/nec-demo/clp/edit/",
     "/organise/elections/nec-demo/slates/",
     "/organise/elections/nec-demo/clp/candidates/",
     "/organise/elections/nec-demo/clp/nominations/",
@@ -169,7 +174,9 @@ def _overflows(page: Page, path: str) -> list[str]:
 
 
 def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser) -> None:
-    demo_create()
+    lines = demo_create()
+    vote = VOTE.search(" ".join(lines))  # the demo's open ballot, with a voter's link
+    assert vote is not None, lines
     member = (
         OrganisationMembership.objects.filter(status=MembershipStatus.CONFIRMED)
         .order_by("pk")
@@ -177,8 +184,12 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
         .first()
     )
     organisation = Organisation.objects.filter(representatives__isnull=False).order_by("pk").first()
+    event = Event.objects.filter(published=True).order_by("starts_at").first()
+    slate = Slate.objects.order_by("pk").first()
     assert member is not None
     assert organisation is not None
+    assert event is not None
+    assert slate is not None
     org_pages = [
         f"/organisations/{organisation.slug}/",
         f"/organise/organisations/{organisation.pk}/",
@@ -188,10 +199,10 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
     site = live_server.url
     problems: list[str] = []
     for who, paths in (
-        (None, PUBLIC),
+        (None, [*PUBLIC, f"/events/{event.pk}/", vote.group(1)]),
         ("supporter0001@demo.example.org", SUPPORTER),
         (member, ["/me/organisations/"]),
-        ("organiser@example.org", ORGANISER),
+        ("organiser@example.org", [*ORGANISER, f"/organise/elections/nec-demo/slates/{slate.pk}/"]),
         ("admin@example.org", ADMINISTRATOR + org_pages),
     ):
         context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
