@@ -179,3 +179,11 @@ def test_new_ballot_form_names_the_counting_rules(client: Client, organiser: Use
     assert '<option value="scottish" selected>Scottish STV (SSI 2007/42)' in page
     assert '<option value="meek">Meek STV' in page
     assert ">scottish</option>" not in page
+
+
+def test_history_names_how_each_election_was_counted(client: Client) -> None:
+    page = client.get(reverse("elections:history")).content.decode()
+
+    assert "9 seats, first past the post." in page
+    assert "9 seats, single transferable vote." in page
+    assert "FPTP" not in page

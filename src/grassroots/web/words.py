@@ -37,12 +37,23 @@ DECISION_KINDS: dict[str, str] = {
     DecisionKind.DEFERRED: "surplus deferred",
 }
 QUOTA_LIMITS = (("min", "at least"), ("max", "at most"))
+# How a past election was counted, as its published figures abbreviate it.
+VOTING_METHODS: dict[str, str] = {
+    "FPTP": "first past the post",
+    "STV": "single transferable vote",
+}
 
 
 @register.filter
 def rule_name(code: str) -> str:
     """A counting rule's name: ``scottish`` → "Scottish STV (SSI 2007/42), 5 decimal places"."""
     return RULES.get(str(code), str(code))
+
+
+@register.filter
+def method_name(code: str) -> str:
+    """How a past election was counted: ``FPTP`` → "first past the post"."""
+    return VOTING_METHODS.get(str(code), str(code))
 
 
 @register.filter
