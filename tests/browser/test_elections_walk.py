@@ -76,7 +76,7 @@ def test_organiser_sees_a_candidate_cross_the_threshold_and_reads_the_result_by_
         expect(page.get_by_role("status")).to_have_text(f"Recorded: {clp.name} nominates Ann Ash.")
         if number == 4:
             row = page.locator("#candidates tbody tr", has_text="Ann Ash")
-            expect(row).to_contain_text("4 of 5")
+            expect(row).to_contain_text("4 nominations (5 needed)")
             expect(row).to_contain_text("Not yet")
     assert Nomination.objects.filter(candidate=people["Ann Ash"]).count() == 5
 
@@ -84,7 +84,7 @@ def test_organiser_sees_a_candidate_cross_the_threshold_and_reads_the_result_by_
     page.goto(f"{site}/elections/")
     page.get_by_role("link", name=re.compile(r"^Nominations.*CLP representatives")).click()
     row = page.locator("#candidates tbody tr", has_text="Ann Ash")
-    expect(row).to_contain_text("5 of 5")
+    expect(row).to_contain_text("5 nominations (5 needed)")
     expect(row).to_contain_text("On the ballot")
     expect(page.locator("#clps-nominating")).to_have_text("5")
     expect(page.locator("#slate-shares tbody tr").first).to_contain_text("100.0%")

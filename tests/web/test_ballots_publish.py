@@ -165,7 +165,7 @@ def test_result_page_shows_elected_decisions_count_sheet_and_charts(
     assert [line.split("<li>")[1].split(" (")[0] for line in elected.split("</li>")[:-1]] == (
         result["elected"]
     )
-    assert "Ann</strong> guarded <strong>because of the quota</strong>" in page
+    assert "Ann</strong> kept in the count <strong>because of the quota</strong>" in page
     assert page.count('<th scope="row">') >= len(result["candidates"])
     assert "Votes round by round</title>" in page
     assert "Transfers between candidates</title>" in page

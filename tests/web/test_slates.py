@@ -384,7 +384,7 @@ def test_slate_ballot_page_states_the_scaling_rule(
 
     assert response.status_code == 200
     assert "ceil(min × slate size ÷ seats)" in response.content.decode()
-    assert response.context["examples"][4] == (5, [("F", "min 3")])
+    assert response.context["examples"][4] == (5, {"F": {"min": 3}})
 
 
 # --- publishing the slate -------------------------------------------------------------------

@@ -136,6 +136,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "grassroots.web.context_processors.site",
             ],
+            # Codes into words on pages: {% load words %}.
+            "libraries": {"words": "grassroots.web.words"},
         },
     },
 ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 
+from grassroots.count import RULES as RULE_TITLES
 from grassroots.web.alliance.models import AffiliationStatus, Organisation
 from grassroots.web.ballots.models import Ballot, BallotOption, Electorate, Method
 from grassroots.web.ballots.services import MAX_SHARE, RULES
@@ -202,14 +203,17 @@ class BallotCreateForm(forms.Form):
 
     question = forms.CharField(max_length=300)
     slug = forms.SlugField(
-        max_length=80, help_text="Its address: /ballots/<slug>/. Letters, digits and hyphens."
+        label="Web address (short name)",
+        max_length=80,
+        help_text="The end of its address, e.g. slate-2027 for /ballots/slate-2027/: letters, "
+        "digits and hyphens.",
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     method = forms.ChoiceField(choices=Method.choices, initial=Method.STV)
     rule = forms.ChoiceField(
-        choices=[(rule, rule) for rule in RULES],
+        choices=[(rule, RULE_TITLES[rule]) for rule in RULES],
         initial="scottish",
-        help_text="The engine's rule for a single transferable vote.",
+        help_text="The rule for counting a single transferable vote.",
     )
     seats = forms.IntegerField(min_value=1, initial=1)
     options = forms.CharField(

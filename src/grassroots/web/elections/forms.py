@@ -73,9 +73,10 @@ class PartyElectionForm(forms.Form):
     """An election's name, party and timetable; the slug only when it is created."""
 
     slug = forms.SlugField(
+        label="Web address (short name)",
         max_length=50,
-        help_text="Its address: /elections/<slug>/…. Letters, digits and hyphens; it cannot "
-        "change later.",
+        help_text="The end of its address, e.g. nec-2027 for /elections/nec-2027/…: letters, "
+        "digits and hyphens; it cannot change later.",
     )
     name = forms.CharField(max_length=200)
     party = forms.CharField(max_length=100, initial="Labour Party")
@@ -132,6 +133,7 @@ class SectionForm(forms.Form):
     """A section: seats, rule, quotas by gender (at least / at most), nomination threshold."""
 
     slug = forms.SlugField(
+        label="Web address (short name)",
         max_length=50,
         help_text="Its address in the election, e.g. clp. It cannot change later.",
     )

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grassroots.web.ballots.models import Ballot, Electorate
-from grassroots.web.elections.models import Section
 from grassroots.web.elections.selectors import party_election_list, section_get
 from grassroots.web.errors import DomainError
 from grassroots.web.people.access import acting_user
@@ -71,14 +70,6 @@ def slate_nominate(request: HttpRequest, election_slug: str, section_slug: str) 
     )
 
 
-def _quota_rows(section: Section, slate_size: int) -> list[tuple[str, str]]:
-    scaled = quotas_scale(section.quotas, seats=section.seats, slate_size=slate_size)
-    return [
-        (category, ", ".join(f"{key} {value}" for key, value in limit.items()))
-        for category, limit in scaled.items()
-    ]
-
-
 @login_required
 def slate_ballot(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
     """Organisers set up the section's slate ballot and publish the slate it chose."""
@@ -104,7 +95,10 @@ def slate_ballot(request: HttpRequest, election_slug: str, section_slug: str) ->
         "form": form,
         "nominees": selectors.nominee_list(section=section),
         "selections": list(selectors.selection_list(section=section)),
-        "examples": [(size, _quota_rows(section, size)) for size in range(section.seats, 0, -1)],
+        "examples": [
+            (size, quotas_scale(section.quotas, seats=section.seats, slate_size=size))
+            for size in range(section.seats, 0, -1)
+        ],
         "published": selectors.published_slate_get(section=section),
         "endorsement_form": EndorsementForm(initial={"endorsed_on": timezone.localdate()}),
     }

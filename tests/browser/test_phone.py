@@ -1,0 +1,218 @@
+"""Every main page, for each role, on a 390 px phone: nothing wider than the screen.
+
+A Chromium context the size of a common phone (390 × 844, mobile, touch) walks the demo
+alliance as the public, a supporter, a supporter who belongs to an organisation, an organiser
+and an administrator. On each page the document is no wider than the screen, every link and
+button of the menu is on the screen, and so is every link and button of the page, except those
+inside a table's own scroll box (reached by swiping the table), which must itself fit. A table
+that stacks into cards on a phone (``class="stack"``) fits without scrolling.
+
+A phone's browser widens ``window.innerWidth`` to the content when a page overflows (it zooms
+out), so the test compares with the phone's width, 390, rather than with ``innerWidth``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Browser, Page
+from pytest_django.live_server_helper import LiveServer
+
+from grassroots.web.alliance.models import MembershipStatus, Organisation, OrganisationMembership
+from grassroots.web.demo import demo_create
+from grassroots.web.elections.models import Slate
+from grassroots.web.events.models import Event
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("site_data"),
+]
+
+PHONE = {"width": 390, "height": 844}
+LINK = re.compile(r"https?://\S+/login/link/\?sesame=\S+")
+VOTE = re.compile(r"https?://[^/\s]+(/ballots/[\w-]+/vote/[\w-]+/)")
+PUBLIC = [
+    "/",
+    "/join/",
+    "/login/",
+    "/clps/",
+    "/events/",
+    "/events/conference/",
+    "/speakers/",
+    "/organisations/",
+    "/committee/",
+    "/ballots/",
+    "/ballots/demo-slate/",
+    "/ballots/demo-slate/result/",
+    "/ballots/demo-strategy/",
+    "/elections/",
+    "/elections/nec-demo/clp/",
+    "/elections/nec-demo/clp/result/",
+    "/elections/history/",
+    "/slates/",
+    "/slates/nec-demo/clp/",
+    "/slates/nec-demo/clp/nominees/",
+]
+SUPPORTER = [
+    "/",
+    "/me/",
+    "/me/organisations/",
+    "/me/contacts/",
+    "/me/messages/",
+    "/groups/request/",
+]
+ORGANISER = [
+    "/organise/",
+    "/organise/clps/",
+    "/organise/organisations/",
+    "/organise/organisations/new/",
+    "/organise/group-requests/",
+    "/organise/elections/",
+    "/organise/elections/new/",
+    "/organise/elections/nec-demo/",
+    "/organise/elections/nec-demo/edit/",
+    "/organise/elections/nec-demo/clp/edit/",
+    "/organise/elections/nec-demo/slates/",
+    "/organise/elections/nec-demo/clp/candidates/",
+    "/organise/elections/nec-demo/clp/nominations/",
+    "/organise/elections/nec-demo/clp/result/",
+    "/organise/elections/nec-demo/clp/forecast/",
+    "/organise/slates/nec-demo/clp/",
+    "/organise/slates/nec-demo/clp/nominate/",
+    "/ballots/new/",
+    "/events/organise/",
+    "/events/new/",
+    "/speakers/new/",
+]
+ADMINISTRATOR = [
+    "/organise/",
+    "/organise/rules/",
+    "/ballots/demo-slate/manage/",
+    "/ballots/demo-strategy/manage/",
+]
+
+# What overflows: the document's width, the element reaching furthest right (outside any
+# scroll box that scrolls, which clips its content), the menu's items and the page's links and
+# buttons that are off the screen (outside a scroll box that scrolls; the box itself must fit).
+MEASURE = """(width) => {
+  const name = (el) => {
+    let text = el.tagName.toLowerCase();
+    if (el.id) text += '#' + el.id;
+    if (typeof el.className === 'string' && el.className.trim()) {
+      text += '.' + el.className.trim().split(/\\s+/).join('.');
+    }
+    const words = (el.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 50);
+    return words ? `${text} "${words}"` : text;
+  };
+  const inScrollBox = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const scrolls = up.scrollWidth > up.clientWidth;
+      if (scrolls && getComputedStyle(up).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const shown = (el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 1 && box.height > 1 && getComputedStyle(el).visibility !== 'hidden';
+  };
+  const off = (el) => {
+    const box = el.getBoundingClientRect();
+    return box.left < -0.5 || box.right > width + 0.5;
+  };
+  let widest = null;
+  let right = 0;
+  for (const el of document.querySelectorAll('body *')) {
+    if (!shown(el) || inScrollBox(el)) continue;
+    const r = el.getBoundingClientRect().right;
+    if (r > right) { right = r; widest = el; }
+  }
+  const controls = 'a[href], button, input[type="submit"], summary, [role="button"]';
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    widest: widest ? `${name(widest)} reaches ${Math.round(right)} px` : '',
+    menu: [...document.querySelectorAll('header nav')].flatMap(
+      (nav) => [...nav.querySelectorAll(controls)]
+    ).filter((el) => shown(el) && off(el)).map(name),
+    stacked: [...document.querySelectorAll('main table.stack')].filter(off).map(name),
+    page: [...document.querySelectorAll('main ' + controls + ', main .table-scroll')]
+      .filter((el) => shown(el) && !inScrollBox(el) && off(el)).map(name),
+  };
+}"""
+
+
+def _log_in(page: Page, site: str, email: str) -> None:
+    page.goto(f"{site}/login/")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_role("button", name="Email me a link").click()
+    found = LINK.search(str(mail.outbox[-1].body))
+    assert found is not None, mail.outbox[-1].body
+    page.goto(found.group(0))
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{site}/me/")
+
+
+def _overflows(page: Page, path: str) -> list[str]:
+    """What on this page does not fit the phone's screen, in words; empty if all fits."""
+    width = PHONE["width"]
+    found: dict[str, Any] = page.evaluate(MEASURE, width)
+    problems = []
+    if found["scrollWidth"] > width:
+        problems.append(
+            f"{path} is {found['scrollWidth']} px wide on a {width} px screen; "
+            f"widest: {found['widest']}"
+        )
+    problems += [f"{path}: menu item off the screen: {item}" for item in found["menu"]]
+    problems += [f"{path}: link or button off the screen: {item}" for item in found["page"]]
+    problems += [
+        f"{path}: a table that stacks is wider than the screen: {t}" for t in found["stacked"]
+    ]
+    return problems
+
+
+def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser) -> None:
+    lines = demo_create()
+    vote = VOTE.search(" ".join(lines))  # the demo's open ballot, with a voter's link
+    assert vote is not None, lines
+    member = (
+        OrganisationMembership.objects.filter(status=MembershipStatus.CONFIRMED)
+        .order_by("pk")
+        .values_list("supporter__user__email", flat=True)
+        .first()
+    )
+    organisation = Organisation.objects.filter(representatives__isnull=False).order_by("pk").first()
+    event = Event.objects.filter(published=True).order_by("starts_at").first()
+    slate = Slate.objects.order_by("pk").first()
+    assert member is not None
+    assert organisation is not None
+    assert event is not None
+    assert slate is not None
+    org_pages = [
+        f"/organisations/{organisation.slug}/",
+        f"/organise/organisations/{organisation.pk}/",
+        f"/organise/organisations/{organisation.pk}/representatives/",
+        f"/organise/organisations/{organisation.pk}/members/",
+    ]
+    site = live_server.url
+    problems: list[str] = []
+    for who, paths in (
+        (None, [*PUBLIC, f"/events/{event.pk}/", vote.group(1)]),
+        ("supporter0001@demo.example.org", SUPPORTER),
+        (member, ["/me/organisations/"]),
+        ("organiser@example.org", [*ORGANISER, f"/organise/elections/nec-demo/slates/{slate.pk}/"]),
+        ("admin@example.org", ADMINISTRATOR + org_pages),
+    ):
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        if who is not None:
+            _log_in(page, site, who)
+        for path in paths:
+            response = page.goto(site + path)
+            assert response is not None
+            assert response.status == 200, f"{path} as {who or 'the public'}"
+            problems += [f"as {who or 'the public'}: {p}" for p in _overflows(page, path)]
+        context.close()
+    assert not problems, "\n".join(problems)
