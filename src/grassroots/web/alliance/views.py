@@ -22,11 +22,17 @@ from grassroots.web.alliance.forms import (
     RepresentativeForm,
     RulesForm,
 )
-from grassroots.web.alliance.models import AffiliationStatus, ElectionMethod, OrganisationKind
+from grassroots.web.alliance.models import (
+    AffiliationStatus,
+    ElectionMethod,
+    OrganisationKind,
+    Representative,
+)
 from grassroots.web.alliance.page_parts import organisation_page_parts
 from grassroots.web.errors import DomainError
 from grassroots.web.people.access import acting_user
 from grassroots.web.people.models import Supporter
+from grassroots.web.people.naming import naming_token_read
 
 
 def _status(form: forms.Form) -> int:
@@ -134,7 +140,8 @@ def representative_list(request: HttpRequest, organisation_id: int) -> HttpRespo
                 actor=acting_user(request),
                 organisation=organisation,
                 name=form.cleaned_data["name"],
-                supporter=form.cleaned_data["email"],
+                email=form.cleaned_data["email"],
+                site_url=request.build_absolute_uri("/"),
                 started_on=form.cleaned_data["started_on"],
                 method=ElectionMethod(form.cleaned_data["method"]),
                 method_note=form.cleaned_data["method_note"],
@@ -380,3 +387,31 @@ def membership_decide(
         done = "confirmed" if decision == "confirm" else "ended"
         messages.success(request, f"{membership.supporter.user.name}'s membership is {done}.")
     return redirect("alliance:membership_list", organisation_id)
+
+
+def representative_agree(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link (or the button on /me/) to agree to be named as a representative.
+    GET shows what is asked and a button (mail scanners fetch links); POST agrees. Holding
+    the link proves the address."""
+    read = naming_token_read(salt=selectors.REPRESENTATIVE_SALT, token=token)
+    representative = (
+        Representative.objects.select_related("organisation").filter(pk=read[0]).first()
+        if read
+        else None
+    )
+    if read is None or representative is None:
+        return render(request, "people/naming_agree.html", {"invalid": True}, status=404)
+    context: dict[str, object] = {
+        "what": f"to be named as a representative of {representative.organisation.name} on "
+        "the public committee page",
+        "invalid": False,
+    }
+    if request.method == "POST":
+        try:
+            services.representative_name_agree(representative=representative, email=read[1])
+        except DomainError as err:
+            context["error"] = err.message
+            return render(request, "people/naming_agree.html", context, status=400)
+        messages.success(request, "Thank you: your name is shown on the committee page.")
+        return redirect("alliance:committee")
+    return render(request, "people/naming_agree.html", context)
