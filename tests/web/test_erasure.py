@@ -42,12 +42,12 @@ EMAIL = "zebedee.quillfeather@example.org"
 
 def _person_id_columns() -> list[tuple[type[models.Model], str]]:
     """Every column that can hold a person's id: foreign keys to accounts and supporters."""
-    columns: list[tuple[type[models.Model], str]] = []
-    for model in apps.get_models(include_auto_created=True):
-        for field in model._meta.concrete_fields:
-            if isinstance(field, models.ForeignKey) and field.related_model in {User, Supporter}:
-                columns.append((model, field.attname))
-    return columns
+    return [
+        (model, field.attname)
+        for model in apps.get_models(include_auto_created=True)
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.ForeignKey) and field.related_model in {User, Supporter}
+    ]
 
 
 def _traces(pk: int) -> list[str]:

@@ -39,8 +39,8 @@ def test_erase_action_removes_everything_and_audits_the_administrator(
     assert not Consent.objects.filter(supporter_id=leaving.pk).exists()
     assert Message.objects.count() == 0
     assert Supporter.objects.filter(pk=staying.pk).exists()
-    entry = AuditEntry.objects.get(action="supporter.erase")
-    assert (entry.actor_id, entry.object_id) == (admin.pk, str(leaving.pk))
+    entry = AuditEntry.objects.get(action="person.erase")
+    assert (entry.actor_id, entry.object_id) == (admin.pk, "")
     assert "Leaving" not in entry.summary
 
 

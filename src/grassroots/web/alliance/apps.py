@@ -11,8 +11,8 @@ class AllianceConfig(AppConfig):
     def ready(self) -> None:
         # people cannot import the alliance (it is the lower app), so the memberships part of
         # a supporter's data export, their group requests, and erasure's step are registered here.
-        from grassroots.web.alliance.erasure import person_erase_from_alliance
         from grassroots.web.alliance import selectors
+        from grassroots.web.alliance.erasure import person_erase_from_alliance
         from grassroots.web.people.erasure import person_erasure_step_register
         from grassroots.web.people.exports import person_export_part_register
         from grassroots.web.people.naming import naming_source_register

@@ -14,6 +14,7 @@ from django.db.models import Q
 from grassroots.web.alliance.models import Representative
 from grassroots.web.people.models import User
 
+
 def person_erase_from_alliance(person: User) -> None:
     """Keep ``person``'s representative terms, linked to them or asked of their address, as
     nameless seat history."""

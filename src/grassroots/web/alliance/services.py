@@ -294,8 +294,8 @@ def _representative_ask(*, representative: Representative, site_url: str) -> Non
         "public committee page (your email address never is), and if you have an account as a "
         f"supporter with this address you can act for {organisation} on the site.\n\n"
         f"If you agree, follow this link:\n\n{link}\n\n"
-        f"If you do not, ignore this email: the page shows only \"a representative of "
-        f"{organisation}\".\n"
+        f'If you do not, ignore this email: the page shows only "a representative of '
+        f'{organisation}".\n'
     )
     send_later(
         subject=f"May we name you as a representative of {organisation}?",

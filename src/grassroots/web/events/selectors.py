@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
-
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet

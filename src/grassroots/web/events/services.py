@@ -17,7 +17,7 @@ from grassroots.web.audit.services import audit_record
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.errors import DomainError
 from grassroots.web.events.models import Event, EventKind, Speaker
-from grassroots.web.events.selectors import CONTACT_SALT, contact_agree_url
+from grassroots.web.events.selectors import contact_agree_url
 from grassroots.web.people.mail import send_later
 from grassroots.web.people.models import Supporter, User, normalise_email
 
@@ -193,14 +193,17 @@ def _contact_ask(*, event: Event, site_url: str) -> None:
     alliance = settings.GRASSROOTS_ALLIANCE_NAME
     link = contact_agree_url(event=event, email=event.contact_email, site_url=site_url)
     body = (
-        f"Hello,\n\nThe organisers of \"{event.title}\" ({event.organiser_name}) would like "
+        f'Hello,\n\nThe organisers of "{event.title}" ({event.organiser_name}) would like '
         f"to name you as the event's contact on {alliance}'s public events pages. Your name "
         "would be shown there; your email address never is.\n\n"
         f"If you agree, follow this link (you need an account as a supporter with this "
         f"address):\n\n{link}\n\nIf you do not, ignore this email: nothing is shown.\n"
     )
-    send_later(subject=f"May we name you as the contact for {event.title}?", body=body,
-               to=event.contact_email)
+    send_later(
+        subject=f"May we name you as the contact for {event.title}?",
+        body=body,
+        to=event.contact_email,
+    )
 
 
 @transaction.atomic(durable=True)

@@ -222,9 +222,8 @@ def contact_agree(request: HttpRequest, token: str) -> HttpResponse:
     read = naming_token_read(salt=selectors.CONTACT_SALT, token=token)
     event = Event.objects.filter(pk=read[0]).first() if read else None
     if read is None or event is None:
-        context = {"invalid": True}
-        return render(request, "people/naming_agree.html", context, status=404)
-    context = {
+        return render(request, "people/naming_agree.html", {"invalid": True}, status=404)
+    context: dict[str, object] = {
         "what": f"to be named as the contact for “{event.title}” ({event.organiser_name}) "
         "on the public events pages",
         "invalid": False,
@@ -236,5 +235,7 @@ def contact_agree(request: HttpRequest, token: str) -> HttpResponse:
             context["error"] = err.message
             return render(request, "people/naming_agree.html", context, status=400)
         messages.success(request, "Thank you: you are named as the event's contact.")
-        return redirect("events:event_detail", event.pk) if event.published else redirect("dashboard")
+        return (
+            redirect("events:event_detail", event.pk) if event.published else redirect("dashboard")
+        )
     return render(request, "people/naming_agree.html", context)

@@ -95,9 +95,7 @@ def person_export(*, person: User) -> dict[str, Any]:
         ]
         data["messages_received"] = [
             {"from": m.sender.user.name, "sent_at": _when(m.sent_at), "body": m.body}
-            for m in supporter.messages_received.select_related("sender__user").order_by(
-                "sent_at"
-            )
+            for m in supporter.messages_received.select_related("sender__user").order_by("sent_at")
         ]
     return data | person_export_parts(person=person)
 

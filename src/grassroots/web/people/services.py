@@ -30,6 +30,7 @@ from grassroots.web.people.models import (
 )
 from grassroots.web.people.roles import Role, user_roles_forget
 
+
 def login_link(*, user: User, site_url: str) -> str:
     """An absolute, single-use magic link that logs ``user`` in."""
     return site_url.rstrip("/") + reverse("people:login_link") + str(get_query_string(user))
@@ -64,8 +65,11 @@ def _signup_again_email(*, user: User, site_url: str) -> None:
         "If it was not you, ignore this email: nothing was changed and nobody was told that "
         "this address has an account.\n"
     )
-    send_later(subject=f"Someone tried to sign up to {alliance} with your address", body=body,
-               to=user.email)
+    send_later(
+        subject=f"Someone tried to sign up to {alliance} with your address",
+        body=body,
+        to=user.email,
+    )
 
 
 @transaction.atomic(durable=True)

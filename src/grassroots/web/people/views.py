@@ -18,7 +18,6 @@ from grassroots.web.people.consents import WORDING
 from grassroots.web.people.forms import ConsentForm, EraseForm, LoginForm, MessageForm, SignupForm
 from grassroots.web.people.models import ConsentKind, Membership, User
 from grassroots.web.people.naming import naming_request_list
-from grassroots.web.people.roles import ORGANISE_ROLES, Role, user_roles
 from grassroots.web.people.ratelimit import (
     LOGIN_LINKS_PER_EMAIL,
     LOGIN_LINKS_PER_IP,
@@ -26,6 +25,7 @@ from grassroots.web.people.ratelimit import (
     client_ip,
     rate_limit_hit,
 )
+from grassroots.web.people.roles import ORGANISE_ROLES, Role, user_roles
 
 SIGNUPS_LIMITED = "Too many sign-ups came from your network in the last hour. Try again later."
 LOGIN_LINKS_LIMITED = "Too many login links were asked for in the last hour. Try again later."
@@ -38,15 +38,14 @@ def _site_url(request: HttpRequest) -> str:
 def join(request: HttpRequest) -> HttpResponse:
     """Sign the appeal. The answer never says whether the address already has an account."""
     form = SignupForm(request.POST if request.method == "POST" else None)
-    # The limit counts every posted sign-up, before anything is looked up or checked.
-    if request.method == "POST" and rate_limit_hit(SIGNUPS_PER_IP, key=client_ip(request)):
-        form.is_valid()
-        form.add_error("email", SIGNUPS_LIMITED)
-        context = {"form": form, "clp_options": constituency_choices()}
-        return render(request, "people/join.html", context, status=429)
     if request.method == "POST" and form.is_valid():
-        # A new address and one that already has an account get the same answer: the
-        # service emails the owner of an existing one instead (people.services).
+        # The form looks no address up, so the limit applies before anything about the
+        # address is: a new address and one that already has an account then get the same
+        # answer, and the service emails the owner of an existing one instead.
+        if rate_limit_hit(SIGNUPS_PER_IP, key=client_ip(request)):
+            form.add_error("email", SIGNUPS_LIMITED)
+            context = {"form": form, "clp_options": constituency_choices()}
+            return render(request, "people/join.html", context, status=429)
         try:
             services.supporter_signup(
                 name=form.cleaned_data["name"],
@@ -165,9 +164,7 @@ def consent_change(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     """Everything stored about the person, as a JSON download."""
     person = access.person_for_self(request.user)
-    response = JsonResponse(
-        selectors.person_export(person=person), json_dumps_params={"indent": 2}
-    )
+    response = JsonResponse(selectors.person_export(person=person), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="grassroots-my-data.json"'
     return response
 

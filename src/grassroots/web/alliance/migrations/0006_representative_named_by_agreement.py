@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alliance', '0005_membership_votes_with'),
+        ("alliance", "0005_membership_votes_with"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='representative',
-            name='email',
-            field=models.EmailField(blank=True, help_text='The address asked to agree to be named, until its owner answers.', max_length=254),
+            model_name="representative",
+            name="email",
+            field=models.EmailField(
+                blank=True,
+                help_text="The address asked to agree to be named, until its owner answers.",
+                max_length=254,
+            ),
         ),
         migrations.AddField(
-            model_name='representative',
-            name='named_at',
-            field=models.DateTimeField(blank=True, help_text='When the representative agreed to be named publicly.', null=True),
+            model_name="representative",
+            name="named_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the representative agreed to be named publicly.",
+                null=True,
+            ),
         ),
     ]

@@ -16,16 +16,19 @@ def contacts_asked_again(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0002_event_organisation'),
+        ("events", "0002_event_organisation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='contact_email',
-            field=models.EmailField(blank=True, help_text='The address asked to agree to be the contact, until it answers.', max_length=254),
+            model_name="event",
+            name="contact_email",
+            field=models.EmailField(
+                blank=True,
+                help_text="The address asked to agree to be the contact, until it answers.",
+                max_length=254,
+            ),
         ),
         migrations.RunPython(contacts_asked_again, migrations.RunPython.noop),
     ]
