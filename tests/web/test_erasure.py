@@ -233,6 +233,16 @@ def test_erase_nominator_confirmer_and_event_contact(
         actor=person.user, organisation=organisation, section=section, name="Ann Ash", gender="F"
     )
     event = event_create(contact=person, created_by=person.user)
+    asked = event_create(title="Asked", contact_email=EMAIL)
+    other = organisation_create(name="Red Pepper")
+    alliance_services.representative_record(
+        actor=role_holder_create(Role.ORGANISER),
+        organisation=other,
+        name=NAME,
+        email=EMAIL,
+        started_on=timezone.localdate(),
+        method="agm",  # type: ignore[arg-type]
+    )
     pk = person.pk
 
     _erase(client, person)
@@ -244,6 +254,9 @@ def test_erase_nominator_confirmer_and_event_contact(
     assert nomination.submitted_by_id is None
     assert (membership.status, membership.confirmed_by_id) == (MembershipStatus.CONFIRMED, None)
     assert (event.contact_id, event.created_by_id) == (None, None)
+    asked.refresh_from_db()
+    assert asked.contact_email == ""
+    assert "a representative of Red Pepper" in client.get("/committee/").content.decode()
     assert AuditEntry.objects.get(action="slate_nomination.submit").person_erased
 
 

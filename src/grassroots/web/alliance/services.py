@@ -319,7 +319,9 @@ def representative_name_agree(*, representative: Representative, email: str) -> 
     email = normalise_email(email)
     linked = representative.supporter
     asked = representative.email == email and email != ""
-    if not asked and not (linked is not None and linked.user.email == email):
+    if representative.named_at is not None or not (
+        asked or (linked is not None and linked.user.email == email)
+    ):
         raise DomainError("This request has been withdrawn or already answered.")
     supporter = linked or Supporter.objects.select_related("user").filter(user__email=email).first()
     representative.named_at = timezone.now()
