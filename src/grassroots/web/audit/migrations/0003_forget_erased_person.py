@@ -78,12 +78,16 @@ def forwards(apps: Any, schema_editor: Any) -> None:
 
 
 def backwards(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(POSTGRES_STRICT, None)
+    elif vendor == "sqlite":  # before the column goes: the trigger must not name it
+        schema_editor.execute(SQLITE_DROP, None)
+        schema_editor.execute(SQLITE_STRICT, None)
 
 
 def strict_again_on_sqlite(apps: Any, schema_editor: Any) -> None:
-    """Going back: removing the column rebuilt the table without its trigger."""
+    """Going back: in case removing the column rebuilt the table without its trigger."""
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(SQLITE_DROP, None)
         schema_editor.execute(SQLITE_STRICT, None)
