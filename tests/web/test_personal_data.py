@@ -381,3 +381,27 @@ def test_event_contact_link_for_an_address_with_no_supporter_says_join_first(
 
     assert response.status_code == 400
     assert "join with this address first" in response.content.decode()
+
+
+def test_signup_limit_applies_to_an_existing_address_as_to_a_new_one(
+    client: Client,
+    make_supporter: Callable[..., Supporter],
+    clp: Constituency,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from grassroots.web.people.ratelimit import SIGNUPS_PER_IP
+    from tests.web.factories import signup_data
+
+    make_supporter(clp=clp, email="nia@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(SIGNUPS_PER_IP.limit):
+            client.post("/join/", signup_data(email=f"new{number}@example.org"))
+    sent = len(mail.outbox)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        existing = client.post("/join/", signup_data(email="nia@example.org"))
+        new = client.post("/join/", signup_data(email="another@example.org"))
+
+    assert existing.status_code == new.status_code == 429
+    assert _page_text(existing) == _page_text(new)
+    assert len(mail.outbox) == sent  # the owner is not emailed either
