@@ -149,7 +149,14 @@ def representative_list(request: HttpRequest, organisation_id: int) -> HttpRespo
         except DomainError as err:
             err.show_on(form)
         else:
-            messages.success(request, f"{representative.name} is recorded as a representative.")
+            asked = (
+                " We emailed them to ask whether they agree to be named publicly."
+                if representative.email
+                else ""
+            )
+            messages.success(
+                request, f"{representative.name} is recorded as a representative.{asked}"
+            )
             return redirect("alliance:representative_list", organisation.pk)
     context = {
         "organisation": organisation,
@@ -181,7 +188,8 @@ def representative_end(
         except DomainError as err:
             err.show_on(form)
         else:
-            messages.success(request, f"{representative.name}'s term is ended.")
+            who = f"{representative.name}'s" if representative.name else "The representative's"
+            messages.success(request, f"{who} term is ended.")
             return redirect("alliance:representative_list", organisation_id)
     context = {"form": form, "representative": representative}
     return render(request, "alliance/representative_end.html", context, status=_status(form))
