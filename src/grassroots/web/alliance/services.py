@@ -312,7 +312,7 @@ def representative_name_agree(*, representative: Representative, email: str) -> 
     the affiliate representative role; the address asked is forgotten; audit. Refused when
     the address is not the one asked."""
     representative = (
-        Representative.objects.select_for_update()
+        Representative.objects.select_for_update(of=("self",))
         .select_related("supporter__user")
         .get(pk=representative.pk)
     )
