@@ -124,9 +124,14 @@ def organisation_create(
 
 
 def representative_create(
-    *, organisation: Any, name: str | None = None, supporter: Supporter | None = None
+    *,
+    organisation: Any,
+    name: str | None = None,
+    supporter: Supporter | None = None,
+    agreed: bool = True,
 ) -> Any:
-    """A current representative, holding the affiliate representative role if a supporter."""
+    """A current representative, holding the affiliate representative role if a supporter,
+    who agreed to be named publicly unless ``agreed`` is False."""
     from datetime import timedelta
 
     from grassroots.web.alliance.models import Representative
@@ -139,4 +144,5 @@ def representative_create(
         name=name or (supporter.user.name if supporter else f"Representative {next(_counter)}"),
         started_on=timezone.localdate() - timedelta(days=30),
         method="agm",
+        named_at=timezone.now() if agreed and supporter is not None else None,
     )

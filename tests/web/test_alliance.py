@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
@@ -210,22 +211,31 @@ def _representative_data(**overrides: str) -> dict[str, str]:
     return data
 
 
-def test_representative_record_supporter_grants_role_and_audits(client: Client, clp) -> None:
-    organisation = organisation_create()
+def test_representative_record_with_email_asks_before_linking_or_naming(
+    client: Client, clp, django_capture_on_commit_callbacks
+) -> None:
+    organisation = organisation_create(name="Red Pepper")
     supporter = supporter_create(clp=clp, name="Kwame Mensah", email="kwame@example.org")
     _organiser_client(client)
 
-    response = client.post(
-        f"/organise/organisations/{organisation.pk}/representatives/",
-        _representative_data(name="", email="KWAME@example.org"),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/organise/organisations/{organisation.pk}/representatives/",
+            _representative_data(name="Kwame M.", email="KWAME@example.org"),
+        )
 
     assert response.status_code == 302
     representative = Representative.objects.get()
-    assert (representative.name, representative.supporter) == ("Kwame Mensah", supporter)
-    assert Role.AFFILIATE_REPRESENTATIVE in user_roles(supporter.user)
-    actions = sorted(AuditEntry.objects.values_list("action", flat=True))
-    assert actions == ["representative.record", "role.grant"]
+    assert (representative.name, representative.supporter) == ("Kwame M.", None)
+    assert representative.email == "kwame@example.org"
+    assert Role.AFFILIATE_REPRESENTATIVE not in user_roles(supporter.user)
+    client.get("/organise/")  # shows, and so clears, the "recorded" message
+    committee = client.get("/committee/").content.decode()
+    assert "Kwame" not in committee
+    assert "a representative of Red Pepper" in committee
+    [asked] = mail.outbox
+    assert asked.to == ["kwame@example.org"]
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["representative.record"]
 
 
 def test_representative_record_non_supporter_by_name(client: Client) -> None:
@@ -245,7 +255,7 @@ def test_representative_record_non_supporter_by_name(client: Client) -> None:
     ("overrides", "field", "message"),
     [
         ({"name": ""}, "name", "Enter the representative's name."),
-        ({"email": "nobody@example.org"}, "email", "No supporter has this email; leave it empty."),
+        ({"email": "not an address"}, "email", "Enter a valid email address."),
         (
             {"started_on": "2999-01-01"},
             "started_on",
@@ -291,19 +301,21 @@ def test_representative_record_when_seats_full_refused(client: Client, clp) -> N
     assert Representative.objects.count() == 1
 
 
-def test_representative_record_rolls_back_role_when_it_fails(clp) -> None:
+def test_representative_record_refused_stores_and_sends_nothing(
+    clp, django_capture_on_commit_callbacks
+) -> None:
     from grassroots.web.alliance.services import representative_record
     from grassroots.web.errors import DomainError
 
     organisation = organisation_create(status="disaffiliated")
     supporter = supporter_create(clp=clp)
 
-    with pytest.raises(DomainError):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError):
         representative_record(
             actor=role_holder_create(Role.ORGANISER),
             organisation=organisation,
-            name="",
-            supporter=supporter,
+            name="Someone",
+            email=supporter.user.email,
             started_on=timezone.localdate(),
             method="agm",  # type: ignore[arg-type]
         )
@@ -311,6 +323,7 @@ def test_representative_record_rolls_back_role_when_it_fails(clp) -> None:
     assert Role.AFFILIATE_REPRESENTATIVE not in user_roles(supporter.user)
     assert Representative.objects.count() == 0
     assert AuditEntry.objects.count() == 0
+    assert mail.outbox == []
 
 
 def test_representative_end_by_own_representative_frees_the_seat(client: Client, clp) -> None:

@@ -53,7 +53,8 @@ def test_event_create_by_organiser_saves_a_draft_and_audits(
     assert response["Location"] == f"/events/{event.pk}/"
     assert event.published is False
     assert event.created_by == organiser
-    assert event.contact == contact
+    assert (event.contact, event.contact_email) == (None, "owen@example.org")  # asked first
+    assert contact.user.email == event.contact_email
     assert event.constituency == clp
     assert event.organiser_slug == "leeds-grassroots"
     assert event.starts_at.isoformat() == "2031-07-01T18:00:00+00:00"  # 19:00 BST
@@ -72,7 +73,7 @@ def test_event_create_by_organiser_saves_a_draft_and_audits(
         ("ends_at", "2031-07-01T18:00", "The event must end after it starts."),
         ("title", "   ", "This field is required."),
         ("clp", "Atlantis", "Choose a constituency from the list, or leave it empty."),
-        ("contact_email", "nobody@example.org", "No supporter has signed up with this email."),
+        ("contact_email", "not an address", "Enter a valid email address."),
         ("starts_at", "soon", "Enter a valid date/time."),
         ("kind", "party", "Select a valid choice. party is not one of the available choices."),
         ("online_url", "not a link", "Enter a valid URL."),

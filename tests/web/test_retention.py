@@ -69,6 +69,21 @@ def test_retention_deletes_old_unconfirmed_signups_and_old_messages(clp: Constit
     assert entry.actor_id is None
 
 
+def test_retention_leaves_no_id_of_a_deleted_signup_in_the_audit_log(clp: Constituency) -> None:
+    stale = _joined(supporter_create(clp=clp, verified=False), days_ago=31)
+    alliance_services.membership_claim(
+        supporter=stale, organisation=organisation_create(name="Unite"), consent=True
+    )
+    claim = AuditEntry.objects.get(action="membership.claim")
+    assert claim.actor_id == stale.pk
+
+    retention_apply(now=NOW)
+
+    claim.refresh_from_db()
+    assert (claim.actor_id, claim.person_erased) == (None, True)
+    assert not AuditEntry.objects.filter(actor_id=stale.pk).exists()
+
+
 def test_a_dry_run_counts_and_deletes_nothing(clp: Constituency) -> None:
     stale = _joined(supporter_create(clp=clp, verified=False), days_ago=31)
     _message(supporter_create(clp=clp), stale, days_ago=200)

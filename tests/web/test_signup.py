@@ -67,19 +67,26 @@ def test_signup_page_shows_consent_wording_and_clp_picker(client: Client) -> Non
     assert f"<span>{WORDING[ConsentKind.CONTACT]}</span>" in html
 
 
-def test_signup_duplicate_email_any_case_refused_and_nothing_stored(
-    client: Client, make_supporter, clp
+def test_signup_existing_email_answers_as_a_new_one_and_emails_the_owner(
+    client: Client, make_supporter, clp, django_capture_on_commit_callbacks
 ) -> None:
-    make_supporter(clp=clp, email="nia@example.org")
+    make_supporter(clp=clp, email="nia@example.org", name="Nia Evans")
+    with django_capture_on_commit_callbacks(execute=True):
+        new = client.post("/join/", signup_data(email="rhian@example.org"))
 
-    response = client.post("/join/", signup_data(email="NIA@example.ORG"))
+    with django_capture_on_commit_callbacks(execute=True):
+        existing = client.post("/join/", signup_data(email="NIA@example.ORG", name="Someone"))
 
-    assert response.status_code == 400
-    assert response.context["form"].errors["email"] == [
-        "This email address has already signed up. Log in with it instead."
-    ]
-    assert User.objects.count() == 1
-    assert AuditEntry.objects.count() == 0
+    assert (existing.status_code, existing["Location"]) == (new.status_code, new["Location"])
+    assert (new.status_code, new["Location"]) == (302, "/join/thanks/")
+    assert client.get(existing["Location"]).content == client.get(new["Location"]).content
+    assert User.objects.filter(email="nia@example.org").get().name == "Nia Evans"
+    assert User.objects.count() == 2
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["supporter.signup"]
+    owner_mail = mail.outbox[-1]
+    assert owner_mail.to == ["nia@example.org"]
+    assert owner_mail.subject.startswith("Someone tried to sign up")
+    assert "Someone" not in owner_mail.body.split("\n")[0]  # the name typed is not echoed
 
 
 @pytest.mark.parametrize(
@@ -129,9 +136,12 @@ def test_verification_link_shows_button_then_logs_in_and_verifies(
     ]
 
 
-def test_login_link_works_once(client: Client, make_supporter, clp) -> None:
+def test_login_link_works_once(
+    client: Client, make_supporter, clp, django_capture_on_commit_callbacks
+) -> None:
     make_supporter(clp=clp, email="rhys@example.org")
-    client.post("/login/", {"email": "Rhys@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/login/", {"email": "Rhys@example.org"})
     link = _link_in(mail.outbox[0])
 
     first = client.post(link)
@@ -143,8 +153,11 @@ def test_login_link_works_once(client: Client, make_supporter, clp) -> None:
     assert "expired or has been used" in second.content.decode()
 
 
-def test_login_unknown_email_sends_nothing_and_says_the_same(client: Client) -> None:
-    response = client.post("/login/", {"email": "nobody@example.org"})
+def test_login_unknown_email_sends_nothing_and_says_the_same(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/login/", {"email": "nobody@example.org"})
 
     assert response.status_code == 200
     assert "If that address belongs to an account" in response.content.decode()

@@ -178,6 +178,9 @@ def alliance_demo_create() -> str:
                     started_on=today - timedelta(days=rng.randint(1, 300)),
                     method=method,
                     method_note=NOTES[method],
+                    # A supporter is named on /committee/ only once they agreed: in the
+                    # demo, they all did.
+                    named_at=timezone.now() if member else None,
                 )
             )
     Representative.objects.bulk_create(representatives)

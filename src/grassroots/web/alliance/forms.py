@@ -113,15 +113,16 @@ class RulesForm(forms.Form):
 class RepresentativeForm(forms.Form):
     name = forms.CharField(
         max_length=150,
-        required=False,
-        help_text="Leave empty for a supporter: their name is taken from their record.",
+        error_messages={"required": "Enter the representative's name."},
+        help_text="Shown on the public committee page only once they agree, if you give "
+        "their email; without one, as you type it here.",
     )
     email = forms.EmailField(
-        label="Supporter's email (optional)",
+        label="Their email (optional)",
         max_length=254,
         required=False,
-        help_text="If they are a supporter, they can then record their organisation's "
-        "representatives themselves.",
+        help_text="We email them to ask whether they agree to be named publicly; if they are a "
+        "supporter, agreeing also lets them record their organisation's representatives.",
     )
     started_on = forms.DateField(label="Started on", widget=DATE)
     method = forms.ChoiceField(
@@ -134,32 +135,22 @@ class RepresentativeForm(forms.Form):
         help_text="For example: AGM of 12 March, 40 members voting.",
     )
 
-    def clean_email(self) -> Supporter | None:
-        email = self.cleaned_data["email"].strip()
-        if not email:
-            return None
-        supporter = (
-            Supporter.objects.select_related("user").filter(user__email__iexact=email).first()
-        )
-        if supporter is None:
-            raise forms.ValidationError("No supporter has this email; leave it empty.")
-        return supporter
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter the representative's name.")
+        return name
+
+    def clean_email(self) -> str:
+        # No lookup: the form never says whether an address belongs to a supporter.
+        email: str = self.cleaned_data["email"].strip().lower()
+        return email
 
     def clean_started_on(self) -> Any:
         started_on = self.cleaned_data["started_on"]
         if started_on > timezone.localdate():
             raise forms.ValidationError("Record a representative once they have started.")
         return started_on
-
-    def clean(self) -> dict[str, Any] | None:
-        data = super().clean() or {}
-        if (
-            not data.get("name", "").strip()
-            and not data.get("email")
-            and "email" not in self.errors
-        ):
-            self.add_error("name", "Enter the representative's name.")
-        return data
 
 
 class RepresentativeEndForm(forms.Form):

@@ -123,8 +123,13 @@ class Representative(models.Model):
     """Someone representing an organisation on the organising committee, from ``started_on``
     until ``ended_on`` (the first day they no longer serve).
 
-    ``name`` is always stored; ``supporter`` links the person when they are a supporter, which
-    lets them act for the organisation on the site.
+    ``name`` is stored as typed; ``supporter`` links the person's account once they agreed,
+    which lets them act for the organisation on the site. Naming someone on the public
+    committee page says they support the alliance, so it needs their agreement: when the
+    recorder gives an ``email``, the address's owner is asked (``representative_name_ask``)
+    and, until they agree (``named_at``), public pages show "a representative of" the
+    organisation instead of a name. Once erased (``alliance.erasure``) the record keeps the
+    seat's history with no name.
     """
 
     organisation = models.ForeignKey(
@@ -142,6 +147,12 @@ class Representative(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     method = models.CharField(max_length=10, choices=ElectionMethod.choices)
     method_note = models.CharField(max_length=300, blank=True)
+    email = models.EmailField(
+        blank=True, help_text="The address asked to agree to be named, until its owner answers."
+    )
+    named_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the representative agreed to be named publicly."
+    )
 
     objects: ClassVar[RepresentativeQuerySet] = RepresentativeQuerySet.as_manager()  # type: ignore[assignment]  # the manager exposes the queryset's methods
 
@@ -155,7 +166,18 @@ class Representative(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.organisation})"
+        return f"{self.name or 'a representative'} ({self.organisation})"
+
+    @property
+    def public_name(self) -> str:
+        """The name public pages may show: empty until the person agreed, when they were
+        asked (an email given) or are linked to an account; a name recorded alone, for
+        someone with no account here, is shown as recorded."""
+        if self.named_at is not None:
+            return self.name
+        if self.email or self.supporter_id is not None:
+            return ""
+        return self.name
 
 
 class MembershipStatus(models.TextChoices):

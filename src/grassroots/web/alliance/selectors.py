@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from grassroots.web.alliance.models import (
     AffiliationStatus,
@@ -20,6 +21,7 @@ from grassroots.web.alliance.models import (
 )
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.people.models import Consent, ConsentKind, Supporter, User
+from grassroots.web.people.naming import NamingRequest, naming_token
 
 # A local group that is affiliated or on its way counts as the CLP's group; a disaffiliated one
 # does not, so supporters there may ask to start another.
@@ -136,8 +138,8 @@ def membership_confirmed_list() -> QuerySet[OrganisationMembership]:
     )
 
 
-def membership_export(supporter: Supporter) -> list[dict[str, Any]]:
-    """The supporter's memberships for their data export (``people.exports``)."""
+def membership_export(person: User) -> list[dict[str, Any]]:
+    """The person's memberships for their data export (``people.exports``)."""
     return [
         {
             "organisation": membership.organisation.name,
@@ -150,12 +152,14 @@ def membership_export(supporter: Supporter) -> list[dict[str, Any]]:
             "ended_at": membership.ended_at.isoformat() if membership.ended_at else None,
             "votes_with": membership.votes_with,
         }
-        for membership in membership_list_mine(supporter=supporter)
+        for membership in OrganisationMembership.objects.filter(supporter_id=person.pk)
+        .select_related("organisation")
+        .order_by("organisation__name", "claimed_at", "id")
     ]
 
 
-def group_request_export(supporter: Supporter) -> list[dict[str, Any]]:
-    """The supporter's requests for a local group, for their data export."""
+def group_request_export(person: User) -> list[dict[str, Any]]:
+    """The person's requests for a local group, for their data export."""
     return [
         {
             "clp": request.constituency.name,
@@ -163,9 +167,61 @@ def group_request_export(supporter: Supporter) -> list[dict[str, Any]]:
             "created_at": request.created_at.isoformat(),
             "status": request.status,
         }
-        for request in supporter.group_requests.select_related("constituency").order_by(
-            "created_at", "id"
-        )
+        for request in GroupRequest.objects.filter(supporter_id=person.pk)
+        .select_related("constituency")
+        .order_by("created_at", "id")
+    ]
+
+
+def representative_export(person: User) -> list[dict[str, Any]]:
+    """The person's terms as a representative, and invitations to be one sent to their
+    address, for their data export."""
+    rows = Representative.objects.filter(
+        Q(supporter_id=person.pk) | Q(email__iexact=person.email, email__gt="")
+    ).select_related("organisation")
+    return [
+        {
+            "organisation": rep.organisation.name,
+            "name": rep.name,
+            "started_on": rep.started_on.isoformat(),
+            "ended_on": rep.ended_on.isoformat() if rep.ended_on else None,
+            "method": rep.method,
+            "method_note": rep.method_note,
+            "linked_to_my_account": rep.supporter_id == person.pk,
+            "agreed_to_be_named_at": rep.named_at.isoformat() if rep.named_at else None,
+        }
+        for rep in rows.order_by("started_on", "id")
+    ]
+
+
+def membership_handled_export(person: User) -> list[dict[str, Any]]:
+    """Memberships the person confirmed or ended (as a representative or organiser), by id
+    and organisation: the members' names are theirs, not this person's data."""
+    rows = OrganisationMembership.objects.filter(
+        Q(confirmed_by_id=person.pk) | Q(ended_by_id=person.pk)
+    ).select_related("organisation")
+    return [
+        {
+            "membership": row.pk,
+            "organisation": row.organisation.name,
+            "confirmed_by_me_at": row.confirmed_at.isoformat()
+            if row.confirmed_by_id == person.pk and row.confirmed_at
+            else None,
+            "ended_by_me_at": row.ended_at.isoformat()
+            if row.ended_by_id == person.pk and row.ended_at
+            else None,
+        }
+        for row in rows.order_by("id")
+    ]
+
+
+def group_request_handled_export(person: User) -> list[dict[str, Any]]:
+    """Group requests the person handled as an organiser, by id and CLP."""
+    return [
+        {"group_request": row.pk, "clp": row.constituency.name, "handled_at": row.handled_at}
+        for row in GroupRequest.objects.filter(handled_by_id=person.pk)
+        .select_related("constituency")
+        .order_by("id")
     ]
 
 
@@ -300,3 +356,34 @@ def group_request_contactable_list(*, constituency: Constituency) -> QuerySet[Su
         .select_related("user")
         .order_by("user__name", "pk")
     )
+
+
+REPRESENTATIVE_SALT = "alliance.representative"
+
+
+def representative_agree_url(
+    *, representative: Representative, email: str, site_url: str = ""
+) -> str:
+    """The link that lets the owner of ``email`` agree to be named as ``representative``."""
+    token = naming_token(salt=REPRESENTATIVE_SALT, object_id=representative.pk, email=email)
+    return site_url.rstrip("/") + reverse("alliance:representative_agree", args=[token])
+
+
+def representative_naming_requests(person: User) -> list[NamingRequest]:
+    """Current representative terms waiting for ``person`` to agree to be named: asked of
+    their address, or linked to their account before agreement was asked for."""
+    waiting = (
+        Representative.objects.current()
+        .filter(named_at__isnull=True)
+        .filter(Q(email=person.email, email__gt="") | Q(supporter_id=person.pk))
+        .select_related("organisation")
+        .order_by("started_on", "id")
+    )
+    return [
+        NamingRequest(
+            description=f"to be named as a representative of {rep.organisation.name} on the "
+            "public committee page",
+            agree_url=representative_agree_url(representative=rep, email=person.email),
+        )
+        for rep in waiting
+    ]

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -36,12 +38,14 @@ from grassroots.web.alliance.selectors import (
     membership_live_exists,
     organisation_name_taken,
     organisation_slug_taken,
+    representative_agree_url,
     representative_current_count,
 )
 from grassroots.web.audit.services import audit_record
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.errors import DomainError
-from grassroots.web.people.models import Supporter, User
+from grassroots.web.people.mail import send_later
+from grassroots.web.people.models import Supporter, User, normalise_email
 from grassroots.web.people.roles import Role
 from grassroots.web.people.services import role_grant, role_revoke
 
@@ -221,18 +225,22 @@ def representative_record(
     actor: User,
     organisation: Organisation,
     name: str,
-    supporter: Supporter | None,
     started_on: datetime.date,
     method: ElectionMethod,
     method_note: str = "",
+    email: str = "",
+    site_url: str = "",
 ) -> Representative:
     """Record that someone represents an organisation from ``started_on``.
 
     Steps: refuse a disaffiliated organisation and one whose seats (by the rules) are all
-    filled; store the representative; when they are a supporter, grant them the affiliate
-    representative role (in this same transaction); audit.
+    filled; store the representative; audit; when an ``email`` is given, email the address
+    to ask its owner to agree to be named publicly (``_representative_ask``). Whether the
+    address belongs to a supporter is never said: their account is linked, and the affiliate
+    representative role granted, only when they agree (``representative_name_agree``).
     """
-    name = name.strip() or (supporter.user.name if supporter else "")
+    name = name.strip()
+    email = normalise_email(email)
     if not name:
         raise DomainError("Enter the representative's name.", field="name")
     if organisation.status == AffiliationStatus.DISAFFILIATED:
@@ -245,28 +253,90 @@ def representative_record(
             f"All {seats} of this organisation's seats are filled: end a representative first."
         )
     if (
-        supporter is not None
+        email
         and Representative.objects.current()
-        .filter(organisation=organisation, supporter=supporter)
+        .filter(organisation=organisation)
+        .filter(Q(email=email) | Q(supporter__user__email=email))
         .exists()
     ):
-        raise DomainError("This supporter already represents the organisation.", field="email")
+        raise DomainError("This person already represents the organisation.", field="email")
     representative = Representative.objects.create(
         organisation=organisation,
-        supporter=supporter,
         name=name,
+        email=email,
         started_on=started_on,
         method=method,
         method_note=method_note.strip(),
     )
-    if supporter is not None:
-        role_grant(actor=actor, user=supporter.user, role=Role.AFFILIATE_REPRESENTATIVE)
     audit_record(
         actor_id=actor.pk,
         action="representative.record",
         object_type="representative",
         object_id=representative.pk,
         summary=f"organisation {organisation.pk}, {method}",
+    )
+    if email:
+        _representative_ask(representative=representative, site_url=site_url)
+    return representative
+
+
+def _representative_ask(*, representative: Representative, site_url: str) -> None:
+    """Email the address given for a representative, whoever owns it, asking them to agree
+    to be named on the public committee page."""
+    alliance = settings.GRASSROOTS_ALLIANCE_NAME
+    organisation = representative.organisation.name
+    link = representative_agree_url(
+        representative=representative, email=representative.email, site_url=site_url
+    )
+    body = (
+        f"Hello,\n\n{organisation} recorded you as one of its representatives on the "
+        f"organising committee of {alliance}. With your agreement, your name is shown on the "
+        "public committee page (your email address never is), and if you have an account as a "
+        f"supporter with this address you can act for {organisation} on the site.\n\n"
+        f"If you agree, follow this link:\n\n{link}\n\n"
+        f'If you do not, ignore this email: the page shows only "a representative of '
+        f'{organisation}".\n'
+    )
+    send_later(
+        subject=f"May we name you as a representative of {organisation}?",
+        body=body,
+        to=representative.email,
+    )
+
+
+@transaction.atomic(durable=True)
+def representative_name_agree(*, representative: Representative, email: str) -> Representative:
+    """The owner of ``email`` (proved by the emailed link, or by being logged in with it)
+    agrees to be named as this representative: public pages show the name from now on; if
+    a supporter has the address, their account is linked and, while the term lasts, given
+    the affiliate representative role; the address asked is forgotten; audit. Refused when
+    the address is not the one asked."""
+    representative = (
+        Representative.objects.select_for_update(of=("self",))
+        .select_related("supporter__user")
+        .get(pk=representative.pk)
+    )
+    email = normalise_email(email)
+    linked = representative.supporter
+    asked = representative.email == email and email != ""
+    if representative.named_at is not None or not (
+        asked or (linked is not None and linked.user.email == email)
+    ):
+        raise DomainError("This request has been withdrawn or already answered.")
+    supporter = linked or Supporter.objects.select_related("user").filter(user__email=email).first()
+    representative.named_at = timezone.now()
+    representative.email = ""
+    representative.supporter = supporter
+    representative.save(update_fields=["named_at", "email", "supporter"])
+    current = Representative.objects.current().filter(pk=representative.pk).exists()
+    if supporter is not None and current:
+        role_grant(actor=supporter.user, user=supporter.user, role=Role.AFFILIATE_REPRESENTATIVE)
+    audit_record(
+        actor_id=supporter.pk if supporter is not None else None,
+        action="representative.name_agree",
+        object_type="representative",
+        object_id=representative.pk,
+        summary=f"organisation {representative.organisation_id}",
     )
     return representative
 

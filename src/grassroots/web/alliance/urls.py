@@ -9,6 +9,7 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("committee/", views.committee, name="committee"),
+    path("committee/agree/<str:token>/", views.representative_agree, name="representative_agree"),
     path("groups/request/", views.group_request_add, name="group_request_add"),
     path(
         "organise/organisations/",

@@ -22,11 +22,17 @@ from grassroots.web.alliance.forms import (
     RepresentativeForm,
     RulesForm,
 )
-from grassroots.web.alliance.models import AffiliationStatus, ElectionMethod, OrganisationKind
+from grassroots.web.alliance.models import (
+    AffiliationStatus,
+    ElectionMethod,
+    OrganisationKind,
+    Representative,
+)
 from grassroots.web.alliance.page_parts import organisation_page_parts
 from grassroots.web.errors import DomainError
 from grassroots.web.people.access import acting_user
 from grassroots.web.people.models import Supporter
+from grassroots.web.people.naming import naming_token_read
 
 
 def _status(form: forms.Form) -> int:
@@ -134,7 +140,8 @@ def representative_list(request: HttpRequest, organisation_id: int) -> HttpRespo
                 actor=acting_user(request),
                 organisation=organisation,
                 name=form.cleaned_data["name"],
-                supporter=form.cleaned_data["email"],
+                email=form.cleaned_data["email"],
+                site_url=request.build_absolute_uri("/"),
                 started_on=form.cleaned_data["started_on"],
                 method=ElectionMethod(form.cleaned_data["method"]),
                 method_note=form.cleaned_data["method_note"],
@@ -142,7 +149,14 @@ def representative_list(request: HttpRequest, organisation_id: int) -> HttpRespo
         except DomainError as err:
             err.show_on(form)
         else:
-            messages.success(request, f"{representative.name} is recorded as a representative.")
+            asked = (
+                " We emailed them to ask whether they agree to be named publicly."
+                if representative.email
+                else ""
+            )
+            messages.success(
+                request, f"{representative.name} is recorded as a representative.{asked}"
+            )
             return redirect("alliance:representative_list", organisation.pk)
     context = {
         "organisation": organisation,
@@ -174,7 +188,8 @@ def representative_end(
         except DomainError as err:
             err.show_on(form)
         else:
-            messages.success(request, f"{representative.name}'s term is ended.")
+            who = f"{representative.name}'s" if representative.name else "The representative's"
+            messages.success(request, f"{who} term is ended.")
             return redirect("alliance:representative_list", organisation_id)
     context = {"form": form, "representative": representative}
     return render(request, "alliance/representative_end.html", context, status=_status(form))
@@ -380,3 +395,31 @@ def membership_decide(
         done = "confirmed" if decision == "confirm" else "ended"
         messages.success(request, f"{membership.supporter.user.name}'s membership is {done}.")
     return redirect("alliance:membership_list", organisation_id)
+
+
+def representative_agree(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link (or the button on /me/) to agree to be named as a representative.
+    GET shows what is asked and a button (mail scanners fetch links); POST agrees. Holding
+    the link proves the address."""
+    read = naming_token_read(salt=selectors.REPRESENTATIVE_SALT, token=token)
+    representative = (
+        Representative.objects.select_related("organisation").filter(pk=read[0]).first()
+        if read
+        else None
+    )
+    if read is None or representative is None:
+        return render(request, "people/naming_agree.html", {"invalid": True}, status=404)
+    context: dict[str, object] = {
+        "what": f"to be named as a representative of {representative.organisation.name} on "
+        "the public committee page",
+        "invalid": False,
+    }
+    if request.method == "POST":
+        try:
+            services.representative_name_agree(representative=representative, email=read[1])
+        except DomainError as err:
+            context["error"] = err.message
+            return render(request, "people/naming_agree.html", context, status=400)
+        messages.success(request, "Thank you: your name is shown on the committee page.")
+        return redirect("alliance:committee")
+    return render(request, "people/naming_agree.html", context)

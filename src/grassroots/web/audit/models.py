@@ -3,10 +3,16 @@ that makes the change, and are never updated or deleted.
 
 Three guards keep it append-only: ``save`` refuses an existing row, ``delete`` and the queryset's
 ``update``/``delete`` raise, and a database trigger refuses UPDATE (both databases) and DELETE
-(PostgreSQL; see the migration for why SQLite only guards UPDATE).
+(PostgreSQL; see the migrations for why SQLite only guards UPDATE).
+
+One change is allowed, and only one: forgetting a person who erased their account
+(``audit.services.audit_person_forget``). It empties the actor id where the person acted and
+the object id where the row was about them (a supporter or user), and sets
+``person_erased``; the action, object type, summary and time stay. The database trigger
+allows exactly that change and refuses any other (migration 0003).
 
 The actor is a plain id, not a foreign key: the log must outlive the people in it, and a
-summary never holds personal data, so erasing a supporter leaves the log as it was.
+summary never holds personal data.
 """
 
 from __future__ import annotations
@@ -37,6 +43,10 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64, blank=True)
     summary = models.CharField(max_length=300, blank=True)
+    person_erased = models.BooleanField(
+        default=False,
+        help_text="A person this row named erased their account: their id was removed.",
+    )
 
     objects: ClassVar[models.Manager[AuditEntry]] = AuditEntryQuerySet.as_manager()
 

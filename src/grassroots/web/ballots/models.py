@@ -144,10 +144,16 @@ class BallotElectorateOrganisation(models.Model):
 
 
 class VoterRollEntry(models.Model):
-    """A person entitled to vote in a ballot, frozen by ``ballot_open``."""
+    """A person entitled to vote in a ballot, frozen by ``ballot_open``.
+
+    ``person`` is empty once that person erased their account (``ballots.erasure``): the entry
+    stays, so the roll's size and the turnout shown stay true, but names nobody.
+    """
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="roll")
-    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="roll_entries")
+    person = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="roll_entries"
+    )
     # 64 bits: a joint ballot's weights are a least common multiple of member counts, which
     # passes 2**31 with six organisations of around 80 members (docs/ballots.md).
     weight = models.PositiveBigIntegerField(default=1)

@@ -16,7 +16,6 @@ from grassroots.web.constituencies.selectors import constituency_get_by_name
 from grassroots.web.events.models import Event, EventKind, Speaker
 from grassroots.web.events.selectors import speaker_choices
 from grassroots.web.events.services import ENDS_BEFORE_START
-from grassroots.web.people.models import Supporter
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -79,7 +78,8 @@ class EventForm(forms.Form):
     contact_email = forms.EmailField(
         label="Contact (a supporter's email)",
         required=False,
-        help_text="Only their name is shown on the event page.",
+        help_text="We email this address to ask them; their name (never the address) is shown "
+        "on the event page once they agree.",
     )
     clp = forms.CharField(
         label="CLP",
@@ -106,7 +106,7 @@ class EventForm(forms.Form):
             "online_url": event.online_url,
             "organisation": event.organisation_id or "",
             "organiser_name": "" if event.organisation_id else event.organiser_name,
-            "contact_email": event.contact.user.email if event.contact else "",
+            "contact_email": event.contact.user.email if event.contact else event.contact_email,
             "clp": event.constituency.name if event.constituency else "",
             "description": event.description,
             "speakers": list(event.speakers.all()),
@@ -118,16 +118,11 @@ class EventForm(forms.Form):
             raise forms.ValidationError("Name the organising group (letters or digits).")
         return name
 
-    def clean_contact_email(self) -> Supporter | None:
-        email: str = self.cleaned_data["contact_email"].strip()
-        if not email:
-            return None
-        supporter = (
-            Supporter.objects.select_related("user").filter(user__email__iexact=email).first()
-        )
-        if supporter is None:
-            raise forms.ValidationError("No supporter has signed up with this email.")
-        return supporter
+    def clean_contact_email(self) -> str:
+        # No lookup: the form never says whether an address belongs to a supporter. The
+        # service emails the address to ask its owner.
+        email: str = self.cleaned_data["contact_email"].strip().lower()
+        return email
 
     def clean_clp(self) -> Constituency | None:
         return _clp(self.cleaned_data["clp"])
@@ -162,7 +157,7 @@ class EventForm(forms.Form):
             "online_url": data["online_url"],
             "organiser_name": data["organiser_name"],
             "organisation": data["organisation"],
-            "contact": data["contact_email"],
+            "contact_email": data["contact_email"],
             "constituency": data["clp"],
             "description": data["description"],
             "speakers": list(data["speakers"]),

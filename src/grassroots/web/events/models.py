@@ -66,6 +66,11 @@ class Event(models.Model):
     ``organisation`` links it too (and ``organiser_name`` is set from the organisation's name
     when the event is saved). ``organiser_slug``, from the name, names the group's iCal feed,
     so a linked group and the same name typed in share one feed.
+
+    The contact is named on the public page, which says they support the alliance, so only
+    with their agreement: the organiser gives an address (``contact_email``), its owner is
+    emailed a link, and ``contact`` is set only when a supporter with that address agrees
+    (``event_contact_agree``). Until then the page names no contact.
     """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -88,6 +93,9 @@ class Event(models.Model):
     )
     contact = models.ForeignKey(
         Supporter, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    contact_email = models.EmailField(
+        blank=True, help_text="The address asked to agree to be the contact, until it answers."
     )
     constituency = models.ForeignKey(
         Constituency,

@@ -6,12 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.web.alliance.models import Organisation
 from grassroots.web.events.models import Event, EventKind, Speaker
+from grassroots.web.people.models import User
+from grassroots.web.people.naming import NamingRequest, naming_token
+
+CONTACT_SALT = "events.contact"
 
 # How long a past event stays in the iCal feeds, so calendars keep recent history.
 FEED_PAST = timedelta(days=90)
@@ -109,3 +115,40 @@ def speaker_list(*, include_unlisted: bool = False) -> QuerySet[Speaker]:
 def speaker_choices() -> QuerySet[Speaker]:
     """Every speaker, for an organiser choosing who speaks at an event."""
     return Speaker.objects.order_by("name", "pk")
+
+
+def contact_naming_requests(person: User) -> list[NamingRequest]:
+    """Events asking ``person``'s address to agree to be their contact (``people.naming``)."""
+    return [
+        NamingRequest(
+            description=f"to be named as the contact for “{event.title}” "
+            f"({event.organiser_name}) on the public events pages",
+            agree_url=contact_agree_url(event=event, email=person.email),
+        )
+        for event in Event.objects.filter(contact_email=person.email).order_by("starts_at", "pk")
+    ]
+
+
+def event_contact_export(person: User) -> list[dict[str, Any]]:
+    """Events naming the person as contact, or asking them to be, for their data export;
+    and events they created."""
+    rows = Event.objects.filter(
+        Q(contact__user=person) | Q(contact_email=person.email) | Q(created_by=person)
+    ).distinct()
+    return [
+        {
+            "event": event.title,
+            "starts_at": event.starts_at.isoformat(),
+            "organiser": event.organiser_name,
+            "i_am_the_contact": event.contact_id == person.pk,
+            "asked_to_be_the_contact": event.contact_email == person.email,
+            "created_by_me": event.created_by_id == person.pk,
+        }
+        for event in rows.order_by("starts_at", "pk")
+    ]
+
+
+def contact_agree_url(*, event: Event, email: str, site_url: str = "") -> str:
+    """The link that lets the owner of ``email`` agree to be ``event``'s contact."""
+    token = naming_token(salt=CONTACT_SALT, object_id=event.pk, email=email)
+    return site_url.rstrip("/") + reverse("events:contact_agree", args=[token])

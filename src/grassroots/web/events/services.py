@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,7 +17,9 @@ from grassroots.web.audit.services import audit_record
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.errors import DomainError
 from grassroots.web.events.models import Event, EventKind, Speaker
-from grassroots.web.people.models import Supporter, User
+from grassroots.web.events.selectors import contact_agree_url
+from grassroots.web.people.mail import send_later
+from grassroots.web.people.models import Supporter, User, normalise_email
 
 ENDS_BEFORE_START = "The event must end after it starts."
 
@@ -63,13 +66,15 @@ def event_create(
     online_url: str = "",
     organiser_name: str = "",
     organisation: Organisation | None = None,
-    contact: Supporter | None = None,
+    contact_email: str = "",
     constituency: Constituency | None = None,
     description: str = "",
     speakers: Iterable[Speaker] = (),
+    site_url: str = "",
 ) -> Event:
     """Create an event as a draft (``event_publish`` shows it), created by ``actor``. The
-    organising group is ``organisation`` (affiliated) when given, else ``organiser_name``."""
+    organising group is ``organisation`` (affiliated) when given, else ``organiser_name``.
+    A ``contact_email`` is asked to agree to be the contact (``_contact_ask``)."""
     organiser_name = _organiser(organiser_name=organiser_name, organisation=organisation)
     _check_event(title=title, starts_at=starts_at, ends_at=ends_at, organiser=organiser_name)
     event = Event.objects.create(
@@ -83,12 +88,14 @@ def event_create(
         organiser_name=organiser_name.strip(),
         organiser_slug=slugify(organiser_name),
         organisation=organisation,
-        contact=contact,
+        contact_email=normalise_email(contact_email),
         constituency=constituency,
         description=description.strip(),
         created_by=actor,
     )
     event.speakers.set(list(speakers))
+    if event.contact_email:
+        _contact_ask(event=event, site_url=site_url)
     _audit(actor=actor, action="event.create", event=event, summary=kind)
     return event
 
@@ -104,6 +111,7 @@ EVENT_FIELDS = (
     "organiser_name",
     "organisation",
     "contact",
+    "contact_email",
     "constituency",
     "description",
 )
@@ -123,17 +131,22 @@ def event_update(
     online_url: str = "",
     organiser_name: str = "",
     organisation: Organisation | None = None,
-    contact: Supporter | None = None,
+    contact_email: str = "",
     constituency: Constituency | None = None,
     description: str = "",
     speakers: Iterable[Speaker] = (),
+    site_url: str = "",
 ) -> Event:
     """Change an event's details and speakers; the audit row names the fields that changed.
-    An organisation already linked stays allowed if it has since disaffiliated."""
+    An organisation already linked stays allowed if it has since disaffiliated. The contact
+    who agreed stays while their address is given; a new address is asked (``_contact_ask``)
+    and the contact is empty until its owner agrees."""
     organiser_name = _organiser(
         organiser_name=organiser_name, organisation=organisation, current=event.organisation
     )
     _check_event(title=title, starts_at=starts_at, ends_at=ends_at, organiser=organiser_name)
+    contact, asked = _contact_next(event=event, email=normalise_email(contact_email))
+    ask = bool(asked) and asked != event.contact_email
     new = {
         "title": title.strip(),
         "kind": kind,
@@ -145,6 +158,7 @@ def event_update(
         "organiser_name": organiser_name.strip(),
         "organisation": organisation,
         "contact": contact,
+        "contact_email": asked,
         "constituency": constituency,
         "description": description.strip(),
     }
@@ -158,7 +172,63 @@ def event_update(
     event.updated_at = timezone.now()
     event.save()
     event.speakers.set(speakers)
+    if ask:
+        _contact_ask(event=event, site_url=site_url)
     _audit(actor=actor, action="event.update", event=event, summary=", ".join(changed))
+    return event
+
+
+def _contact_next(*, event: Event, email: str) -> tuple[Supporter | None, str]:
+    """The contact and the address still to ask, once the form gives ``email``: the contact
+    who agreed stays while their own address is given; any other address is asked, and
+    nobody is named until its owner agrees; no address, no contact."""
+    if email and event.contact is not None and event.contact.user.email == email:
+        return event.contact, ""
+    return None, email
+
+
+def _contact_ask(*, event: Event, site_url: str) -> None:
+    """Email the address asked to be the contact, whoever owns it: the organiser is never
+    told whether it belongs to a supporter."""
+    alliance = settings.GRASSROOTS_ALLIANCE_NAME
+    link = contact_agree_url(event=event, email=event.contact_email, site_url=site_url)
+    body = (
+        f'Hello,\n\nThe organisers of "{event.title}" ({event.organiser_name}) would like '
+        f"to name you as the event's contact on {alliance}'s public events pages. Your name "
+        "would be shown there; your email address never is.\n\n"
+        f"If you agree, follow this link (you need an account as a supporter with this "
+        f"address):\n\n{link}\n\nIf you do not, ignore this email: nothing is shown.\n"
+    )
+    send_later(
+        subject=f"May we name you as the contact for {event.title}?",
+        body=body,
+        to=event.contact_email,
+    )
+
+
+@transaction.atomic(durable=True)
+def event_contact_agree(*, event: Event, email: str) -> Event:
+    """The owner of ``email`` (proved by the emailed link or by being logged in with it)
+    agrees to be the event's contact: the supporter with that address becomes the contact,
+    named on the public page; audit. Refused when the event now asks another address, or
+    when no supporter has this one."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    email = normalise_email(email)
+    if not event.contact_email or event.contact_email != email:
+        raise DomainError("This request has been withdrawn or already answered.")
+    supporter = Supporter.objects.select_related("user").filter(user__email=email).first()
+    if supporter is None:
+        raise DomainError(
+            "Only a supporter can be named as an event's contact: join with this address "
+            "first, then follow the link again."
+        )
+    event.contact = supporter
+    event.contact_email = ""
+    event.updated_at = timezone.now()
+    event.save(update_fields=["contact", "contact_email", "updated_at"])
+    audit_record(
+        actor_id=supporter.pk, action="event.contact_agree", object_type="event", object_id=event.pk
+    )
     return event
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("events/<int:event_id>/", views.event_detail, name="event_detail"),
     path("events/<int:event_id>/edit/", views.event_edit, name="event_edit"),
     path("events/<int:event_id>/publish/", views.event_publish, name="event_publish"),
+    path("events/contact/agree/<str:token>/", views.contact_agree, name="contact_agree"),
     path("events.ics", views.feed_all, name="feed_all"),
     path("events/group/<slug:slug>.ics", views.feed_group, name="feed_group"),
     path("events/clp/<str:gss_code>.ics", views.feed_clp, name="feed_clp"),

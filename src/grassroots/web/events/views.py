@@ -19,6 +19,7 @@ from grassroots.web.events.forms import EventForm, PublishForm, SpeakerForm
 from grassroots.web.events.ical import calendar_build
 from grassroots.web.events.models import Event, EventKind
 from grassroots.web.people.models import User
+from grassroots.web.people.naming import naming_token_read
 
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -81,7 +82,9 @@ def event_create(request: HttpRequest) -> HttpResponse:
     form = EventForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            event = services.event_create(actor=actor, **form.service_kwargs())
+            event = services.event_create(
+                actor=actor, site_url=request.build_absolute_uri("/"), **form.service_kwargs()
+            )
         except DomainError as err:
             err.show_on(form)
         else:
@@ -97,7 +100,12 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
         form = EventForm(request.POST, event=event)
         if form.is_valid():
             try:
-                services.event_update(actor=_user(request), event=event, **form.service_kwargs())
+                services.event_update(
+                    actor=_user(request),
+                    event=event,
+                    site_url=request.build_absolute_uri("/"),
+                    **form.service_kwargs(),
+                )
             except DomainError as err:
                 err.show_on(form)
             else:
@@ -206,3 +214,28 @@ def speaker_edit(request: HttpRequest, speaker_id: int) -> HttpResponse:
     else:
         form = SpeakerForm(initial=SpeakerForm.initial_for(speaker))
     return _speaker_form_page(request, form, speaker)
+
+
+def contact_agree(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link to agree to be an event's contact. GET shows what is asked and a
+    button (mail scanners fetch links); POST agrees. Holding the link proves the address."""
+    read = naming_token_read(salt=selectors.CONTACT_SALT, token=token)
+    event = Event.objects.filter(pk=read[0]).first() if read else None
+    if read is None or event is None:
+        return render(request, "people/naming_agree.html", {"invalid": True}, status=404)
+    context: dict[str, object] = {
+        "what": f"to be named as the contact for “{event.title}” ({event.organiser_name}) "
+        "on the public events pages",
+        "invalid": False,
+    }
+    if request.method == "POST":
+        try:
+            services.event_contact_agree(event=event, email=read[1])
+        except DomainError as err:
+            context["error"] = err.message
+            return render(request, "people/naming_agree.html", context, status=400)
+        messages.success(request, "Thank you: you are named as the event's contact.")
+        return (
+            redirect("events:event_detail", event.pk) if event.published else redirect("dashboard")
+        )
+    return render(request, "people/naming_agree.html", context)

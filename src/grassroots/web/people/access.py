@@ -24,6 +24,18 @@ def acting_user(request: HttpRequest) -> User:
     return request.user
 
 
+def person_for_self(user: User | AnonymousUser) -> User:
+    """The viewer's own account, supporter or not (to see, export and erase their data)."""
+    if not isinstance(user, User):
+        raise Http404("No such page.")
+    return user
+
+
+def supporter_of_person(user: User) -> Supporter | None:
+    """The account's supporter record, if it has one."""
+    return Supporter.objects.select_related("user", "constituency").filter(user=user).first()
+
+
 def supporter_for_self(user: User | AnonymousUser) -> Supporter:
     """The viewer's own supporter record (to see, export, erase, change consents)."""
     if not isinstance(user, User):

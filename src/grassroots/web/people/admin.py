@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from grassroots.web.people.models import Consent, Supporter, User
-from grassroots.web.people.services import supporter_erase
+from grassroots.web.people.services import person_erase
 
 
 @admin.register(User)
@@ -14,6 +14,21 @@ class UserAdmin(admin.ModelAdmin[User]):
     search_fields = ("email", "name")
     filter_horizontal = ("groups",)
     exclude = ("password", "user_permissions")
+    actions = ("erase",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # A data request goes through the erase action, which unlinks the person from the
+        # ballots, the alliance and the audit log before deleting the account.
+        return False
+
+    @admin.action(description="Erase the selected accounts and all their data")
+    def erase(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        erased = 0
+        for person in queryset:
+            person_erase(person=person, actor=actor)
+            erased += 1
+        self.message_user(request, f"Erased {erased} account(s) and their data.")
 
 
 class ConsentInline(admin.TabularInline[Consent, Supporter]):
@@ -42,6 +57,6 @@ class SupporterAdmin(admin.ModelAdmin[Supporter]):
         actor = request.user if isinstance(request.user, User) else None
         erased = 0
         for supporter in queryset.select_related("user"):
-            supporter_erase(supporter=supporter, actor=actor)
+            person_erase(person=supporter.user, actor=actor)
             erased += 1
         self.message_user(request, f"Erased {erased} supporter(s) and their data.")

@@ -10,8 +10,7 @@ from django import forms
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.constituencies.selectors import constituency_get_by_name
 from grassroots.web.people.consents import WORDING
-from grassroots.web.people.models import ConsentKind, Membership, User
-from grassroots.web.people.services import DUPLICATE_EMAIL
+from grassroots.web.people.models import ConsentKind, Membership
 
 
 class SignupForm(forms.Form):
@@ -44,9 +43,8 @@ class SignupForm(forms.Form):
         return name
 
     def clean_email(self) -> str:
+        # Never says whether the address has an account: the service emails its owner.
         email: str = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(DUPLICATE_EMAIL)
         return email
 
     def clean_clp(self) -> Constituency:
@@ -90,6 +88,7 @@ class MessageForm(forms.Form):
 
 class EraseForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand that my account, consents and messages will be deleted for good.",
+        label="I understand that my account and everything the site holds about me will be "
+        "deleted for good.",
         error_messages={"required": "Tick the box to confirm."},
     )

@@ -3,7 +3,7 @@
 A ``User`` is anyone who can log in (by emailed link; supporters have no password). A
 ``Supporter`` is a user who signed the appeal. Sign-up, consent changes, messages and erasure go
 through ``people.services`` (``supporter_signup``, ``consent_give``, ``consent_withdraw``,
-``message_send``, ``supporter_erase``), which also write the audit log.
+``message_send``, ``person_erase``), which also write the audit log.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from grassroots.web.audit.services import audit_record
+from grassroots.web.audit.services import audit_person_forget, audit_record
+from grassroots.web.people.erasure import person_erasure_steps_run
 from grassroots.web.people.models import Message, Supporter, User
 
 
@@ -62,6 +63,9 @@ def retention_apply(
         return counts
     old_messages.delete()
     people = [s.pk for s in unverified]
+    for supporter in unverified:  # as erasure does: no app and no audit row keeps their id
+        person_erasure_steps_run(person=supporter.user)
+        audit_person_forget(person_id=supporter.pk)
     Message.objects.filter(sender_id__in=people).delete()
     Message.objects.filter(recipient_id__in=people).delete()
     User.objects.filter(pk__in=people).delete()  # cascades to supporters, consents, memberships

@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from grassroots.web.constituencies.models import Constituency
-from grassroots.web.people.exports import supporter_export_parts
-from grassroots.web.people.models import Consent, ConsentKind, Message, Supporter
+from grassroots.web.people.exports import person_export_parts
+from grassroots.web.people.models import Consent, ConsentKind, Message, Supporter, User
 
 
 def _active_consent(kind: ConsentKind, supporter_ref: str = "pk") -> Exists:
@@ -50,38 +50,54 @@ def message_list_received(*, supporter: Supporter) -> QuerySet[Message]:
     )
 
 
-def supporter_export(*, supporter: Supporter) -> dict[str, Any]:
-    """Everything stored about a supporter, as JSON-ready data (the right of access),
-    including what other apps hold about them (``people.exports``)."""
-    user = supporter.user
-    return {
-        "name": user.name,
-        "email": user.email,
-        "joined_at": supporter.joined_at.isoformat(),
-        "email_verified_at": supporter.email_verified_at.isoformat()
-        if supporter.email_verified_at
-        else None,
-        "clp": {"gss_code": supporter.constituency_id, "name": supporter.constituency.name},
-        "membership": supporter.membership,
-        "consents": [
+def _when(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def person_export(*, person: User) -> dict[str, Any]:
+    """Everything stored about a person, as JSON-ready data (the right of access): their
+    account and role groups, their supporter record, consents and messages if they are a
+    supporter, and what other apps hold about them (``people.exports``)."""
+    supporter = Supporter.objects.select_related("constituency").filter(user=person).first()
+    data: dict[str, Any] = {
+        "name": person.name,
+        "email": person.email,
+        "account_created_at": _when(person.date_joined),
+        "last_login_at": _when(person.last_login),
+        "role_groups": sorted(person.groups.values_list("name", flat=True)),
+        "site_administrator": person.is_superuser,
+        "is_supporter": supporter is not None,
+        "joined_at": None,
+        "email_verified_at": None,
+        "clp": None,
+        "membership": None,
+        "consents": [],
+        "messages_sent": [],
+        "messages_received": [],
+    }
+    if supporter is not None:
+        data["joined_at"] = _when(supporter.joined_at)
+        data["email_verified_at"] = _when(supporter.email_verified_at)
+        data["clp"] = {"gss_code": supporter.constituency_id, "name": supporter.constituency.name}
+        data["membership"] = supporter.membership
+        data["consents"] = [
             {
                 "kind": consent.kind,
                 "wording": consent.wording,
-                "given_at": consent.given_at.isoformat(),
-                "withdrawn_at": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
+                "given_at": _when(consent.given_at),
+                "withdrawn_at": _when(consent.withdrawn_at),
             }
             for consent in supporter.consents.order_by("given_at", "pk")
-        ],
-        "messages_sent": [
-            {"to": m.recipient.user.name, "sent_at": m.sent_at.isoformat(), "body": m.body}
+        ]
+        data["messages_sent"] = [
+            {"to": m.recipient.user.name, "sent_at": _when(m.sent_at), "body": m.body}
             for m in supporter.messages_sent.select_related("recipient__user").order_by("sent_at")
-        ],
-        "messages_received": [
-            {"from": m.sender.user.name, "sent_at": m.sent_at.isoformat(), "body": m.body}
+        ]
+        data["messages_received"] = [
+            {"from": m.sender.user.name, "sent_at": _when(m.sent_at), "body": m.body}
             for m in supporter.messages_received.select_related("sender__user").order_by("sent_at")
-        ],
-        **supporter_export_parts(supporter=supporter),
-    }
+        ]
+    return data | person_export_parts(person=person)
 
 
 def clp_supporter_count_list() -> QuerySet[Constituency]:

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from sesame.utils import get_query_string
 
-from grassroots.web.audit.services import audit_record
+from grassroots.web.audit.services import audit_person_forget, audit_record
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.errors import DomainError
 from grassroots.web.people.consents import WORDING
+from grassroots.web.people.erasure import person_erasure_steps_run
+from grassroots.web.people.mail import send_later
 from grassroots.web.people.models import (
     Consent,
     ConsentKind,
@@ -29,15 +30,13 @@ from grassroots.web.people.models import (
 )
 from grassroots.web.people.roles import Role, user_roles_forget
 
-DUPLICATE_EMAIL = "This email address has already signed up. Log in with it instead."
-
 
 def login_link(*, user: User, site_url: str) -> str:
     """An absolute, single-use magic link that logs ``user`` in."""
     return site_url.rstrip("/") + reverse("people:login_link") + str(get_query_string(user))
 
 
-def _send_login_email(*, user: User, site_url: str, first: bool) -> None:
+def _login_email(*, user: User, site_url: str, first: bool) -> None:
     link = login_link(user=user, site_url=site_url)
     alliance = settings.GRASSROOTS_ALLIANCE_NAME
     if first:
@@ -50,7 +49,27 @@ def _send_login_email(*, user: User, site_url: str, first: bool) -> None:
         f"Hello {user.name},\n\n{opening}\n\n{link}\n\n"
         "The link works once, for 24 hours. If you did not ask for it, ignore this email.\n"
     )
-    send_mail(subject, body, None, [user.email])
+    send_later(subject=subject, body=body, to=user.email)
+
+
+def _signup_again_email(*, user: User, site_url: str) -> None:
+    """Tell an address's owner that someone tried to sign up with it (perhaps themselves):
+    the sign-up page answers the same as for a new address, so only the owner learns it."""
+    alliance = settings.GRASSROOTS_ALLIANCE_NAME
+    login = site_url.rstrip("/") + reverse("people:login")
+    body = (
+        f"Hello {user.name},\n\n"
+        f"Someone tried to sign up to {alliance} with your email address, which already has "
+        "an account. If it was you, there is nothing to do: log in here instead:\n\n"
+        f"{login}\n\n"
+        "If it was not you, ignore this email: nothing was changed and nobody was told that "
+        "this address has an account.\n"
+    )
+    send_later(
+        subject=f"Someone tried to sign up to {alliance} with your address",
+        body=body,
+        to=user.email,
+    )
 
 
 @transaction.atomic(durable=True)
@@ -62,23 +81,29 @@ def supporter_signup(
     membership: Membership,
     consents: set[ConsentKind],
     site_url: str,
-) -> Supporter:
+) -> Supporter | None:
     """Sign the appeal: create the account and supporter, record each consent with its wording,
     audit, and after the commit email a link that confirms the address.
 
-    Raises ``DomainError`` on the ``email`` field when the address (in any case) signed up
-    already; nothing is stored then.
+    An address (in any case) that already has an account changes nothing and returns None:
+    its owner is emailed instead, and the caller answers exactly as for a new address, so the
+    page never tells whether an address belongs to a supporter.
     """
     email = normalise_email(email)
     if not constituency.has_clp:
         raise DomainError("There are no CLPs in Northern Ireland.", field="clp")
-    if User.objects.filter(email__iexact=email).exists():
-        raise DomainError(DUPLICATE_EMAIL, field="email")
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        _signup_again_email(user=existing, site_url=site_url)
+        return None
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, name=name.strip())
-    except IntegrityError as err:  # a sign-up with the same address won the race
-        raise DomainError(DUPLICATE_EMAIL, field="email") from err
+    except IntegrityError:  # a sign-up with the same address won the race
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            _signup_again_email(user=existing, site_url=site_url)
+        return None
     supporter = Supporter.objects.create(
         user=user, constituency=constituency, membership=membership
     )
@@ -94,15 +119,18 @@ def supporter_signup(
         object_id=user.pk,
         summary=f"consents: {', '.join(sorted(consents)) or 'none'}",
     )
-    transaction.on_commit(lambda: _send_login_email(user=user, site_url=site_url, first=True))
+    _login_email(user=user, site_url=site_url, first=True)
     return supporter
 
 
 def login_link_send(*, email: str, site_url: str) -> None:
-    """Email a login link to ``email`` if it has an active account; say nothing either way."""
+    """Email a login link to ``email`` if it has an active account; say nothing either way.
+
+    The request does the same work whether or not the address has an account (one lookup);
+    the email itself leaves after the request (``people.mail.send_later``)."""
     user = User.objects.filter(email__iexact=normalise_email(email), is_active=True).first()
     if user is not None:
-        _send_login_email(user=user, site_url=site_url, first=False)
+        _login_email(user=user, site_url=site_url, first=False)
 
 
 @transaction.atomic(durable=True)
@@ -160,7 +188,9 @@ def _send_relayed_message(*, message: Message, site_url: str) -> None:
         f"message through {settings.GRASSROOTS_ALLIANCE_NAME}:\n\n{message.body}\n\n"
         f"To reply, use the site (your email address stays private): {reply}\n"
     )
-    send_mail(f"A message from {sender.user.name} in your CLP", body, None, [recipient.user.email])
+    send_later(
+        subject=f"A message from {sender.user.name} in your CLP", body=body, to=recipient.user.email
+    )
 
 
 @transaction.atomic(durable=True)
@@ -175,26 +205,47 @@ def message_send(*, sender: Supporter, recipient: Supporter, body: str, site_url
     audit_record(
         actor_id=sender.pk, action="message.send", object_type="message", object_id=message.pk
     )
-    transaction.on_commit(lambda: _send_relayed_message(message=message, site_url=site_url))
+    _send_relayed_message(message=message, site_url=site_url)
     return message
 
 
 @transaction.atomic(durable=True)
-def supporter_erase(*, supporter: Supporter, actor: User | None = None) -> None:
-    """Erase a supporter: their account, supporter record, consents and messages (sent and
-    received), and by cascade what other apps hold about them (their organisation memberships
-    and group requests). The audit log keeps a row saying a supporter was erased, with no
-    personal data; its actor is the supporter, or the administrator acting on their request."""
-    pk = supporter.pk
-    Message.objects.filter(sender=supporter).delete()
-    Message.objects.filter(recipient=supporter).delete()
-    supporter.user.delete()  # cascades to the supporter and consents
+def person_erase(*, person: User, actor: User | None = None) -> None:
+    """Erase a person: their account and everything the site holds that names them.
+
+    The one door for ``/me/erase/`` and the administrator's erase action. Steps:
+
+    1. each app above people unlinks or deletes its rows about them (``people.erasure``): the
+       ballots unlink their roll entries and void unused credentials, the alliance forgets a
+       representative's name, the slates a nomination's submitter, and so on;
+    2. their messages, sent and received, are deleted;
+    3. the audit log forgets their id (``audit_person_forget``), keeping its facts;
+    4. the account is deleted, and with it by cascade the supporter record, consents,
+       organisation memberships and group requests; links from other rows become empty;
+    5. one audit row says a person was erased, by themselves or by an administrator, with
+       no id of theirs.
+    """
+    person = User.objects.select_for_update().get(pk=person.pk)
+    pk = person.pk
+    person_erasure_steps_run(person=person)
+    Message.objects.filter(sender_id=pk).delete()
+    Message.objects.filter(recipient_id=pk).delete()
+    audit_person_forget(person_id=pk)
+    person.delete()
+    by_administrator = actor is not None and actor.pk != pk
     audit_record(
-        actor_id=actor.pk if actor is not None else pk,
-        action="supporter.erase",
-        object_type="supporter",
-        object_id=pk,
+        actor_id=actor.pk if by_administrator and actor is not None else None,
+        action="person.erase",
+        object_type="user",
+        summary="at the request of the person, by an administrator"
+        if by_administrator
+        else "by the person",
     )
+
+
+def supporter_erase(*, supporter: Supporter, actor: User | None = None) -> None:
+    """Erase a supporter (``person_erase`` of their account)."""
+    person_erase(person=supporter.user, actor=actor)
 
 
 @transaction.atomic  # not durable: the alliance's services call it inside their own

@@ -7,6 +7,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from sesame.utils import get_user
 
@@ -16,6 +17,7 @@ from grassroots.web.people import access, selectors, services
 from grassroots.web.people.consents import WORDING
 from grassroots.web.people.forms import ConsentForm, EraseForm, LoginForm, MessageForm, SignupForm
 from grassroots.web.people.models import ConsentKind, Membership, User
+from grassroots.web.people.naming import naming_request_list
 from grassroots.web.people.ratelimit import (
     LOGIN_LINKS_PER_EMAIL,
     LOGIN_LINKS_PER_IP,
@@ -23,6 +25,7 @@ from grassroots.web.people.ratelimit import (
     client_ip,
     rate_limit_hit,
 )
+from grassroots.web.people.roles import ORGANISE_ROLES, Role, user_roles
 
 SIGNUPS_LIMITED = "Too many sign-ups came from your network in the last hour. Try again later."
 LOGIN_LINKS_LIMITED = "Too many login links were asked for in the last hour. Try again later."
@@ -33,9 +36,12 @@ def _site_url(request: HttpRequest) -> str:
 
 
 def join(request: HttpRequest) -> HttpResponse:
-    """Sign the appeal."""
+    """Sign the appeal. The answer never says whether the address already has an account."""
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        # The form looks no address up, so the limit applies before anything about the
+        # address is: a new address and one that already has an account then get the same
+        # answer, and the service emails the owner of an existing one instead.
         if rate_limit_hit(SIGNUPS_PER_IP, key=client_ip(request)):
             form.add_error("email", SIGNUPS_LIMITED)
             context = {"form": form, "clp_options": constituency_choices()}
@@ -90,7 +96,7 @@ def login_link(request: HttpRequest) -> HttpResponse:
     login(request, user, backend="sesame.backends.ModelBackend")
     if services.supporter_verify(user=user):
         messages.success(request, "Thank you: your email address is confirmed.")
-    return redirect("people:me")
+    return redirect(landing_after_login(user))
 
 
 @require_POST
@@ -99,17 +105,37 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard")
 
 
+def landing_after_login(user: User) -> str:
+    """Where a login lands: a supporter on their own page, an organiser, the committee or an
+    administrator without a supporter record on the Organise page, anyone else on My data
+    (which works for every account)."""
+    roles = user_roles(user)
+    if Role.SUPPORTER not in roles and ORGANISE_ROLES & roles:
+        return reverse("organise")
+    return reverse("people:me")
+
+
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    """The supporter's own data and consents."""
-    supporter = access.supporter_for_self(request.user)
-    consents = list(supporter.consents.order_by("given_at", "pk"))
+    """The person's own data: for a supporter also their consents; for every account the
+    roles it holds, requests to be named publicly, and links to export and erase."""
+    person = access.person_for_self(request.user)
+    supporter = access.supporter_of_person(person)
+    consents = list(supporter.consents.order_by("given_at", "pk")) if supporter else []
     active = {c.kind for c in consents if c.withdrawn_at is None}
     kinds = [
         {"kind": kind, "label": kind.label, "wording": WORDING[kind], "given": kind in active}
         for kind in ConsentKind
     ]
-    context = {"supporter": supporter, "consents": consents, "kinds": kinds}
+    roles = sorted(role.value for role in user_roles(person) - {Role.PUBLIC, Role.SUPPORTER})
+    context = {
+        "person": person,
+        "supporter": supporter,
+        "consents": consents,
+        "kinds": kinds if supporter else [],
+        "roles": roles,
+        "naming_requests": naming_request_list(person=person),
+    }
     return render(request, "people/me.html", context)
 
 
@@ -136,22 +162,20 @@ def consent_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
-    """Everything stored about the supporter, as a JSON download."""
-    supporter = access.supporter_for_self(request.user)
-    response = JsonResponse(
-        selectors.supporter_export(supporter=supporter), json_dumps_params={"indent": 2}
-    )
+    """Everything stored about the person, as a JSON download."""
+    person = access.person_for_self(request.user)
+    response = JsonResponse(selectors.person_export(person=person), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="grassroots-my-data.json"'
     return response
 
 
 @login_required
 def erase(request: HttpRequest) -> HttpResponse:
-    """Confirm, then erase the supporter's data and log them out."""
-    supporter = access.supporter_for_self(request.user)
+    """Confirm, then erase the person's data and log them out."""
+    person = access.person_for_self(request.user)
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.supporter_erase(supporter=supporter)
+        services.person_erase(person=person)
         logout(request)
         messages.success(request, "Your data has been erased.")
         return redirect("dashboard")
