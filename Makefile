@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 LINT_PATHS := src tests $(wildcard benchmarks scripts)
 
-.PHONY: run count-example test lint format bench docs install clean
+.PHONY: run count-example test check-wheel lint format bench docs install clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -36,6 +36,11 @@ test: $(STAMP)
 		echo "== the site and browser tests again on PostgreSQL"; \
 		DATABASE_URL="$${DATABASE_URL:-$(PG_TEST_URL)}" $(BIN)/python -m pytest -n auto tests/web tests/browser $(PYTEST_ARGS); \
 	fi
+
+## Build the wheel, install it without extras into a fresh virtual environment, and check the
+## site it serves from an empty directory with production settings (tests/wheel; CI runs it).
+check-wheel: $(STAMP)
+	env -u DATABASE_URL $(BIN)/python -m pytest tests/wheel --wheel $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)

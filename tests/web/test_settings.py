@@ -12,7 +12,7 @@ from pathlib import Path
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     # A fresh process with the user's environment, not the test run's: the browser
     # tests set DJANGO_ALLOW_ASYNC_UNSAFE for their worker, which check --deploy reports; and
-    # the test run's development mode (tests/dev_mode.py), which each test sets or not.
+    # the test run's development mode (tests/plugin.py), which each test sets or not.
     dropped = {"DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "GRASSROOTS_DEV", "DEBUG"}
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     base |= {"DJANGO_SETTINGS_MODULE": "grassroots.web.settings"}

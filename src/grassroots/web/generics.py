@@ -27,6 +27,7 @@ def generics_subscriptable() -> None:
 
     # BaseModelAdmin covers ModelAdmin and the inlines; ModelChoiceField covers
     # ModelMultipleChoiceField.
-    for cls in (BaseModelAdmin, forms.ModelChoiceField):
+    classes: tuple[type, ...] = (BaseModelAdmin, forms.ModelChoiceField)
+    for cls in classes:
         if "__class_getitem__" not in cls.__dict__:
-            cls.__class_getitem__ = classmethod(_self)  # type: ignore[attr-defined]
+            setattr(cls, "__class_getitem__", classmethod(_self))  # noqa: B010 (a new attribute)
