@@ -11,9 +11,10 @@ from pathlib import Path
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     # A fresh process with the user's environment, not the test run's: the browser
-    # tests set DJANGO_ALLOW_ASYNC_UNSAFE for their worker, which check --deploy reports; and
-    # the test run's development mode (tests/plugin.py), which each test sets or not.
-    dropped = {"DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "GRASSROOTS_DEV", "DEBUG"}
+    # tests set DJANGO_ALLOW_ASYNC_UNSAFE for their worker, which check --deploy reports. The
+    # test run's development mode (GRASSROOTS_DEV=1, tests/plugin.py) carries over unless
+    # ``env`` sets PRODUCTION.
+    dropped = {"DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     base |= {"DJANGO_SETTINGS_MODULE": "grassroots.web.settings"}
     return subprocess.run(
@@ -26,6 +27,7 @@ def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Complete
     )
 
 
+PRODUCTION = {"GRASSROOTS_DEV": "0"}
 PRODUCTION_KEY = "k" * 20 + "Zq9!x@Lm#4&Tr7$Vw2^Np8*Yc5(Hb3)Jd6"
 SHOW = "import django; django.setup(); from django.conf import settings; print(settings.{})"
 
@@ -33,7 +35,7 @@ SHOW = "import django; django.setup(); from django.conf import settings; print(s
 def test_settings_production_without_secret_key_refuses_to_start(tmp_path: Path) -> None:
     result = _run(
         ["-c", "import django; django.setup()"],
-        {"DEBUG": "false", "GRASSROOTS_DATA_DIR": str(tmp_path)},
+        PRODUCTION | {"DEBUG": "false", "GRASSROOTS_DATA_DIR": str(tmp_path)},
         tmp_path,
     )
 
@@ -44,7 +46,17 @@ def test_settings_production_without_secret_key_refuses_to_start(tmp_path: Path)
 
 def test_settings_untouched_environment_refuses_to_start(tmp_path: Path) -> None:
     """No variables at all is production, not an open debug site with a published key."""
-    result = _run(["-c", "import django; django.setup()"], {}, tmp_path)
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"GRASSROOTS_DEV", "DEBUG", "SECRET_KEY"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env | {"DJANGO_SETTINGS_MODULE": "grassroots.web.settings"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
@@ -56,7 +68,8 @@ def test_settings_development_key_refused_outside_development(tmp_path: Path) ->
 
     result = _run(
         ["-c", "import django; django.setup()"],
-        {"SECRET_KEY": DEV_SECRET_KEY, "DEBUG": "true", "GRASSROOTS_DATA_DIR": str(tmp_path)},
+        PRODUCTION
+        | {"SECRET_KEY": DEV_SECRET_KEY, "DEBUG": "true", "GRASSROOTS_DATA_DIR": str(tmp_path)},
         tmp_path,
     )
 
@@ -67,7 +80,9 @@ def test_settings_development_key_refused_outside_development(tmp_path: Path) ->
 def test_settings_debug_is_off_unless_development(tmp_path: Path) -> None:
     env = {"GRASSROOTS_DATA_DIR": str(tmp_path)}
 
-    production = _run(["-c", SHOW.format("DEBUG")], env | {"SECRET_KEY": PRODUCTION_KEY}, tmp_path)
+    production = _run(
+        ["-c", SHOW.format("DEBUG")], env | PRODUCTION | {"SECRET_KEY": PRODUCTION_KEY}, tmp_path
+    )
     development = _run(["-c", SHOW.format("DEBUG")], env | {"GRASSROOTS_DEV": "1"}, tmp_path)
 
     assert production.stdout.strip() == "False", production.stderr
@@ -87,8 +102,7 @@ def test_settings_development_uses_the_development_key(tmp_path: Path) -> None:
 
 
 def test_settings_production_passes_check_deploy(tmp_path: Path) -> None:
-    env = {
-        "DEBUG": "false",
+    env = PRODUCTION | {
         "SECRET_KEY": PRODUCTION_KEY,
         "ALLOWED_HOSTS": "alliance.example.org",
         "GRASSROOTS_DATA_DIR": str(tmp_path),
@@ -104,7 +118,7 @@ def test_settings_default_database_is_sqlite_in_data_dir(tmp_path: Path) -> None
     data = tmp_path / "data"
     result = _run(
         ["-c", "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"],
-        {"GRASSROOTS_DATA_DIR": str(data), "GRASSROOTS_DEV": "1"},
+        {"GRASSROOTS_DATA_DIR": str(data)},
         tmp_path,
     )
 
@@ -131,7 +145,7 @@ def test_settings_cache_is_local_memory_unless_redis_url_is_set(tmp_path: Path) 
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION'))"
     )
-    env = {"GRASSROOTS_DATA_DIR": str(tmp_path), "GRASSROOTS_DEV": "1"}
+    env = {"GRASSROOTS_DATA_DIR": str(tmp_path)}
 
     default = _run(["-c", code], env, tmp_path)
     redis = _run(["-c", code], env | {"REDIS_URL": "redis://cache.internal:6379/0"}, tmp_path)
