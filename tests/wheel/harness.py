@@ -31,13 +31,26 @@ SOURCE = ROOT / "src" / "grassroots"
 def _checkout_files(*paths: str) -> list[Path]:
     """The checkout's files (under ``paths``), as a fresh clone with the working changes
     would have them: tracked and new files, not ignored ones (build/, *.egg-info, caches)."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *paths],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\0")
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *paths],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split("\0")
+    except (OSError, subprocess.CalledProcessError):
+        # Not a git checkout (an unpacked sdist): every file but what builds and runs leave.
+        skipped = {".git", ".venv", "build", "dist", "var", "__pycache__", ".pytest_cache"}
+        roots = [ROOT / p for p in paths] or [ROOT]
+        return [
+            f
+            for root in roots
+            for f in root.rglob("*")
+            if f.is_file()
+            and not skipped & set(f.relative_to(ROOT).parts)
+            and not any(part.endswith(".egg-info") for part in f.parts)
+        ]
     return [ROOT / p for p in listed if p and (ROOT / p).is_file()]
 
 
