@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 LINT_PATHS := src tests $(wildcard benchmarks scripts)
 
-.PHONY: run count-example test lint format bench docs install clean
+.PHONY: run count-example test check-wheel lint format bench docs install clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -17,10 +17,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Load the demo data and serve the site at http://127.0.0.1:8000/ (another port with PORT=).
+## Load the demo data and serve the site at http://127.0.0.1:8000/ (another port with PORT=),
+## in development mode (GRASSROOTS_DEV=1: debug pages and the development key, this machine only).
 run: $(STAMP)
-	$(BIN)/grassroots demo
-	$(BIN)/grassroots serve
+	GRASSROOTS_DEV=1 $(BIN)/grassroots demo
+	GRASSROOTS_DEV=1 $(BIN)/grassroots serve
 
 ## Count the bundled example election (a party-election-shaped ballot, 4 women of 9 seats).
 count-example: $(STAMP)
@@ -36,10 +37,15 @@ test: $(STAMP)
 		DATABASE_URL="$${DATABASE_URL:-$(PG_TEST_URL)}" $(BIN)/python -m pytest -n auto tests/web tests/browser $(PYTEST_ARGS); \
 	fi
 
+## Build the wheel, install it without extras into a fresh virtual environment, and check the
+## site it serves from an empty directory with production settings (tests/wheel; CI runs it).
+check-wheel: $(STAMP)
+	env -u DATABASE_URL $(BIN)/python -m pytest tests/wheel --wheel $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
-	$(BIN)/mypy
+	GRASSROOTS_DEV=1 $(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format $(LINT_PATHS)
@@ -55,7 +61,7 @@ bench: $(STAMP) .venv-bench/.installed
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 docs: $(STAMP)
-	$(BIN)/python -m grassroots.cli.docs > docs/cli.md
+	GRASSROOTS_DEV=1 $(BIN)/python -m grassroots.cli.docs > docs/cli.md
 
 clean:
 	rm -rf $(VENV) .venv-bench .pytest_cache .mypy_cache .ruff_cache

@@ -113,7 +113,7 @@ def main() -> None:
     grassroots = str(Path(sys.executable).parent / "grassroots")
 
     with tempfile.TemporaryDirectory(prefix="grassroots-shots-") as tmp:
-        env = {**os.environ, "GRASSROOTS_DATA_DIR": tmp, "DEBUG": "true"}
+        env = {**os.environ, "GRASSROOTS_DATA_DIR": tmp, "GRASSROOTS_DEV": "1"}
         env.pop("DATABASE_URL", None)
         subprocess.run(  # noqa: S603 (our own command)
             [grassroots, "demo"], env=env, check=True, stdout=subprocess.DEVNULL

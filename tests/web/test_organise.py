@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from grassroots.web.people.roles import Role
@@ -19,16 +18,17 @@ def test_organise_menu_hidden_from_the_public(client: Client) -> None:
     response = client.get("/")
 
     assert MENU_LINK not in response.content.decode()
-    assert client.get("/organise/").status_code == 404
 
 
-@pytest.mark.parametrize("role", [Role.AFFILIATE_REPRESENTATIVE, None])
-def test_organise_menu_hidden_from_supporters_and_representatives(
-    client: Client, clp, role: Role | None
-) -> None:
+def test_organise_sends_logged_out_visitors_to_log_in(client: Client) -> None:
+    response = client.get("/organise/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/organise/"
+
+
+def test_organise_menu_hidden_from_supporters(client: Client, clp) -> None:
     supporter = supporter_create(clp=clp)
-    if role is not None:
-        supporter.user.groups.add(Group.objects.get(name=role.value))
     client.force_login(supporter.user)
 
     response = client.get("/")

@@ -54,3 +54,48 @@ def test_run_demo_then_serve_answers_with_demo_data(tmp_path: Path) -> None:
     assert join_status == 200
     assert "Join the appeal" in join
     assert '<option value="Leeds Central and Headingley">' in join
+
+
+def _serve_refused(
+    tmp_path: Path, env: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[str]:
+    """Start ``grassroots serve`` in a fresh process with ``env`` over the user's environment
+    (less the test run's development mode); it must exit, not serve."""
+    dropped = {"DATABASE_URL", "SECRET_KEY", "GRASSROOTS_DEV", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
+    base |= {"GRASSROOTS_DATA_DIR": str(tmp_path / "var"), "PORT": str(_free_port())}
+    return subprocess.run(
+        [sys.executable, "-m", "grassroots", "serve", *args],
+        env=base | env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_serve_without_secret_key_refuses_to_start(tmp_path: Path) -> None:
+    result = _serve_refused(tmp_path, {})
+
+    assert result.returncode == 1
+    assert "grassroots: error: SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "var" / "grassroots.sqlite3").exists()
+
+
+def test_serve_with_the_development_key_refuses_to_start(tmp_path: Path) -> None:
+    from grassroots.web.settings import DEV_SECRET_KEY
+
+    result = _serve_refused(tmp_path, {"SECRET_KEY": DEV_SECRET_KEY, "DEBUG": "true"})
+
+    assert result.returncode == 1
+    assert "grassroots: error: SECRET_KEY is the development key" in result.stderr
+
+
+def test_serve_in_development_refuses_a_public_address(tmp_path: Path) -> None:
+    result = _serve_refused(tmp_path, {"GRASSROOTS_DEV": "1"}, "--host", "0.0.0.0")  # noqa: S104
+
+    assert result.returncode == 1
+    assert "development mode (GRASSROOTS_DEV) serves on this machine only" in result.stderr
+    assert not (tmp_path / "var" / "grassroots.sqlite3").exists()

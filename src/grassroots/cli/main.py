@@ -312,6 +312,10 @@ def serve_command(
     The database is the SQLite file in $GRASSROOTS_DATA_DIR (default ./var), or
     $DATABASE_URL. Static files are served by the site itself. Stop with Ctrl-C.
 
+    It refuses to start without $SECRET_KEY, unless in development mode
+    (GRASSROOTS_DEV=1, which make run sets): debug pages and a public development
+    key, so on 127.0.0.1 only.
+
     Behind a reverse proxy (nginx, a load balancer), name it with --trusted-proxy:
     waitress then takes each client's address and scheme from the proxy's
     X-Forwarded-For and X-Forwarded-Proto, so the rate limits count each client
@@ -322,7 +326,7 @@ def serve_command(
       grassroots serve --port 8001
       grassroots serve --host 127.0.0.1 --trusted-proxy 127.0.0.1
     """
-    from grassroots.web.run import DEFAULT_PROXY_HEADERS, site_serve
+    from grassroots.web.run import DEFAULT_PROXY_HEADERS, SiteCommandError, site_serve
 
     if trusted_proxy is None:
         for name, value in [
@@ -339,15 +343,18 @@ def serve_command(
     click.echo(f"Grassroots is at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
     if trusted_proxy is not None:
         click.echo(f"Believing {', '.join(headers)} from the proxy at {trusted_proxy}", err=True)
-    site_serve(
-        host=host,
-        port=port,
-        threads=threads,
-        trusted_proxy=trusted_proxy,
-        trusted_proxy_count=trusted_proxy_count or 1,
-        trusted_proxy_headers=headers,
-        url_scheme=url_scheme,
-    )
+    try:
+        site_serve(
+            host=host,
+            port=port,
+            threads=threads,
+            trusted_proxy=trusted_proxy,
+            trusted_proxy_count=trusted_proxy_count or 1,
+            trusted_proxy_headers=headers,
+            url_scheme=url_scheme,
+        )
+    except SiteCommandError as err:  # refused settings, e.g. no secret key
+        _site_error(err)
 
 
 @cli.command("demo")
@@ -361,9 +368,13 @@ def demo_command() -> None:
     Example:
       grassroots demo && grassroots serve
     """
-    from grassroots.web.run import site_demo
+    from grassroots.web.run import SiteCommandError, site_demo
 
-    for line in site_demo():
+    try:
+        lines = site_demo()
+    except SiteCommandError as err:
+        _site_error(err)
+    for line in lines:
         click.echo(line)
 
 
@@ -379,9 +390,12 @@ def retention_command(dry_run: bool) -> None:
     Example:
       grassroots retention --dry-run && grassroots retention
     """
-    from grassroots.web.run import site_retention
+    from grassroots.web.run import SiteCommandError, site_retention
 
-    summary = site_retention(dry_run=dry_run)
+    try:
+        summary = site_retention(dry_run=dry_run)
+    except SiteCommandError as err:
+        _site_error(err)
     click.echo(f"{'would delete' if dry_run else 'deleted'}: {summary}")
 
 
@@ -398,9 +412,12 @@ def manage_command(ctx: click.Context) -> None:
     Example:
       grassroots manage createsuperuser
     """
-    from grassroots.web.run import site_manage
+    from grassroots.web.run import SiteCommandError, site_manage
 
-    site_manage(ctx.args)
+    try:
+        site_manage(ctx.args)
+    except SiteCommandError as err:
+        _site_error(err)
 
 
 @cli.group("nominations")

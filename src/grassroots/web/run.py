@@ -3,6 +3,7 @@ inside the web package and is imported only when a site command runs."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -12,11 +13,25 @@ if TYPE_CHECKING:  # imported for annotations only: Django loads in site_setup()
 
 
 def site_setup() -> None:
-    """Point Django at the site's settings and load the apps."""
+    """Point Django at the site's settings and load the apps; a refused setting (no secret key
+    outside development, say) is a ``SiteCommandError`` that says what to set."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.web.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as err:
+        raise SiteCommandError([str(err)]) from err
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def site_migrate() -> None:
@@ -58,6 +73,17 @@ def site_serve(
     its own address.
     """
     site_setup()
+    from django.conf import settings
+
+    if settings.DEV_MODE and not _is_loopback(host):
+        # The development key is public: on an address others can reach, anyone could sign a
+        # login link with it and log in as the administrator.
+        raise SiteCommandError(
+            [
+                f"development mode (GRASSROOTS_DEV) serves on this machine only, not on {host}: "
+                "unset GRASSROOTS_DEV and set SECRET_KEY to serve others"
+            ]
+        )
     site_migrate()
     from django.core.wsgi import get_wsgi_application
     from waitress import serve

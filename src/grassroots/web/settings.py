@@ -1,9 +1,11 @@
-"""Settings for the Grassroots site, read from the environment with defaults that work untouched.
+"""Settings for the Grassroots site, read from the environment.
 
-Untouched, the site runs in debug mode on a SQLite file in ``$GRASSROOTS_DATA_DIR`` (default
-``var/`` under the current directory) and prints email to the console. Production sets
-``DEBUG=false``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` and ``EMAIL_HOST``; without
-a secret key it refuses to start. docs/web.md lists every variable.
+Production is the default: ``DEBUG`` is off, and the site refuses to start without a
+``SECRET_KEY`` of its own. Development is an explicit choice, ``GRASSROOTS_DEV=1`` (``make run``
+and the tests set it): debug mode, and a fixed development key that the site refuses outside
+development, since anyone can read it here and sign a login link with it. Untouched, the
+database is a SQLite file in ``$GRASSROOTS_DATA_DIR`` (default ``var/`` under the current
+directory) and email is printed to the console. docs/web.md lists every variable.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
-import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
-# Lets generic classes such as ``admin.ModelAdmin[Model]`` be subscripted at run time.
-django_stubs_ext.monkeypatch()
+from grassroots.web.generics import generics_subscriptable
+
+generics_subscriptable()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -50,19 +52,23 @@ def _env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
     return "HTTP_" + header.strip().upper().replace("-", "_"), expected.strip()
 
 
-DEBUG = _env_bool("DEBUG", default=True)
+# The development key: public (it is in the repository), so accepted only in development.
+DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 (refused outside dev)
+DEV_MODE = _env_bool("GRASSROOTS_DEV", default=False)
+DEBUG = _env_bool("DEBUG", default=DEV_MODE)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or (DEV_SECRET_KEY if DEV_MODE else "")
+if not DEV_MODE and SECRET_KEY in {"", DEV_SECRET_KEY}:
+    raise ImproperlyConfigured(
+        ("SECRET_KEY is not set" if not SECRET_KEY else "SECRET_KEY is the development key")
+        + ": the site refuses to start without a secret key of its own, since a login link "
+        "signed with a known key logs in as anyone. Make one with: "
+        'python3 -c "import secrets; print(secrets.token_urlsafe(50))" and set SECRET_KEY. '
+        "To develop on this machine only, set GRASSROOTS_DEV=1 instead (make run does)."
+    )
 
 DATA_DIR = Path(os.environ.get("GRASSROOTS_DATA_DIR") or Path.cwd() / "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Production (DEBUG=false) refuses to start without one; "
-            'make one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
-        )
-    SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 (debug only)
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from grassroots.web.alliance.selectors import organisation_list_represented
 from grassroots.web.dashboard import BAR_HEIGHT, dashboard_get
-from grassroots.web.people.roles import ORGANISE_ROLES, Role, user_roles
+from grassroots.web.people.access import acting_user
+from grassroots.web.people.roles import ORGANISE_MENU_ROLES, ORGANISE_ROLES, Role, user_roles
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,12 @@ ORGANISE_PAGES = (
         "events:organise",
         "Your events, drafts included; new events and speakers.",
         ORGANISE_ROLES,
+    ),
+    OrganisePage(
+        "Roles",
+        "people:role_list",
+        "Who organises, sits on the committee or administers the site; give and take away roles.",
+        frozenset({Role.ADMINISTRATOR}),
     ),
     OrganisePage(
         "The alliance's rules",
@@ -95,14 +104,21 @@ def coming_soon(request: HttpRequest, title: str) -> HttpResponse:
     return render(request, "coming_soon.html", {"title": title})
 
 
+@login_required
 def organise(request: HttpRequest) -> HttpResponse:
-    """The organiser pages the viewer may use: organisers, the committee and administrators."""
+    """The organiser pages the viewer may use: organisers, the committee and administrators;
+    and for an affiliate representative, the pages of each organisation they represent."""
     roles = user_roles(request.user)
-    if not ORGANISE_ROLES & roles:
+    if not ORGANISE_MENU_ROLES & roles:
         raise Http404("No such page.")
+    represented = (
+        organisation_list_represented(user=acting_user(request))
+        if Role.AFFILIATE_REPRESENTATIVE in roles
+        else []
+    )
     pages = [
         {"title": page.title, "url": reverse(page.url_name), "description": page.description}
         for page in ORGANISE_PAGES
         if page.roles & roles
     ]
-    return render(request, "organise.html", {"pages": pages})
+    return render(request, "organise.html", {"pages": pages, "represented": represented})

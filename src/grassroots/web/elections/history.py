@@ -86,10 +86,21 @@ class SlateRow:
         )
 
 
+class HistoryDataMissingError(RuntimeError):
+    """The past elections' files are not where the package keeps them: an installation that
+    left out its data. Raised, never shown as an empty history."""
+
+
 @cache
 def _files() -> tuple[dict[str, Any], ...]:
     out = []
-    for path in sorted(DATA.glob("*.json")):
+    paths = sorted(DATA.glob("*.json"))
+    if not paths:
+        raise HistoryDataMissingError(
+            f"no past election files (*.json) in {DATA}: the installed package is incomplete; "
+            "reinstall Grassroots from a wheel that includes grassroots/web/elections/data"
+        )
+    for path in paths:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["_file"] = path.name
         out.append(data)

@@ -81,3 +81,10 @@ def clp_counts_for_organiser(user: User | AnonymousUser) -> None:
     allowed = {Role.ORGANISER, Role.COMMITTEE, Role.ADMINISTRATOR}
     if not allowed & user_roles(user):
         raise Http404("No such page.")
+
+
+def roles_for_administrator(user: User | AnonymousUser) -> User:
+    """The roles page (grant and take away roles): administrators only; the acting user."""
+    if not isinstance(user, User) or Role.ADMINISTRATOR not in user_roles(user):
+        raise Http404("No such page.")
+    return user

@@ -1,24 +1,34 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from grassroots.web.people.models import Consent, Supporter, User
 from grassroots.web.people.services import person_erase
 
+# Roles are groups, given and taken on the site's roles page (/organise/roles/), which audits
+# every change. The admin shows them but cannot change them, nor the groups themselves.
+admin.site.unregister(Group)
+
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin[User]):
     list_display = ("email", "name", "is_staff", "is_active", "date_joined")
     search_fields = ("email", "name")
-    filter_horizontal = ("groups",)
-    exclude = ("password", "user_permissions")
+    fields = ("email", "name", "is_active", "roles", "is_staff", "is_superuser", "date_joined")
+    readonly_fields = ("roles", "is_staff", "is_superuser", "date_joined")
     actions = ("erase",)
 
+    @admin.display(description="roles (change them on the site's roles page)")
+    def roles(self, obj: User) -> str:
+        return ", ".join(sorted(obj.groups.values_list("name", flat=True))) or "—"
+
     def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
-        # A data request goes through the erase action, which unlinks the person from the
-        # ballots, the alliance and the audit log before deleting the account.
+        # A deleted account leaves no audit row and keeps its links: a data request goes
+        # through the erase action, which unlinks the person from the ballots, the alliance
+        # and the audit log before deleting the account; roles are taken on the roles page.
         return False
 
     @admin.action(description="Erase the selected accounts and all their data")

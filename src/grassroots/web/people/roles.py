@@ -63,17 +63,22 @@ def user_roles_forget(user: User) -> None:
         delattr(user, _CACHE)
 
 
-def user_may_organise(user: User | AnonymousUser) -> bool:
-    """Whether the user holds a role that organises (the Organise menu): the kept roles when
-    the request already looked them up, else one query."""
+# Roles that see the Organise menu entry: an affiliate representative finds their
+# organisation's pages on the /organise/ index.
+ORGANISE_MENU_ROLES = ORGANISE_ROLES | {Role.AFFILIATE_REPRESENTATIVE}
+
+
+def user_may_organise(user: User | AnonymousUser, roles: frozenset[Role] = ORGANISE_ROLES) -> bool:
+    """Whether the user holds one of ``roles`` (by default those that organise): the kept
+    roles when the request already looked them up, else one query."""
     if not user.is_authenticated or not isinstance(user, User):
         return False
     cached = getattr(user, _CACHE, None)
     if cached is not None:
-        return bool(ORGANISE_ROLES & cached)
+        return bool(roles & cached)
     if user.is_superuser:
         return True
-    return user.groups.filter(name__in=[role.value for role in ORGANISE_ROLES]).exists()
+    return user.groups.filter(name__in=[role.value for role in roles]).exists()
 
 
 def user_has_role(user: User | AnonymousUser, role: Role) -> bool:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from grassroots.web.people import views
+from grassroots.web.people import role_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -19,4 +19,6 @@ urlpatterns = [
     path("me/contacts/<int:supporter_id>/message/", views.message_send, name="message_send"),
     path("me/messages/", views.message_list, name="message_list"),
     path("organise/clps/", views.clp_counts, name="clp_counts"),
+    path("organise/roles/", role_views.role_list, name="role_list"),
+    path("organise/roles/change/", role_views.role_change, name="role_change"),
 ]
