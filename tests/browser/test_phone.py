@@ -152,7 +152,7 @@ def _log_in(page: Page, site: str, email: str) -> None:
     assert found is not None, mail.outbox[-1].body
     page.goto(found.group(0))
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{site}/me/")
+    page.wait_for_url(re.compile(rf"{re.escape(site)}/(me|organise)/$"))
 
 
 def _overflows(page: Page, path: str) -> list[str]:
