@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from grassroots.count import DecisionKind, count
-from grassroots.count.formats.blt import read_blt
+from grassroots.count.formats.blt import parse_blt, read_blt
 from grassroots.count.result import Result
 from tests.count.droop_report import read_droop_stages
 from tests.shared import ELECTIONS
@@ -41,7 +41,7 @@ def _drawn_by_lot(result: Result) -> set[str]:
     for decision in result.decisions:
         if decision.kind is DecisionKind.TIE and "broken by lot" in decision.reason:
             between = decision.reason.split(" between ", 1)[1].split(": broken by lot")[0]
-            drawn.update(between.split(", "))
+            drawn.update(between.split(" (stage ")[0].split(", "))
     return drawn
 
 
@@ -113,3 +113,43 @@ def test_scottish_votes_are_conserved_at_every_stage() -> None:
     result = count(read_blt(DATA / "glasgow2007-droop" / "Govan-2007.blt"), rule="scottish")
     for stage in result.stages:
         assert sum(stage.votes.values()) + stage.exhausted + stage.loss == result.valid_ballots
+
+
+# B, C and D tie for exclusion at stage 3. Stage 2 sets D aside (B and C were
+# equal lowest there); stage 1 then separates B from C. D was lowest of all three
+# at stage 1, so a look-back that did not set D aside would exclude D.
+LOOK_BACK_NARROWS = """6 1
+20 1 0
+12 2 0
+14 3 0
+10 4 0
+3 5 2 0
+3 5 3 0
+2 5 4 0
+2 6 2 0
+5 6 4 0
+0
+"W"
+"B"
+"C"
+"D"
+"E"
+"F"
+"Look-back narrows a three-way tie"
+"""
+
+
+def test_scottish_exclusion_tie_narrowed_by_a_later_stage_then_broken_earlier() -> None:
+    result = count(parse_blt(LOOK_BACK_NARROWS), rule="scottish")
+
+    stage = result.stages[3]
+    assert [result.stages[n].votes[c] for n in (0, 1, 2) for c in "BCD"] == [
+        Decimal(v) for v in (12, 14, 10, 14, 14, 15, 17, 17, 17)
+    ]
+    assert stage.excluded == ("B",)
+    [tie] = [d for d in stage.decisions if d.kind is DecisionKind.TIE]
+    assert tie.candidates == ("B",)
+    assert tie.reason == (
+        "tie for exclusion (r.51) between B, C, D (stage 2 left B, C with the fewest votes): "
+        "broken by stage 1, where B had the fewest votes"
+    )
