@@ -237,7 +237,6 @@ def test_ers97_tie_for_last_place_elects_none_then_lot_is_reproducible() -> None
     assert f"lot (seed {first.seed})" in stage.decisions[1].reason
 
 
-
 # A's surplus brings B to 26.50; D's exclusion brings C level with B. Both then
 # reach the total active vote over two (53.00 / 2) with one place left. B was
 # ahead at stage 1, the earliest stage where they differed, so B is elected.
@@ -272,6 +271,7 @@ def test_ers97_equal_for_the_last_place_elects_who_was_ahead_earliest() -> None:
     assert held_back.reason.startswith(
         "equal votes with too few places left, and behind B at an earlier stage"
     )
+
 
 # -- category quotas ----------------------------------------------------------------
 

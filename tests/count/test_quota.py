@@ -58,7 +58,6 @@ def test_quota_unknown_category_is_refused() -> None:
         count(profile, quotas=Quotas.build({"W": 1}))
 
 
-
 def test_quota_impossible_together_though_each_category_has_enough() -> None:
     """Two seats cannot hold two women and a man, though two of each stand."""
     profile = _profile(
@@ -69,6 +68,7 @@ def test_quota_impossible_together_though_each_category_has_enough() -> None:
         match=r"quota impossible: no choice of 2 of the candidates meets the quotas",
     ):
         count(profile, quotas=Quotas.build({"F": 2, "M": 1}))
+
 
 # Two men reach the quota at stage 1 with one men's seat left (3 seats, F >= 2):
 # the higher is elected, the other doomed and excluded before any surplus moves.
