@@ -298,7 +298,7 @@ def test_representative_record_rolls_back_role_when_it_fails(clp) -> None:
     organisation = organisation_create(status="disaffiliated")
     supporter = supporter_create(clp=clp)
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="A disaffiliated organisation has no representatives"):
         representative_record(
             actor=role_holder_create(Role.ORGANISER),
             organisation=organisation,
