@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from grassroots.count import Action, DecisionKind, Profile, Quotas, count
-from grassroots.count.formats.blt import read_blt
+from grassroots.count.formats.blt import parse_blt, read_blt
 from grassroots.count.result import Result
 from grassroots.count.rules import ers97
 from tests.shared import ELECTIONS
@@ -235,6 +235,42 @@ def test_ers97_tie_for_last_place_elects_none_then_lot_is_reproducible() -> None
     ]
     assert "5.6.2" in stage.decisions[0].reason
     assert f"lot (seed {first.seed})" in stage.decisions[1].reason
+
+
+# A's surplus brings B to 26.50; D's exclusion brings C level with B. Both then
+# reach the total active vote over two (53.00 / 2) with one place left. B was
+# ahead at stage 1, the earliest stage where they differed, so B is elected.
+EQUAL_FOR_LAST_PLACE_BUT_NOT_BEFORE = """4 2
+30 1 2 0
+30 1 3 0
+10 2 0
+7 3 0
+3 4 3 0
+1 4 0
+0
+"A"
+"B"
+"C"
+"D"
+"ERS97 5.6.2 with an earlier difference"
+"""
+
+
+def test_ers97_equal_for_the_last_place_elects_who_was_ahead_earliest() -> None:
+    result = ers97.count(parse_blt(EQUAL_FOR_LAST_PLACE_BUT_NOT_BEFORE))
+
+    stage = result.stages[2]
+    assert stage.votes["B"] == stage.votes["C"] == Decimal("26.50")
+    assert (result.stages[0].votes["B"], result.stages[0].votes["C"]) == (10, 7)
+    assert result.elected == ("A", "B")
+    assert stage.elected == ("B",)
+    [elected] = [d for d in stage.decisions if d.kind is DecisionKind.ELECTED]
+    assert "ahead of equal candidates at an earlier stage (ERS97 5.4.9)" in elected.reason
+    [held_back] = [d for d in stage.decisions if d.kind is DecisionKind.TIE]
+    assert held_back.candidates == ("C",)
+    assert held_back.reason.startswith(
+        "equal votes with too few places left, and behind B at an earlier stage"
+    )
 
 
 # -- category quotas ----------------------------------------------------------------

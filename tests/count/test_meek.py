@@ -19,10 +19,6 @@ DATA = ELECTIONS
 CASES = Path(__file__).parent / "cases"
 MEEK_CASES = sorted(CASES.glob("meek-*.yaml"))
 
-needs_data = pytest.mark.skipif(
-    not DATA.is_dir(), reason="shared/data/elections is not checked out"
-)
-
 # Algorithm 123 stops when every elected candidate's vote is within 1e-5 of the
 # quota (relative); Droop iterates on to a total surplus below 1e-9. The stage
 # figures may therefore differ by about 1e-5 x quota; we allow twice that.
@@ -48,7 +44,6 @@ def _exclusion_stages(result: Result) -> list[tuple[str, int]]:
     ]
 
 
-@needs_data
 @pytest.mark.parametrize("path", MEEK_CASES, ids=[p.stem for p in MEEK_CASES])
 def test_meek_exclusion_order_matches_droop(path: Path) -> None:
     case = _case(path)
@@ -60,7 +55,6 @@ def test_meek_exclusion_order_matches_droop(path: Path) -> None:
     assert sorted(result.elected) == case["droop_elected"]
 
 
-@needs_data
 @pytest.mark.parametrize("path", MEEK_CASES, ids=[p.stem for p in MEEK_CASES])
 def test_meek_stage_votes_within_tolerance_of_droop(path: Path) -> None:
     case = _case(path)
@@ -78,7 +72,6 @@ def test_meek_stage_votes_within_tolerance_of_droop(path: Path) -> None:
             assert abs(stage.votes[candidate] - Decimal(figure)) <= allowed, (name, candidate)
 
 
-@needs_data
 def test_meek_sc_vm_12_elects_a_b_x() -> None:
     # README and droop-SC-Vm-12.meek-o10-rational-d12.report.txt: exact Meek elects
     # A, B, X; X, Y, Z differ by about 1e-7 after A's and B's surpluses, which 9
@@ -89,7 +82,6 @@ def test_meek_sc_vm_12_elects_a_b_x() -> None:
     assert [s.subjects for s in result.stages if s.action is Action.EXCLUSION] == [("Z",)]
 
 
-@needs_data
 @pytest.mark.parametrize(
     ("relative", "elected"),
     [
@@ -123,7 +115,6 @@ def test_meek_elected_set_glasgow_and_reference(relative: str, elected: list[str
     assert sorted(result.elected) == elected
 
 
-@needs_data
 @pytest.mark.parametrize(
     "relative",
     ["glasgow2007-droop/Linn-2007.blt", "reference/droop-SC-Vm-12.blt"],
@@ -137,7 +128,6 @@ def test_meek_votes_conserved_every_stage(relative: str) -> None:
         assert stage.loss == 0
 
 
-@needs_data
 def test_meek_transfers_account_for_the_subjects_loss() -> None:
     result = _count_file("glasgow2007-droop/Calton-2007.blt")
 

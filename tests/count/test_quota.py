@@ -58,6 +58,18 @@ def test_quota_unknown_category_is_refused() -> None:
         count(profile, quotas=Quotas.build({"W": 1}))
 
 
+def test_quota_impossible_together_though_each_category_has_enough() -> None:
+    """Two seats cannot hold two women and a man, though two of each stand."""
+    profile = _profile(
+        2, [(10, ["Ann"]), (9, ["Bea"]), (8, ["Cy"]), (7, ["Dan"])], women={"Ann", "Bea"}
+    )
+    with pytest.raises(
+        QuotaError,
+        match=r"quota impossible: no choice of 2 of the candidates meets the quotas",
+    ):
+        count(profile, quotas=Quotas.build({"F": 2, "M": 1}))
+
+
 # Two men reach the quota at stage 1 with one men's seat left (3 seats, F >= 2):
 # the higher is elected, the other doomed and excluded before any surplus moves.
 TWO_MEN = [

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from grassroots.web.people import access
-from grassroots.web.people.models import User
+from grassroots.web.people.models import Supporter, User
 from grassroots.web.people.roles import Role, user_roles
 from tests.web.factories import CONTACT, role_holder_create, supporter_create
 
@@ -53,17 +53,28 @@ def _persona(name: str, clp, other_clp) -> tuple[User | AnonymousUser, int]:
     return users[name](), subject.pk
 
 
-def _attempt(action: str, user: User | AnonymousUser, subject_id: int) -> None:
+def _attempt(action: str, user: User | AnonymousUser, subject_id: int) -> object:
     if action == "see_own_record":
-        access.supporter_for_self(user)
-    elif action == "see_subject_record":
-        access.supporter_for_administrator(user, subject_id)
-    elif action == "see_contacts":
-        access.contacts_for_supporter(user)
-    elif action == "message_subject":
-        access.contact_for_supporter(user, subject_id)
-    elif action == "see_clp_counts":
-        access.clp_counts_for_organiser(user)
+        return access.supporter_for_self(user)
+    if action == "see_subject_record":
+        return access.supporter_for_administrator(user, subject_id)
+    if action == "see_contacts":
+        return access.contacts_for_supporter(user)
+    if action == "message_subject":
+        return access.contact_for_supporter(user, subject_id)
+    assert action == "see_clp_counts"
+    return access.clp_counts_for_organiser(user)
+
+
+def _granted(action: str, user: User | AnonymousUser, subject_id: int) -> object:
+    """What an allowed attempt must return: the viewer's own record, the subject's, or
+    nothing (a page with no object)."""
+    if action in {"see_own_record", "see_contacts"}:
+        assert isinstance(user, User)
+        return user.supporter
+    if action in {"see_subject_record", "message_subject"}:
+        return Supporter.objects.get(pk=subject_id)
+    return None
 
 
 @pytest.mark.parametrize("action", sorted(CAN))
@@ -72,21 +83,28 @@ def test_access_matrix_people(persona: str, action: str, clp, other_clp) -> None
     user, subject_id = _persona(persona, clp, other_clp)
 
     if persona in CAN[action]:
-        _attempt(action, user, subject_id)
+        assert _attempt(action, user, subject_id) == _granted(action, user, subject_id)
     else:
         with pytest.raises(Http404):
             _attempt(action, user, subject_id)
 
 
-@pytest.mark.parametrize("action", ["see_subject_record", "message_subject"])
-def test_access_missing_and_forbidden_give_the_same_error(action: str, clp, other_clp) -> None:
+@pytest.mark.parametrize(
+    ("action", "allowed"),
+    [("see_subject_record", "administrator"), ("message_subject", "neighbour")],
+)
+def test_access_missing_and_forbidden_give_the_same_error(
+    action: str, allowed: str, clp, other_clp
+) -> None:
     stranger, subject_id = _persona("stranger", clp, other_clp)
-    neighbour, _ = _persona("neighbour", clp, other_clp)
+    user, _ = _persona(allowed, clp, other_clp)
+    # Someone allowed reaches the subject; only a missing id refuses them.
+    assert _attempt(action, user, subject_id) == Supporter.objects.get(pk=subject_id)
 
     with pytest.raises(Http404) as forbidden:
         _attempt(action, stranger, subject_id)
     with pytest.raises(Http404) as missing:
-        _attempt(action, neighbour, 999_999)
+        _attempt(action, user, 999_999)
 
     assert str(forbidden.value) == str(missing.value)
 
@@ -168,21 +186,21 @@ def _event_persona(name: str, clp) -> tuple[User | AnonymousUser, int, int, int]
     return users[name](), published.pk, draft.pk, speaker.pk
 
 
-def _event_attempt(action: str, user, published_id: int, draft_id: int, speaker_id: int) -> None:
+def _event_attempt(action: str, user, published_id: int, draft_id: int, speaker_id: int) -> object:
     from grassroots.web.events import access as events_access
 
     if action == "see_published_event":
-        events_access.event_for_viewer(user, published_id)
-    elif action == "see_draft_event":
-        events_access.event_for_viewer(user, draft_id)
-    elif action == "edit_draft_event":
-        events_access.event_for_organiser(user, draft_id)
-    elif action == "create_event":
-        events_access.event_create_for_organiser(user)
-    elif action == "list_organised_events":
-        events_access.event_list_for_organiser(user)
-    elif action == "edit_speaker":
-        events_access.speaker_for_organiser(user, speaker_id)
+        return events_access.event_for_viewer(user, published_id).pk
+    if action == "see_draft_event":
+        return events_access.event_for_viewer(user, draft_id).pk
+    if action == "edit_draft_event":
+        return events_access.event_for_organiser(user, draft_id).pk
+    if action == "create_event":
+        return events_access.event_create_for_organiser(user)
+    if action == "list_organised_events":
+        return {e.pk for e in events_access.event_list_for_organiser(user)}
+    assert action == "edit_speaker"
+    return events_access.speaker_for_organiser(user, speaker_id).pk
 
 
 @pytest.mark.parametrize("action", sorted(EVENT_CAN))
@@ -191,7 +209,18 @@ def test_access_matrix_events(persona: str, action: str, clp) -> None:
     user, published_id, draft_id, speaker_id = _event_persona(persona, clp)
 
     if persona in EVENT_CAN[action]:
-        _event_attempt(action, user, published_id, draft_id, speaker_id)
+        granted = {
+            "see_published_event": published_id,
+            "see_draft_event": draft_id,
+            "edit_draft_event": draft_id,
+            "create_event": user,
+            # The owner's own two events; another organiser has none; the committee all.
+            "list_organised_events": set()
+            if persona == "other_organiser"
+            else {published_id, draft_id},
+            "edit_speaker": speaker_id,
+        }[action]
+        assert _event_attempt(action, user, published_id, draft_id, speaker_id) == granted
     else:
         with pytest.raises(Http404):
             _event_attempt(action, user, published_id, draft_id, speaker_id)

@@ -310,7 +310,10 @@ def test_representative_record_refused_stores_and_sends_nothing(
     organisation = organisation_create(status="disaffiliated")
     supporter = supporter_create(clp=clp)
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(DomainError, match="A disaffiliated organisation has no representatives"),
+    ):
         representative_record(
             actor=role_holder_create(Role.ORGANISER),
             organisation=organisation,

@@ -5,11 +5,18 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.test import Client
 from django.utils import timezone
 
 from grassroots.web.alliance import access
 from grassroots.web.alliance.consents import MEMBERSHIP_WORDING
-from grassroots.web.alliance.models import GroupRequest, OrganisationMembership
+from grassroots.web.alliance.models import (
+    AllianceRules,
+    GroupRequest,
+    Organisation,
+    OrganisationMembership,
+    Representative,
+)
 from grassroots.web.people.models import User
 from grassroots.web.people.roles import Role
 from tests.web.factories import (
@@ -108,9 +115,20 @@ def _world(persona: str, clp, other_clp) -> tuple[User | AnonymousUser, dict[str
     return makers[persona](), ids
 
 
-def _attempt(action: str, user: User | AnonymousUser, ids: dict[str, int]) -> None:
+def _organisation_list_page(user: User | AnonymousUser) -> list[int]:
+    """The public list of organisations as ``user`` sees it (the page has no access check)."""
+    client = Client()
+    if isinstance(user, User):
+        client.force_login(user)
+    response = client.get("/organisations/")
+    if response.status_code == 404:
+        raise Http404(response.content.decode())
+    return sorted(o.pk for o in response.context["organisations"])
+
+
+def _attempt(action: str, user: User | AnonymousUser, ids: dict[str, int]) -> object:
     attempts = {
-        "see_organisation_list": lambda: None,
+        "see_organisation_list": lambda: _organisation_list_page(user),
         "see_organisation_contacts": lambda: access.organisation_contacts_for_committee(user),
         "add_organisation": lambda: access.organisation_add_for_organiser(user),
         "edit_organisation": lambda: access.organisation_for_organiser(user, ids["organisation"]),
@@ -133,7 +151,29 @@ def _attempt(action: str, user: User | AnonymousUser, ids: dict[str, int]) -> No
             user, ids["organisation"], ids["membership"]
         ),
     }
-    attempts[action]()
+    return attempts[action]()
+
+
+def _granted(action: str, user: User | AnonymousUser, ids: dict[str, int]) -> object:
+    """What an allowed attempt must return: the object asked for, the acting supporter, or
+    nothing (a page with no object)."""
+    if action == "see_organisation_list":
+        return sorted(Organisation.objects.values_list("pk", flat=True))
+    if action == "change_rules":
+        return AllianceRules.objects.get(pk=1)
+    if action in {"request_group", "claim_membership"}:
+        assert isinstance(user, User)
+        return user.supporter
+    model, key = {
+        "edit_organisation": (Organisation, "organisation"),
+        "manage_representatives": (Organisation, "organisation"),
+        "see_members": (Organisation, "organisation"),
+        "end_representative": (Representative, "representative"),
+        "put_in_touch": (GroupRequest, "request"),
+        "withdraw_membership": (OrganisationMembership, "membership"),
+        "decide_membership": (OrganisationMembership, "membership"),
+    }.get(action, (None, ""))
+    return None if model is None else model.objects.get(pk=ids[key])
 
 
 @pytest.mark.parametrize("action", sorted(CAN))
@@ -142,7 +182,7 @@ def test_access_matrix_alliance(persona: str, action: str, clp, other_clp) -> No
     user, ids = _world(persona, clp, other_clp)
 
     if persona in CAN[action]:
-        _attempt(action, user, ids)
+        assert _attempt(action, user, ids) == _granted(action, user, ids)
     else:
         with pytest.raises(Http404):
             _attempt(action, user, ids)

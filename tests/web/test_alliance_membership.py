@@ -95,7 +95,9 @@ def test_membership_claim_twice_is_refused_but_after_an_end_is_allowed(
     supporter = supporter_create(clp=clp)
     first = _claimed(supporter, unite)
 
-    with pytest.raises(DomainError):
+    with pytest.raises(
+        DomainError, match="You have already said you are a member of this organisation"
+    ):
         _claimed(supporter, unite)
     services.membership_end(actor=role_holder_create(Role.ORGANISER), membership=first)
     second = _claimed(supporter, unite)

@@ -142,7 +142,7 @@ def test_ballot_open_twice_is_refused(
     ballot = ballot_create()
     services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Only a draft ballot can open"):
         services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
 
     assert VoterRollEntry.objects.count() == 1
@@ -251,7 +251,7 @@ def test_ballot_cast_yes_no_takes_one_choice(
     ballot = ballot_create(method=Method.YES_NO, seats=1, options=[("Yes", ""), ("No", "")])
     [token] = ballot_open_with_tokens(ballot)
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Choose yes or no"):
         services.ballot_cast(credential_token=token, ranking=option_ids(ballot, "Yes", "No"))
 
     assert CastBallot.objects.count() == 0

@@ -135,7 +135,9 @@ def test_cast_ballot_list_before_close_is_refused(voters: list[Supporter]) -> No
     [token, *_] = ballot_open_with_tokens(ballot)
     services.ballot_cast(credential_token=token, ranking=option_ids(ballot, "Ann"))
 
-    with pytest.raises(DomainError):
+    with pytest.raises(
+        DomainError, match="The ballot has not closed: nobody may see the cast ballots yet"
+    ):
         cast_ballot_list(ballot=ballot)
 
 

@@ -79,7 +79,7 @@ def test_ballot_publish_of_an_open_ballot_is_refused(
     ballot = ballot_create()
     ballot_open_with_tokens(ballot)
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Only a closed ballot can be counted and published"):
         services.ballot_publish(actor=None, ballot=ballot)
 
     assert Ballot.objects.get(pk=ballot.pk).result is None
@@ -191,9 +191,18 @@ def test_ballot_publish_approval_tallies_ticks(
 def test_ballot_publish_irv_counts_with_the_irv_rule(
     make_supporter: Callable[..., Supporter], clp: Constituency
 ) -> None:
-    ballot, _ = _voted(make_supporter, clp, method=Method.IRV, seats=1)
+    # Cal leads on first preferences; Bea's and then Ann's papers go to Dev, who wins 5 to 3.
+    rankings = [("Cal",)] * 3 + [("Dev", "Ann")] * 2 + [("Ann", "Dev")] * 2 + [("Bea", "Dev")]
+    ballot, _ = _voted(make_supporter, clp, rankings, method=Method.IRV, seats=1)
 
     result = services.ballot_publish(actor=None, ballot=ballot)
 
     assert result["rule"] == "irv"
-    assert len(result["elected"]) == 1
+    assert result["elected"] == ["Dev"]
+    assert result["stages"][-1]["votes"] == {
+        "Ann": "0",
+        "Bea": "0",
+        "Cal": "3",
+        "Dev": "5",
+        "Eve": "0",
+    }

@@ -202,9 +202,17 @@ def test_forecast_page_access(
         client.force_login(make_role_holder(role))
     assert reverse("elections:forecast", args=["nec-test", "clp"]) == URL
     assert client.get(URL).status_code == status
-    assert client.get(URL, {"run": "1", "runs": "10"}).status_code in {status, 200, 400}
-    if status == 404:
-        assert client.get(URL, {"run": "1", "format": "json"}).status_code == 404
+    run = {"run": "1", "uncertainty": "0", "runs": "10"}
+    run |= {"share_0": "60", "loyalty_0": "100", "share_1": "40", "loyalty_1": "100"}
+    assert client.get(URL, run).status_code == status
+    # A run without the slates' figures is a bad form for those allowed, still 404 for others.
+    assert client.get(URL, {"run": "1", "runs": "10"}).status_code == (
+        400 if status == 200 else 404
+    )
+    download = client.get(URL, {**run, "format": "json"})
+    assert download.status_code == status
+    if status == 200:
+        assert download["Content-Type"].startswith("application/json")
 
 
 def test_supporter_cannot_see_a_forecast(client: Client, section: Section) -> None:

@@ -714,7 +714,7 @@ def test_slate_record_stores_and_audits(
     slate = Slate.objects.get(name="Green")
     assert response.status_code == 302
     assert response["Location"] == reverse("elections:slate_edit", args=["nec-test", slate.pk])
-    assert (slate.organisation, slate.colour, slate.position) == ("Green Left", "#2E8B57", 1)
+    assert (slate.organisation, slate.colour, slate.position) == ("Green Left", "#2e8b57", 1)
     entry = AuditEntry.objects.filter(action="slate.create").latest("id")
     assert (entry.actor_id, entry.object_id) == (organiser.pk, str(slate.pk))
 

@@ -105,7 +105,7 @@ def test_slate_nomination_access_matrix(persona: str, section: Section, clp) -> 
         )
         assert SlateNomination.objects.count() == 1
     elif isinstance(user, User):
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError, match="You may not do this"):
             services.slate_nomination_submit(
                 actor=user, organisation=organisation, section=section, name="Ann Ash", gender="F"
             )
@@ -351,7 +351,7 @@ def test_slate_ballot_create_closes_nominations_and_refuses_representatives(
     nominations_submit(actor=organiser, organisation=organisation, section=section, people=PEOPLE)
     closes = timezone.now() + timezone.timedelta(days=7)
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="You may not do this"):
         services.slate_ballot_create(
             actor=supporter.user,
             section=section,
@@ -464,7 +464,7 @@ def test_slate_publish_reuses_a_candidate_and_refuses_a_second_publish(
     ballot_services.ballot_publish(actor=organiser, ballot=ballot)
     services.slate_publish(actor=organiser, ballot=ballot)
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="This section's slate is already published"):
         services.slate_publish(actor=organiser, ballot=ballot)
 
     assert Candidate.objects.filter(name="Cal Cedar").get() == existing

@@ -127,6 +127,7 @@ class Tally:
         tied = sorted(tied)
         if len(tied) == 1:
             return tied[0]
+        # The reason names everyone in the tie, and any stage that set some of them aside.
         names = ", ".join(self.label(tied))
         if look_back:
             stages = range(len(self.history))
@@ -145,7 +146,10 @@ class Tally:
                         )
                         return best[0]
                     tied = best
-                    names = ", ".join(self.label(tied))
+                    names += (
+                        f" (stage {number + 1} left {', '.join(self.label(tied))} with the "
+                        f"{'fewest' if lowest else 'most'} votes)"
+                    )
         choice = self.rng.choice(tied)
         self.decide(
             DecisionKind.TIE,

@@ -279,7 +279,8 @@ class _Count:
                 # where they never differed, none of them is elected at this stage.
                 chosen: list[int] = []
                 rest: list[int] = []
-                for tier in self.rank_by_history(tied):
+                tiers = self.rank_by_history(tied)
+                for tier in tiers:
                     if rest or len(chosen) + len(tier) > tally.seats_left:
                         rest += tier
                     else:
@@ -287,11 +288,17 @@ class _Count:
                 for candidate in chosen:
                     why = f"{reaching[candidate]}; ahead of equal candidates at an earlier stage"
                     self.elect(candidate, why, paragraph, passed)
+                if chosen:
+                    behind = f"behind {', '.join(tally.label(chosen))} at an earlier stage"
+                elif len(tiers) == 1:
+                    behind = "equal at every earlier stage"
+                else:
+                    behind = "no earlier stage puts few enough of them ahead"
                 tally.decide(
                     DecisionKind.TIE,
                     rest,
-                    "equal votes with too few places left, and equal at every earlier "
-                    "stage: not deemed elected at this stage (ERS97 5.6.2)",
+                    f"equal votes with too few places left, and {behind}: not deemed "
+                    "elected at this stage (ERS97 5.6.2)",
                 )
                 return
             order = in_order_of_votes(

@@ -23,9 +23,9 @@ from grassroots.web.elections.setup import (
     ELECTION_DATES,
     RESERVED_ELECTION_SLUGS,
     RESERVED_SECTION_SLUGS,
-    quota_problem,
     timetable_problem,
 )
+from grassroots.web.elections.validation import quota_problem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -8,7 +8,6 @@ in one transaction that also writes the audit row. Summaries hold ids and counts
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -25,7 +24,6 @@ from grassroots.web.elections.imports import (
 )
 from grassroots.web.elections.models import (
     Candidate,
-    Gender,
     Nomination,
     PartyElection,
     ResultKind,
@@ -36,13 +34,13 @@ from grassroots.web.elections.models import (
 )
 from grassroots.web.elections.reference import NEC_SECTIONS
 from grassroots.web.elections.sheets import sheet_parse, sheet_parse_csv
+from grassroots.web.elections.validation import candidate_values, slate_values
 from grassroots.web.errors import DomainError
 from grassroots.web.people.models import User
 
 __all__ = ["NominationFileError", "sheet_parse", "sheet_parse_csv"]
 
 MAX_UPLOAD = 20_000_000
-COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def actor_id(actor: User | None) -> int | None:
@@ -107,15 +105,9 @@ def candidate_create(
     gender: str = "",
     clp: Constituency | None = None,
 ) -> Candidate:
-    """Add a candidate to a section; names are unique in a section."""
-    name = name.strip()
-    if not name:
-        raise DomainError("Enter the candidate's name.", field="name")
-    if gender not in Gender.values:
-        raise DomainError("Choose one of the listed genders.", field="gender")
-    if Candidate.objects.filter(section=section, name__iexact=name).exists():
-        raise DomainError("This candidate is already standing in the section.", field="name")
-    candidate = Candidate.objects.create(section=section, name=name, gender=gender, clp=clp)
+    """Add a candidate to a section (checked by ``validation.candidate_values``)."""
+    values = candidate_values(section=section, name=name, gender=gender, clp=clp)
+    candidate = Candidate.objects.create(section=section, **values)
     audit_record(
         actor_id=actor_id(actor),
         action="candidate.create",
@@ -135,20 +127,10 @@ def slate_create(
     organisation: str = "",
     colour: str = "#888888",
 ) -> Slate:
-    """Record a faction's slate in an election."""
-    name = name.strip()
-    if not name:
-        raise DomainError("Enter the slate's name.", field="name")
-    if Slate.objects.filter(election=election, name__iexact=name).exists():
-        raise DomainError("A slate with this name is already recorded.", field="name")
-    if not COLOUR.fullmatch(colour):
-        raise DomainError("Give a colour as # and six hex digits, e.g. #c0392b.", field="colour")
+    """Record a faction's slate in an election (checked by ``validation.slate_values``)."""
+    values = slate_values(election=election, name=name, organisation=organisation, colour=colour)
     slate = Slate.objects.create(
-        election=election,
-        name=name,
-        organisation=organisation.strip(),
-        colour=colour,
-        position=Slate.objects.filter(election=election).count(),
+        election=election, position=Slate.objects.filter(election=election).count(), **values
     )
     audit_record(
         actor_id=actor_id(actor),

@@ -17,13 +17,10 @@ from django.db import router, transaction
 from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
-from grassroots.count import RULES
 from grassroots.web.audit.services import audit_record
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.elections.models import (
-    QUOTA_CATEGORIES,
     Candidate,
-    Gender,
     Nomination,
     PartyElection,
     Section,
@@ -31,7 +28,12 @@ from grassroots.web.elections.models import (
     Slate,
     SlateMembership,
 )
-from grassroots.web.elections.services import COLOUR, actor_id
+from grassroots.web.elections.services import actor_id
+from grassroots.web.elections.validation import (
+    candidate_values,
+    section_values,
+    slate_values,
+)
 from grassroots.web.errors import DomainError
 from grassroots.web.people.models import User
 
@@ -64,58 +66,6 @@ def timetable_problem(dates: dict[str, datetime.date | None]) -> DomainError | N
         if start is not None and end is not None and end < start:
             return DomainError(message, field=then)
     return None
-
-
-def quota_problem(
-    *, seats: int, quotas: dict[str, dict[str, int]], rule: str = ""
-) -> DomainError | None:
-    """Why a section's seats, rule and quotas cannot work together, or None.
-
-    A minimum must fit in the seats, a maximum must not be below its minimum, and the
-    minimums together must fit in the seats; instant runoff elects one.
-    """
-    if rule == "irv" and seats != 1:
-        return DomainError(
-            "Instant runoff elects one: set one seat or choose an STV rule.", field="rule"
-        )
-    total = 0
-    for category, limit in quotas.items():
-        noun = QUOTA_CATEGORIES.get(category, category)
-        lo, hi = limit.get("min", 0), limit.get("max")
-        if lo < 0 or (hi is not None and hi < 0):
-            return DomainError("A quota cannot be negative.", field=f"min_{category}")
-        if lo > seats:
-            return DomainError(
-                f"At least {lo} {noun} cannot be elected to {seats} seat(s): "
-                "lower the minimum or add seats.",
-                field="seats",
-            )
-        if hi is not None and hi < lo:
-            return DomainError(
-                f"The most {noun} ({hi}) is below the least ({lo}).", field=f"max_{category}"
-            )
-        total += lo
-    if total > seats:
-        return DomainError(
-            f"The minimums add up to {total}, more than the {seats} seat(s).", field="seats"
-        )
-    return None
-
-
-def _quotas_clean(quotas: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-    """The quota JSON the engine reads: only the limits given, e.g. ``{"F": {"min": 4}}``."""
-    out: dict[str, dict[str, int]] = {}
-    for category, limit in quotas.items():
-        if category not in QUOTA_CATEGORIES:
-            raise DomainError(f"Quotas are by gender: {category!r} is not one.", field=None)
-        kept: dict[str, int] = {}
-        if limit.get("min"):
-            kept["min"] = int(limit["min"])
-        if limit.get("max") is not None:
-            kept["max"] = int(limit["max"])
-        if kept:
-            out[category] = kept
-    return out
 
 
 def _update(
@@ -273,29 +223,23 @@ def section_create(
     nomination_threshold: int,
 ) -> Section:
     """Add a section to an election, after the last; its slug is its address in the election."""
-    slug, name = slug.strip().lower(), name.strip()
+    slug = slug.strip().lower()
     if slug in RESERVED_SECTION_SLUGS:
         raise DomainError("That address is used by the site: choose another.", field="slug")
     if Section.objects.filter(election=election, slug=slug).exists():
         raise DomainError("The election already has a section with this address.", field="slug")
-    if not name:
-        raise DomainError("Enter the section's name.", field="name")
-    if rule not in RULES:
-        raise DomainError("Choose one of the listed rules.", field="rule")
-    if seats < 1:
-        raise DomainError("A section has at least one seat.", field="seats")
-    quotas = _quotas_clean(quotas)
-    if problem := quota_problem(seats=seats, quotas=quotas, rule=rule):
-        raise problem
-    section = Section.objects.create(
-        election=election,
-        slug=slug,
+    values = section_values(
         name=name,
         seats=seats,
         rule=rule,
         quotas=quotas,
         nomination_threshold=nomination_threshold,
+    )
+    section = Section.objects.create(
+        election=election,
+        slug=slug,
         position=Section.objects.filter(election=election).count(),
+        **values,
     )
     audit_record(
         actor_id=actor_id(actor),
@@ -324,24 +268,19 @@ def section_update(
     the section has a result; seats may not fall below a quota's minimum.
     """
     section = Section.objects.select_for_update().get(pk=section.pk)
-    name = name.strip()
-    if not name:
-        raise DomainError("Enter the section's name.", field="name")
-    if rule not in RULES:
-        raise DomainError("Choose one of the listed rules.", field="rule")
-    if seats < 1:
-        raise DomainError("A section has at least one seat.", field="seats")
-    quotas = _quotas_clean(quotas)
-    if problem := quota_problem(seats=seats, quotas=quotas, rule=rule):
-        raise problem
-    counted = {"seats": seats, "rule": rule, "quotas": quotas}
-    recount = any(getattr(section, key) != value for key, value in counted.items())
+    values = section_values(
+        name=name,
+        seats=seats,
+        rule=rule,
+        quotas=quotas,
+        nomination_threshold=nomination_threshold,
+    )
+    recount = any(getattr(section, key) != values[key] for key in ("seats", "rule", "quotas"))
     if recount and SectionResult.objects.filter(section=section).exists():
         raise DomainError(
             "The section has a result counted with its seats, rule and quotas: "
             "they cannot change now."
         )
-    values = {"name": name, **counted, "nomination_threshold": nomination_threshold}
     return _update(section, values, actor=actor, action="section.update", object_type="section")
 
 
@@ -384,22 +323,14 @@ def candidate_update(
 ) -> list[str]:
     """Change a candidate; return the fields changed. A stored result names candidates, so a
     candidate it names keeps their name."""
-    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    name = name.strip()
-    if not name:
-        raise DomainError("Enter the candidate's name.", field="name")
-    if gender not in Gender.values:
-        raise DomainError("Choose one of the listed genders.", field="gender")
-    if clp is not None and not clp.has_clp:
-        raise DomainError("There are no CLPs in Northern Ireland.", field="clp")
-    others = Candidate.objects.filter(section_id=candidate.section_id).exclude(pk=candidate.pk)
-    if others.filter(name__iexact=name).exists():
-        raise DomainError("This candidate is already standing in the section.", field="name")
-    if name != candidate.name and _named_in_result(candidate, candidate.name):
+    candidate = Candidate.objects.select_for_update().select_related("section").get(pk=candidate.pk)
+    values = candidate_values(
+        section=candidate.section, name=name, gender=gender, clp=clp, candidate=candidate
+    )
+    if values["name"] != candidate.name and _named_in_result(candidate, candidate.name):
         raise DomainError(
             "The section's result names this candidate: their name cannot change.", field="name"
         )
-    values = {"name": name, "gender": gender, "clp": clp}
     return _update(
         candidate, values, actor=actor, action="candidate.update", object_type="candidate"
     )
@@ -433,20 +364,10 @@ def slate_update(
     *, actor: User | None, slate: Slate, name: str, organisation: str, colour: str
 ) -> list[str]:
     """Change a slate's name, organisation or colour; return the fields changed."""
-    slate = Slate.objects.select_for_update().get(pk=slate.pk)
-    name = name.strip()
-    if not name:
-        raise DomainError("Enter the slate's name.", field="name")
-    others = Slate.objects.filter(election_id=slate.election_id).exclude(pk=slate.pk)
-    if others.filter(name__iexact=name).exists():
-        raise DomainError("A slate with this name is already recorded.", field="name")
-    if not COLOUR.fullmatch(colour):
-        raise DomainError("Give a colour as # and six hex digits, e.g. #c0392b.", field="colour")
-    values: dict[str, object] = {
-        "name": name,
-        "organisation": organisation.strip(),
-        "colour": colour.lower(),
-    }
+    slate = Slate.objects.select_for_update().select_related("election").get(pk=slate.pk)
+    values = slate_values(
+        election=slate.election, name=name, organisation=organisation, colour=colour, slate=slate
+    )
     return _update(slate, values, actor=actor, action="slate.update", object_type="slate")
 
 

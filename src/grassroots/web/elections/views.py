@@ -1,13 +1,15 @@
 """Views of the elections app: each checks access, validates a form, calls one service, and
-renders or redirects."""
+renders or redirects (the last three steps by ``grassroots.web.forms_flow``)."""
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -26,11 +28,8 @@ from grassroots.web.elections.forms import (
 from grassroots.web.elections.imports import NominationFileError
 from grassroots.web.elections.models import PartyElection, Section, Slate
 from grassroots.web.errors import DomainError
+from grassroots.web.forms_flow import form_data, form_status, handle_action, handle_form
 from grassroots.web.people.access import acting_user
-
-
-def _status(*forms_: forms.Form) -> int:
-    return 400 if any(f.errors for f in forms_) else 200
 
 
 def party_election_list(request: HttpRequest) -> HttpResponse:
@@ -64,28 +63,20 @@ def nomination_record(request: HttpRequest, election_slug: str, section_slug: st
     """Record one CLP nomination; the page also holds the CSV import form."""
     section = access.section_for_organiser(request.user, election_slug, section_slug)
     form = NominationForm(
-        request.POST if request.method == "POST" else None,
-        section=section,
-        initial={"nominated_on": timezone.localdate()},
+        form_data(request), section=section, initial={"nominated_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            nomination = services.nomination_record(
-                actor=acting_user(request),
-                section=section,
-                candidate=form.cleaned_data["candidate"],
-                clp=form.cleaned_data["clp"],
-                nominated_on=form.cleaned_data["nominated_on"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(
-                request, f"Recorded: {nomination.clp.name} nominates {nomination.candidate.name}."
-            )
-            return redirect("elections:nomination_record", election_slug, section_slug)
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.nomination_record(
+            actor=acting_user(request), section=section, **data
+        ),
+        success=lambda n: f"Recorded: {n.clp.name} nominates {n.candidate.name}.",
+        redirect_to=reverse("elections:nomination_record", args=[election_slug, section_slug]),
+    ):
+        return done
     context = {**_organise_context(section), "form": form, "import_form": NominationImportForm()}
-    return render(request, "elections/nomination_record.html", context, status=_status(form))
+    return render(request, "elections/nomination_record.html", context, status=form_status(form))
 
 
 @login_required
@@ -136,31 +127,29 @@ def result_detail(request: HttpRequest, election_slug: str, section_slug: str) -
 def result_import(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
     """Import a ballot file to count, or a published count sheet."""
     section = access.section_for_organiser(request.user, election_slug, section_slug)
-    form = ResultImportForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+    form = ResultImportForm(form_data(request), request.FILES if request.method == "POST" else None)
+
+    def store(data: dict[str, Any]) -> object:
         service = (
             services.result_count_import
-            if form.cleaned_data["kind"] == "ballots"
+            if data["kind"] == "ballots"
             else services.result_sheet_import
         )
-        try:
-            service(
-                actor=acting_user(request),
-                section=section,
-                filename=upload.name,
-                data=upload.read(),
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "The result is stored.")
-            return redirect("elections:result_detail", election_slug, section_slug)
+        upload = data["file"]
+        return service(
+            actor=acting_user(request), section=section, filename=upload.name, data=upload.read()
+        )
+
+    if done := handle_form(
+        request,
+        form,
+        store,
+        success="The result is stored.",
+        redirect_to=reverse("elections:result_detail", args=[election_slug, section_slug]),
+    ):
+        return done
     context = {"section": section, "form": form}
-    return render(request, "elections/result_import.html", context, status=_status(form))
+    return render(request, "elections/result_import.html", context, status=form_status(form))
 
 
 def history_view(request: HttpRequest) -> HttpResponse:
@@ -186,23 +175,23 @@ def election_manage_list(request: HttpRequest) -> HttpResponse:
 def party_election_create(request: HttpRequest) -> HttpResponse:
     """A new election: its address, name, party and timetable; sections are added next."""
     access.organiser_check(request.user)
-    form = PartyElectionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            election = setup.party_election_create(
-                actor=acting_user(request),
-                slug=form.cleaned_data["slug"],
-                name=form.cleaned_data["name"],
-                party=form.cleaned_data["party"],
-                dates=form.dates(),
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, f"Created {election.name}. Now add its sections.")
-            return redirect("elections:election_organise", election.slug)
+    form = PartyElectionForm(form_data(request))
+    if done := handle_form(
+        request,
+        form,
+        lambda data: setup.party_election_create(
+            actor=acting_user(request),
+            slug=data["slug"],
+            name=data["name"],
+            party=data["party"],
+            dates=form.dates(),
+        ),
+        success=lambda election: f"Created {election.name}. Now add its sections.",
+        redirect_to=lambda election: reverse("elections:election_organise", args=[election.slug]),
+    ):
+        return done
     context = {"form": form, "election": None}
-    return render(request, "elections/party_election_form.html", context, status=_status(form))
+    return render(request, "elections/party_election_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -221,95 +210,91 @@ def election_organise(request: HttpRequest, election_slug: str) -> HttpResponse:
 @login_required
 def party_election_edit(request: HttpRequest, election_slug: str) -> HttpResponse:
     election = access.election_for_organiser(request.user, election_slug)
-    form = PartyElectionForm(request.POST if request.method == "POST" else None, election=election)
-    if request.method == "POST" and form.is_valid():
-        try:
-            setup.party_election_update(
-                actor=acting_user(request),
-                election=election,
-                name=form.cleaned_data["name"],
-                party=form.cleaned_data["party"],
-                dates=form.dates(),
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "The election is saved.")
-            return redirect("elections:election_organise", election_slug)
+    form = PartyElectionForm(form_data(request), election=election)
+    if done := handle_form(
+        request,
+        form,
+        lambda data: setup.party_election_update(
+            actor=acting_user(request),
+            election=election,
+            name=data["name"],
+            party=data["party"],
+            dates=form.dates(),
+        ),
+        success="The election is saved.",
+        redirect_to=reverse("elections:election_organise", args=[election_slug]),
+    ):
+        return done
     context = {"form": form, "election": election}
-    return render(request, "elections/party_election_form.html", context, status=_status(form))
+    return render(request, "elections/party_election_form.html", context, status=form_status(form))
 
 
 @login_required
 @require_POST
 def party_election_delete(request: HttpRequest, election_slug: str) -> HttpResponse:
     election = access.election_for_organiser(request.user, election_slug)
-    try:
-        setup.party_election_delete(actor=acting_user(request), election=election)
-    except DomainError as err:
-        messages.error(request, err.message)
-        return redirect("elections:party_election_edit", election_slug)
-    messages.success(request, f"Deleted the election {election.name}.")
-    return redirect("elections:election_manage_list")
+    return handle_action(
+        request,
+        lambda: setup.party_election_delete(actor=acting_user(request), election=election),
+        success=f"Deleted the election {election.name}.",
+        redirect_to=reverse("elections:election_manage_list"),
+        refused_to=reverse("elections:party_election_edit", args=[election_slug]),
+    )
 
 
 def _section_form_page(
     request: HttpRequest, form: SectionForm, election: PartyElection, section: Section | None
 ) -> HttpResponse:
     context = {"form": form, "election": election, "section": section}
-    return render(request, "elections/section_form.html", context, status=_status(form))
+    return render(request, "elections/section_form.html", context, status=form_status(form))
 
 
 @login_required
 def section_create(request: HttpRequest, election_slug: str) -> HttpResponse:
     election = access.election_for_organiser(request.user, election_slug)
-    form = SectionForm(request.POST if request.method == "POST" else None, election=election)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            section = setup.section_create(
-                actor=acting_user(request),
-                election=election,
-                slug=data["slug"],
-                name=data["name"],
-                seats=data["seats"],
-                rule=data["rule"],
-                quotas=form.quotas(),
-                nomination_threshold=data["nomination_threshold"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, f"Added the section {section.name}. Now add candidates.")
-            return redirect("elections:candidate_manage", election_slug, section.slug)
+    form = SectionForm(form_data(request), election=election)
+    if done := handle_form(
+        request,
+        form,
+        lambda data: setup.section_create(
+            actor=acting_user(request),
+            election=election,
+            slug=data["slug"],
+            name=data["name"],
+            seats=data["seats"],
+            rule=data["rule"],
+            quotas=form.quotas(),
+            nomination_threshold=data["nomination_threshold"],
+        ),
+        success=lambda section: f"Added the section {section.name}. Now add candidates.",
+        redirect_to=lambda section: reverse(
+            "elections:candidate_manage", args=[election_slug, section.slug]
+        ),
+    ):
+        return done
     return _section_form_page(request, form, election, None)
 
 
 @login_required
 def section_edit(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
     section = access.section_for_organiser(request.user, election_slug, section_slug)
-    form = SectionForm(
-        request.POST if request.method == "POST" else None,
-        election=section.election,
-        section=section,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            setup.section_update(
-                actor=acting_user(request),
-                section=section,
-                name=data["name"],
-                seats=data["seats"],
-                rule=data["rule"],
-                quotas=form.quotas(),
-                nomination_threshold=data["nomination_threshold"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "The section is saved.")
-            return redirect("elections:election_organise", election_slug)
+    form = SectionForm(form_data(request), election=section.election, section=section)
+    if done := handle_form(
+        request,
+        form,
+        lambda data: setup.section_update(
+            actor=acting_user(request),
+            section=section,
+            name=data["name"],
+            seats=data["seats"],
+            rule=data["rule"],
+            quotas=form.quotas(),
+            nomination_threshold=data["nomination_threshold"],
+        ),
+        success="The section is saved.",
+        redirect_to=reverse("elections:election_organise", args=[election_slug]),
+    ):
+        return done
     return _section_form_page(request, form, section.election, section)
 
 
@@ -317,13 +302,13 @@ def section_edit(request: HttpRequest, election_slug: str, section_slug: str) ->
 @require_POST
 def section_delete(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
     section = access.section_for_organiser(request.user, election_slug, section_slug)
-    try:
-        setup.section_delete(actor=acting_user(request), section=section)
-    except DomainError as err:
-        messages.error(request, err.message)
-        return redirect("elections:section_edit", election_slug, section_slug)
-    messages.success(request, f"Deleted the section {section.name}.")
-    return redirect("elections:election_organise", election_slug)
+    return handle_action(
+        request,
+        lambda: setup.section_delete(actor=acting_user(request), section=section),
+        success=f"Deleted the section {section.name}.",
+        redirect_to=reverse("elections:election_organise", args=[election_slug]),
+        refused_to=reverse("elections:section_edit", args=[election_slug, section_slug]),
+    )
 
 
 def _candidate_page(request: HttpRequest, section: Section, form: CandidateForm) -> HttpResponse:
@@ -332,28 +317,22 @@ def _candidate_page(request: HttpRequest, section: Section, form: CandidateForm)
         "form": form,
         "candidates": selectors.candidate_list(section=section),
     }
-    return render(request, "elections/candidate_manage.html", context, status=_status(form))
+    return render(request, "elections/candidate_manage.html", context, status=form_status(form))
 
 
 @login_required
 def candidate_manage(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
     """A section's candidates, with their slates and nominations, and a form to add one."""
     section = access.section_for_organiser(request.user, election_slug, section_slug)
-    form = CandidateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            candidate = services.candidate_create(
-                actor=acting_user(request),
-                section=section,
-                name=form.cleaned_data["name"],
-                gender=form.cleaned_data["gender"],
-                clp=form.cleaned_data["clp"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, f"Added {candidate.name}.")
-            return redirect("elections:candidate_manage", election_slug, section_slug)
+    form = CandidateForm(form_data(request))
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.candidate_create(actor=acting_user(request), section=section, **data),
+        success=lambda candidate: f"Added {candidate.name}.",
+        redirect_to=reverse("elections:candidate_manage", args=[election_slug, section_slug]),
+    ):
+        return done
     return _candidate_page(request, section, form)
 
 
@@ -364,23 +343,19 @@ def candidate_edit(
     candidate = access.candidate_for_organiser(
         request.user, election_slug, section_slug, candidate_id
     )
-    form = CandidateForm(request.POST if request.method == "POST" else None, candidate=candidate)
-    if request.method == "POST" and form.is_valid():
-        try:
-            setup.candidate_update(
-                actor=acting_user(request),
-                candidate=candidate,
-                name=form.cleaned_data["name"],
-                gender=form.cleaned_data["gender"],
-                clp=form.cleaned_data["clp"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "The candidate is saved.")
-            return redirect("elections:candidate_manage", election_slug, section_slug)
+    form = CandidateForm(form_data(request), candidate=candidate)
+    if done := handle_form(
+        request,
+        form,
+        lambda data: setup.candidate_update(
+            actor=acting_user(request), candidate=candidate, **data
+        ),
+        success="The candidate is saved.",
+        redirect_to=reverse("elections:candidate_manage", args=[election_slug, section_slug]),
+    ):
+        return done
     context = {"form": form, "candidate": candidate, "section": candidate.section}
-    return render(request, "elections/candidate_form.html", context, status=_status(form))
+    return render(request, "elections/candidate_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -391,40 +366,36 @@ def candidate_delete(
     candidate = access.candidate_for_organiser(
         request.user, election_slug, section_slug, candidate_id
     )
-    try:
-        setup.candidate_delete(actor=acting_user(request), candidate=candidate)
-    except DomainError as err:
-        messages.error(request, err.message)
-        return redirect("elections:candidate_edit", election_slug, section_slug, candidate_id)
-    messages.success(request, f"Removed {candidate.name}.")
-    return redirect("elections:candidate_manage", election_slug, section_slug)
+    return handle_action(
+        request,
+        lambda: setup.candidate_delete(actor=acting_user(request), candidate=candidate),
+        success=f"Removed {candidate.name}.",
+        redirect_to=reverse("elections:candidate_manage", args=[election_slug, section_slug]),
+        refused_to=reverse(
+            "elections:candidate_edit", args=[election_slug, section_slug, candidate_id]
+        ),
+    )
 
 
 @login_required
 def slate_manage(request: HttpRequest, election_slug: str) -> HttpResponse:
     """An election's slates, and a form to record another."""
     election = access.election_for_organiser(request.user, election_slug)
-    form = SlateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            slate = services.slate_create(
-                actor=acting_user(request),
-                election=election,
-                name=form.cleaned_data["name"],
-                organisation=form.cleaned_data["organisation"],
-                colour=form.cleaned_data["colour"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, f"Recorded the slate {slate.name}. Now put candidates on it.")
-            return redirect("elections:slate_edit", election_slug, slate.pk)
+    form = SlateForm(form_data(request))
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.slate_create(actor=acting_user(request), election=election, **data),
+        success=lambda slate: f"Recorded the slate {slate.name}. Now put candidates on it.",
+        redirect_to=lambda slate: reverse("elections:slate_edit", args=[election_slug, slate.pk]),
+    ):
+        return done
     context = {
         "election": election,
         "form": form,
         "slates": selectors.slate_list_for_organiser(election=election),
     }
-    return render(request, "elections/slate_manage.html", context, status=_status(form))
+    return render(request, "elections/slate_manage.html", context, status=form_status(form))
 
 
 def _slate_page(
@@ -437,28 +408,23 @@ def _slate_page(
         "member_form": member_form,
         "memberships": selectors.slate_membership_list(slate=slate),
     }
-    return render(request, "elections/slate_edit.html", context, status=_status(form, member_form))
+    status = form_status(form, member_form)
+    return render(request, "elections/slate_edit.html", context, status=status)
 
 
 @login_required
 def slate_edit(request: HttpRequest, election_slug: str, slate_id: int) -> HttpResponse:
     """A slate: its name, organisation and colour, and the candidates on it."""
     slate = access.slate_for_organiser(request.user, election_slug, slate_id)
-    form = SlateForm(request.POST if request.method == "POST" else None, slate=slate)
-    if request.method == "POST" and form.is_valid():
-        try:
-            setup.slate_update(
-                actor=acting_user(request),
-                slate=slate,
-                name=form.cleaned_data["name"],
-                organisation=form.cleaned_data["organisation"],
-                colour=form.cleaned_data["colour"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "The slate is saved.")
-            return redirect("elections:slate_edit", election_slug, slate_id)
+    form = SlateForm(form_data(request), slate=slate)
+    if done := handle_form(
+        request,
+        form,
+        lambda data: setup.slate_update(actor=acting_user(request), slate=slate, **data),
+        success="The slate is saved.",
+        redirect_to=reverse("elections:slate_edit", args=[election_slug, slate_id]),
+    ):
+        return done
     return _slate_page(request, slate, form, SlateMembershipForm(slate=slate))
 
 
@@ -466,13 +432,13 @@ def slate_edit(request: HttpRequest, election_slug: str, slate_id: int) -> HttpR
 @require_POST
 def slate_delete(request: HttpRequest, election_slug: str, slate_id: int) -> HttpResponse:
     slate = access.slate_for_organiser(request.user, election_slug, slate_id)
-    try:
-        setup.slate_delete(actor=acting_user(request), slate=slate)
-    except DomainError as err:
-        messages.error(request, err.message)
-        return redirect("elections:slate_edit", election_slug, slate_id)
-    messages.success(request, f"Deleted the slate {slate.name}.")
-    return redirect("elections:slate_manage", election_slug)
+    return handle_action(
+        request,
+        lambda: setup.slate_delete(actor=acting_user(request), slate=slate),
+        success=f"Deleted the slate {slate.name}.",
+        redirect_to=reverse("elections:slate_manage", args=[election_slug]),
+        refused_to=reverse("elections:slate_edit", args=[election_slug, slate_id]),
+    )
 
 
 @login_required
@@ -481,20 +447,14 @@ def slate_member_add(request: HttpRequest, election_slug: str, slate_id: int) ->
     """Put a candidate on the slate, with where and when the endorsement was published."""
     slate = access.slate_for_organiser(request.user, election_slug, slate_id)
     member_form = SlateMembershipForm(request.POST, slate=slate)
-    if member_form.is_valid():
-        try:
-            membership = services.slate_membership_add(
-                actor=acting_user(request),
-                slate=slate,
-                candidate=member_form.cleaned_data["candidate"],
-                source=member_form.cleaned_data["source"],
-                endorsed_on=member_form.cleaned_data["endorsed_on"],
-            )
-        except DomainError as err:
-            err.show_on(member_form)
-        else:
-            messages.success(request, f"Put {membership.candidate.name} on {slate.name}.")
-            return redirect("elections:slate_edit", election_slug, slate_id)
+    if done := handle_form(
+        request,
+        member_form,
+        lambda data: services.slate_membership_add(actor=acting_user(request), slate=slate, **data),
+        success=lambda membership: f"Put {membership.candidate.name} on {slate.name}.",
+        redirect_to=reverse("elections:slate_edit", args=[election_slug, slate_id]),
+    ):
+        return done
     return _slate_page(request, slate, SlateForm(slate=slate), member_form)
 
 
@@ -506,13 +466,12 @@ def slate_member_remove(
     membership = access.slate_membership_for_organiser(
         request.user, election_slug, slate_id, membership_id
     )
-    try:
-        setup.slate_membership_remove(actor=acting_user(request), membership=membership)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, f"Took {membership.candidate.name} off {membership.slate.name}.")
-    return redirect("elections:slate_edit", election_slug, slate_id)
+    return handle_action(
+        request,
+        lambda: setup.slate_membership_remove(actor=acting_user(request), membership=membership),
+        success=f"Took {membership.candidate.name} off {membership.slate.name}.",
+        redirect_to=reverse("elections:slate_edit", args=[election_slug, slate_id]),
+    )
 
 
 @login_required
@@ -523,21 +482,16 @@ def slate_member_edit(
     membership = access.slate_membership_for_organiser(
         request.user, election_slug, slate_id, membership_id
     )
-    form = SlateMembershipEditForm(
-        request.POST if request.method == "POST" else None, membership=membership
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            setup.slate_membership_update(
-                actor=acting_user(request),
-                membership=membership,
-                source=form.cleaned_data["source"],
-                endorsed_on=form.cleaned_data["endorsed_on"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, f"Saved {membership.candidate.name}'s endorsement.")
-            return redirect("elections:slate_edit", election_slug, slate_id)
+    form = SlateMembershipEditForm(form_data(request), membership=membership)
+    if done := handle_form(
+        request,
+        form,
+        lambda data: setup.slate_membership_update(
+            actor=acting_user(request), membership=membership, **data
+        ),
+        success=f"Saved {membership.candidate.name}'s endorsement.",
+        redirect_to=reverse("elections:slate_edit", args=[election_slug, slate_id]),
+    ):
+        return done
     context = {"form": form, "membership": membership, "election": membership.slate.election}
-    return render(request, "elections/slate_member_form.html", context, status=_status(form))
+    return render(request, "elections/slate_member_form.html", context, status=form_status(form))
