@@ -9,7 +9,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.people.exports import supporter_export_parts
-from grassroots.web.people.models import Consent, ConsentKind, Message, Supporter
+from grassroots.web.people.models import (
+    Consent,
+    ConsentKind,
+    Message,
+    MessageBlock,
+    MessageReport,
+    Supporter,
+)
 
 
 def _active_consent(kind: ConsentKind, supporter_ref: str = "pk") -> Exists:
@@ -47,6 +54,31 @@ def message_list_received(*, supporter: Supporter) -> QuerySet[Message]:
         Message.objects.filter(recipient=supporter)
         .select_related("sender__user")
         .order_by("-sent_at", "-id")
+    )
+
+
+def message_block_list(*, supporter: Supporter) -> QuerySet[MessageBlock]:
+    """The supporter's blocks, with each blocked supporter's name."""
+    return (
+        MessageBlock.objects.filter(blocker=supporter)
+        .select_related("blocked__user")
+        .order_by("blocked__user__name", "pk")
+    )
+
+
+def message_report_list(*, resolved: bool) -> QuerySet[MessageReport]:
+    """Reports in the organisers' queue, open ones oldest first, closed ones newest first,
+    with the message and both supporters' names and CLPs."""
+    reports = MessageReport.objects.filter(resolved_at__isnull=not resolved).select_related(
+        "message__sender__user",
+        "message__sender__constituency",
+        "message__recipient__user",
+        "resolved_by",
+    )
+    return (
+        reports.order_by("-resolved_at", "-pk")
+        if resolved
+        else reports.order_by("created_at", "pk")
     )
 
 

@@ -18,5 +18,18 @@ urlpatterns = [
     path("me/contacts/", views.contacts, name="contacts"),
     path("me/contacts/<int:supporter_id>/message/", views.message_send, name="message_send"),
     path("me/messages/", views.message_list, name="message_list"),
+    path("me/messages/<int:message_id>/block/", views.message_block, name="message_block"),
+    path("me/messages/<int:message_id>/report/", views.message_report, name="message_report"),
+    path(
+        "me/messages/blocked/<int:supporter_id>/unblock/",
+        views.message_unblock,
+        name="message_unblock",
+    ),
+    path("organise/message-reports/", views.message_report_list, name="message_report_list"),
+    path(
+        "organise/message-reports/<int:report_id>/resolve/",
+        views.message_report_resolve,
+        name="message_report_resolve",
+    ),
     path("organise/clps/", views.clp_counts, name="clp_counts"),
 ]
