@@ -236,3 +236,20 @@ def test_erasing_the_sender_removes_blocks_and_reports(
     assert response.status_code == 302
     assert not MessageReport.objects.exists()
     assert not MessageBlock.objects.exists()
+
+
+def test_export_holds_the_supporters_blocks_and_reports(
+    client: Client, make_supporter: MakeSupporter, clp: Constituency
+) -> None:
+    sender, recipient = _pair(make_supporter, clp)
+    message = Message.objects.create(sender=sender, recipient=recipient, body="Go away")
+    MessageReport.objects.create(message=message, reason="Abusive")
+    MessageBlock.objects.create(blocker=recipient, blocked=sender)
+    client.force_login(recipient.user)
+
+    data = client.get("/me/export.json").json()
+
+    assert [b["who"] for b in data["messages_blocked"]] == ["Sam Sender"]
+    assert [(r["message_from"], r["reason"]) for r in data["messages_reported"]] == [
+        ("Sam Sender", "Abusive")
+    ]

@@ -112,6 +112,22 @@ def supporter_export(*, supporter: Supporter) -> dict[str, Any]:
             {"from": m.sender.user.name, "sent_at": m.sent_at.isoformat(), "body": m.body}
             for m in supporter.messages_received.select_related("sender__user").order_by("sent_at")
         ],
+        "messages_blocked": [
+            {"who": b.blocked.user.name, "since": b.created_at.isoformat()}
+            for b in message_block_list(supporter=supporter)
+        ],
+        "messages_reported": [
+            {
+                "message_from": r.message.sender.user.name,
+                "message_sent_at": r.message.sent_at.isoformat(),
+                "reason": r.reason,
+                "reported_at": r.created_at.isoformat(),
+                "closed_at": r.resolved_at.isoformat() if r.resolved_at else None,
+            }
+            for r in MessageReport.objects.filter(message__recipient=supporter)
+            .select_related("message__sender__user")
+            .order_by("created_at", "pk")
+        ],
         **supporter_export_parts(supporter=supporter),
     }
 
