@@ -162,7 +162,7 @@ def _urls() -> list[str]:
                 for choice in choices
             ]
         urls.extend(variants)
-    return urls
+    return list(dict.fromkeys(urls))
 
 
 class _Forms(HTMLParser):
