@@ -13,7 +13,11 @@ from django.test import Client
 from grassroots.web.audit.models import AuditEntry
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.people.models import Message, MessageBlock, MessageReport, Supporter, User
-from grassroots.web.people.ratelimit import MESSAGES_PER_SENDER_HOUR
+from grassroots.web.people.ratelimit import (
+    MESSAGES_PER_SENDER_DAY,
+    MESSAGES_PER_SENDER_HOUR,
+    rate_limit_hit,
+)
 from grassroots.web.people.roles import Role
 from tests.web.factories import role_holder_create
 
@@ -40,9 +44,21 @@ def test_message_rate_limit_refuses_the_eleventh_in_an_hour(
 
     response = client.post(f"/me/contacts/{recipient.pk}/message/", {"body": "one more"})
 
-    assert response.status_code == 400
+    assert response.status_code == 429
     assert "10 an hour, 30 a day" in response.context["form"].errors["body"][0]
     assert Message.objects.count() == MESSAGES_PER_SENDER_HOUR.limit
+
+
+def test_message_rate_limit_refuses_after_thirty_in_a_day(
+    client: Client, make_supporter: MakeSupporter, clp: Constituency
+) -> None:
+    sender, recipient = _pair(make_supporter, clp)
+    for _ in range(MESSAGES_PER_SENDER_DAY.limit):  # earlier hours of the same day
+        rate_limit_hit(MESSAGES_PER_SENDER_DAY, key=str(sender.pk))
+    client.force_login(sender.user)
+
+    assert _send(client, recipient) == 429
+    assert not Message.objects.exists()
 
 
 def test_message_rate_limit_is_per_sender(

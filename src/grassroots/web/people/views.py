@@ -201,19 +201,20 @@ def message_send(request: HttpRequest, supporter_id: int) -> HttpResponse:
             MESSAGES_PER_SENDER_DAY, key=key
         ):
             form.add_error("body", MESSAGES_LIMITED)
+            context = {"form": form, "recipient": recipient}
+            return render(request, "people/message_form.html", context, status=429)
+        try:
+            services.message_send(
+                sender=sender,
+                recipient=recipient,
+                body=form.cleaned_data["body"],
+                site_url=_site_url(request),
+            )
+        except DomainError as err:
+            err.show_on(form)
         else:
-            try:
-                services.message_send(
-                    sender=sender,
-                    recipient=recipient,
-                    body=form.cleaned_data["body"],
-                    site_url=_site_url(request),
-                )
-            except DomainError as err:
-                err.show_on(form)
-            else:
-                messages.success(request, f"Your message to {recipient.user.name} is on its way.")
-                return redirect("people:contacts")
+            messages.success(request, f"Your message to {recipient.user.name} is on its way.")
+            return redirect("people:contacts")
     context = {"form": form, "recipient": recipient}
     return render(request, "people/message_form.html", context, status=400 if form.errors else 200)
 
