@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -41,7 +42,21 @@ HOSTILE_QUERIES = [
 ]
 
 # Values a form field might be given: each is sent in every field of a form at once.
-HOSTILE_VALUES = [HUGE, "-" + HUGE, "1e999", "NaN", "2026-13-45", LONG, " ", "<b>", "\u202e"]
+DIGITS = "9" * 5000  # past the 4,300 digits Python reads as an integer
+HOSTILE_VALUES = [
+    HUGE,
+    "-" + HUGE,
+    DIGITS,
+    f"min F={DIGITS}",
+    f"Unite = {DIGITS}",
+    "1e999",
+    "NaN",
+    "2026-13-45",
+    "x" * 60_000,  # past SQLite's longest LIKE pattern
+    " ",
+    "<b>",
+    "\u202e",
+]
 # Forms not submitted, so the administrator stays logged in for the rest of the run.
 KEEP_SESSION = ("/logout/", "/me/erase/")
 HOSTILE_FILES = [
@@ -102,6 +117,17 @@ def test_speaker_id_past_64_bits_is_an_invalid_choice(client: Client) -> None:
     assert f"Select a valid choice. {HUGE} is not one of the available choices." in (
         response.content.decode()
     )
+
+
+def test_ballot_quota_of_thousands_of_digits_is_refused(client: Client) -> None:
+    """Python refuses to read an integer of more than 4,300 digits: the form stopped with a
+    500."""
+    client.force_login(role_holder_create(Role.ADMINISTRATOR))
+
+    response = client.post("/ballots/new/", {"quotas": f"min F={DIGITS}"})
+
+    assert response.status_code == 400
+    assert "write min F=4 or max M=5." in response.content.decode()
 
 
 def test_clp_name_longer_than_any_clp_is_not_a_clp(client: Client) -> None:
@@ -232,9 +258,11 @@ def test_hostile_queries_as_the_public_never_give_a_server_error(demo_urls: list
 
 
 def test_hostile_forms_and_queries_as_an_administrator_never_give_a_server_error(
-    demo_urls: list[str],
+    demo_urls: list[str], settings: Any
 ) -> None:
-    """An administrator who is also a supporter reaches every page and every form."""
+    """An administrator who is also a supporter reaches every page and every form. The
+    request size limit is lifted so that every long value reaches its form."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
     supporter = Supporter.objects.filter(email_verified_at__isnull=False).order_by("pk").first()
     assert supporter is not None
     supporter.user.is_superuser = True
