@@ -141,8 +141,8 @@ def test_message_list_query_count(
         )
     client.force_login(recipient.user)
 
-    # session, user, supporter, messages with senders, the menu's role check
-    with django_assert_num_queries(5):
+    # session, user, supporter, blocks, messages with senders, the menu's role check
+    with django_assert_num_queries(6):
         response = client.get("/me/messages/")
 
     assert len(response.context["received"]) == item_count

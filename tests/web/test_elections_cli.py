@@ -69,6 +69,22 @@ def test_nominations_import_command_bad_rows_exit_1_and_import_nothing(
     assert Nomination.objects.count() == 0
 
 
+def test_nominations_import_command_field_over_csv_limit_exits_1_naming_the_line(
+    section: Section, tmp_path: Path
+) -> None:
+    path = tmp_path / "n.csv"
+    path.write_text("clp,candidate,date\n" + "x" * 131_073 + ",Ann Ash,2026-03-01\n")
+
+    result = runner.invoke(app, ["nominations", "import", "nec-test", "clp", str(path)])
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1] == (
+        f"grassroots: error: {path}:2: a field is longer than 131,072 characters "
+        "(a quote left open runs to the end of the file)"
+    )
+    assert Nomination.objects.count() == 0
+
+
 def test_nominations_import_command_unknown_section_exits_1(
     section: Section, tmp_path: Path
 ) -> None:

@@ -136,3 +136,47 @@ def test_nomination_import_page_lists_every_bad_row(
     assert "line 2: &quot;Atlantis&quot; is not a CLP name or GSS code" in html
     assert "line 3: &quot;Zed Zee&quot; is not a candidate in CLP representatives" in html
     assert Nomination.objects.count() == 0
+
+
+def _import_page(client: Client, make_role_holder: Callable[[Role], User], data: bytes) -> str:
+    client.force_login(make_role_holder(Role.ORGANISER))
+    upload = SimpleUploadedFile("n.csv", data, content_type="text/csv")
+    response = client.post(
+        reverse("elections:nomination_import", args=["nec-test", "clp"]), {"file": upload}
+    )
+    assert response.status_code == 400
+    return response.content.decode()
+
+
+def test_nomination_import_page_field_over_the_csv_limit_names_the_line(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    huge = "x" * 131_073
+    data = f"clp,candidate,date\nCardiff East,Ann Ash,2026-03-01\n{huge},Ann Ash,2026-03-01\n"
+
+    html = _import_page(client, make_role_holder, data.encode())
+
+    assert "<li>line 3: a field is longer than 131,072 characters" in html
+    assert Nomination.objects.count() == 0
+
+
+def test_nomination_import_page_quote_left_open_names_the_line(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    data = 'clp,candidate,date\n"Cardiff East,Ann Ash,2026-03-01\n' + "x" * 140_000 + "\n"
+
+    html = _import_page(client, make_role_holder, data.encode())
+
+    assert "a quote left open runs to the end of the file" in html
+    assert Nomination.objects.count() == 0
+
+
+def test_nomination_import_page_nul_byte_names_the_line(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    data = b"clp,candidate,date\nCardiff East,Ann\x00 Ash,2026-03-01\n"
+
+    html = _import_page(client, make_role_holder, data)
+
+    assert "Line 2 holds a NUL character (byte 0): this is not a text file." in html
+    assert Nomination.objects.count() == 0

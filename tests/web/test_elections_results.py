@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -323,3 +324,108 @@ def test_result_page_queries_are_fixed(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+GOOD_SHEET = {
+    "title": "Published sheet",
+    "candidates": ["Ann Ash", "Cal Cedar"],
+    "elected": ["Ann Ash"],
+    "stages": [{"votes": {"Ann Ash": 16, "Cal Cedar": 7}, "transfers": []}],
+}
+
+
+def _sheet(**changes: object) -> bytes:
+    return json.dumps({**GOOD_SHEET, **changes}).encode()
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("s.json", b'{"title": "x\x00"}', "Line 1 holds a NUL character (byte 0)"),
+        ("s.json", b'{"candidates": [', "Not JSON: line 1: Expecting value."),
+        ("s.json", b"[" * 100_000 + b"]" * 100_000, "the JSON is nested too deeply."),
+        ("s.json", b"[1]", "The sheet must be a JSON object, found a list."),
+        ("s.json", b'{"n": ' + b"9" * 5000 + b"}", "Not a count sheet: Exceeds the limit"),
+        ("s.json", _sheet(title="A\u0000B"), '"title": the text holds a NUL character'),
+        ("s.json", _sheet(title={"a": 1}), '"title": expected text, found an object.'),
+        ("s.json", _sheet(candidates=["Ann Ash", "\ud800"]), "an unpaired surrogate"),
+        (
+            "s.json",
+            _sheet(candidates=["Ann Ash", "Ann Ash"]),
+            "\"candidates\" lists 'Ann Ash' twice",
+        ),
+        ("s.json", _sheet(elected=[["Ann Ash"]]), '"elected": expected text, found a list.'),
+        ("s.json", _sheet(elected="Ann Ash"), '"elected" must be a list of names, found text.'),
+        (
+            "s.json",
+            _sheet(stages=[{"votes": {"Ann Ash": 1}, "transfers": {"from": "Ann Ash"}}]),
+            'stage 1: "transfers" must be a list, found an object.',
+        ),
+        (
+            "s.json",
+            _sheet(
+                stages=[{"votes": {"Ann Ash": 1}, "transfers": [{"from": "Ann Ash", "to": []}]}]
+            ),
+            "stage 1: transfer to unknown [].",
+        ),
+        (
+            "s.json",
+            _sheet(stages=[{"votes": {"Ann Ash": "1e999999999"}}]),
+            "stage 1, Ann Ash: '1e999999999' is not a number of votes.",
+        ),
+        (
+            "s.json",
+            _sheet(stages=[{"votes": {"Ann Ash": True}}]),
+            "stage 1, Ann Ash: True is not a number.",
+        ),
+        (
+            "s.csv",
+            b"candidate,category,Stage 1\n" + b"x" * 131_073 + b",F,1\n",
+            "Line 2: a field is longer than 131,072 characters",
+        ),
+        (
+            "s.csv",
+            b"candidate,category,Stage 1\nAnn Ash,F,1e999999999\nelected,,Ann Ash\n",
+            "is not a number of votes.",
+        ),
+        (
+            "s.blt",
+            b'2 1\n1 1 0\n0\n"Ann\x00 Ash"\n"Cal Cedar"\n"T"\n',
+            "Line 4 holds a NUL character",
+        ),
+    ],
+)
+def test_result_import_page_bad_sheet_shows_error_and_stores_nothing(
+    client: Client,
+    make_role_holder: Callable[[Role], User],
+    section: Section,
+    case: tuple[str, bytes, str],
+) -> None:
+    filename, data, error = case
+    client.force_login(make_role_holder(Role.ORGANISER))
+    kind = "ballots" if filename.endswith(".blt") else "sheet"
+
+    response = client.post(
+        reverse("elections:result_import", args=["nec-test", "clp"]),
+        {"kind": kind, "file": SimpleUploadedFile(filename, data)},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_file_error"' in html
+    assert html_escape(error) in html
+    assert SectionResult.objects.count() == 0
+
+
+def test_result_import_page_good_sheet_is_stored(
+    client: Client, make_role_holder: Callable[[Role], User], section: Section
+) -> None:
+    client.force_login(make_role_holder(Role.ORGANISER))
+
+    response = client.post(
+        reverse("elections:result_import", args=["nec-test", "clp"]),
+        {"kind": "sheet", "file": SimpleUploadedFile("s.json", _sheet())},
+    )
+
+    assert response.status_code == 302
+    assert SectionResult.objects.get().data["elected"] == ["Ann Ash"]

@@ -7,13 +7,12 @@ the totals beneath, then every decision of the count in words.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from grassroots.count.formats.cells import csv_text
 from grassroots.count.result import Action, DecisionKind, Result, Stage
 
 if TYPE_CHECKING:  # rich is imported only to draw a text sheet: start-up matters
@@ -132,21 +131,20 @@ def render_json(result: Result) -> str:
 
 
 def render_csv(result: Result) -> str:
-    """A wide count sheet: one row per candidate, one column per stage."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["candidate", "category", *(stage_heading(s) for s in result.stages)])
+    """A wide count sheet: one row per candidate, one column per stage. A name a spreadsheet
+    would run as a formula is written after a ``'`` (``count/formats/cells.py``)."""
+    rows: list[list[str]] = [["candidate", "category", *(stage_heading(s) for s in result.stages)]]
     for name in result.candidates:
         if name in result.withdrawn:
             continue
-        writer.writerow(
+        rows.append(
             [name, result.categories.get(name, ""), *(str(s.votes[name]) for s in result.stages)]
         )
-    writer.writerow(["non-transferable", "", *(str(s.exhausted) for s in result.stages)])
-    writer.writerow(["loss by rounding", "", *(str(s.loss) for s in result.stages)])
-    writer.writerow(["elected", "", *("; ".join(s.elected) for s in result.stages)])
-    writer.writerow(["excluded", "", *("; ".join(s.excluded) for s in result.stages)])
-    return out.getvalue()
+    rows.append(["non-transferable", "", *(str(s.exhausted) for s in result.stages)])
+    rows.append(["loss by rounding", "", *(str(s.loss) for s in result.stages)])
+    rows.append(["elected", "", *("; ".join(s.elected) for s in result.stages)])
+    rows.append(["excluded", "", *("; ".join(s.excluded) for s in result.stages)])
+    return csv_text(rows)
 
 
 def render_html(result: Result) -> str:

@@ -47,6 +47,12 @@ ORGANISE_PAGES = (
         ORGANISE_ROLES,
     ),
     OrganisePage(
+        "Reported messages",
+        "people:message_report_list",
+        "Relayed messages supporters reported; close each with what was done.",
+        frozenset({Role.COMMITTEE, Role.ADMINISTRATOR}),
+    ),
+    OrganisePage(
         "Events you organise",
         "events:organise",
         "Your events, drafts included; new events and speakers.",

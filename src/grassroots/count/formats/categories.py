@@ -13,7 +13,10 @@ JSON, one object mapping each name to its category::
 
     {"Anna": "F", "Ben": "M"}
 
-Names must be written exactly as in the ballot file. Matching the names
+Names must be written exactly as in the ballot file, except that a ``'`` before a name or
+category that starts with ``=``, ``+``, ``-``, ``@``, a tab or a ``'`` is taken off: that is
+how :func:`format_categories_csv` (and the site's ``categories.csv``) keeps a spreadsheet from
+running a name as a formula (``formats/cells.py``). Matching the names
 against a profile's candidates is :meth:`Profile.with_categories`'s job; this
 module only checks that the file itself is sound: no empty category, no
 candidate listed twice.
@@ -24,10 +27,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from grassroots.count.errors import FormatError
 from grassroots.count.formats import read_text
+from grassroots.count.formats.cells import cell_restore, csv_text
 
 _HEADER = ["candidate", "category"]
 
@@ -60,7 +65,7 @@ def parse_categories_csv(text: str, *, path: str | Path | None = None) -> dict[s
                 f"not readable as CSV: {err}", path=path, line=reader.line_num
             ) from None
         line = reader.line_num
-        cells = [c.strip() for c in row]
+        cells = [cell_restore(c.strip()) for c in row]
         if not any(cells):
             continue
         if not header_seen:
@@ -98,6 +103,12 @@ def parse_categories_csv(text: str, *, path: str | Path | None = None) -> dict[s
     if not header_seen:
         raise FormatError('empty file: expected the header "candidate,category"', path=path)
     return mapping
+
+
+def format_categories_csv(categories: Iterable[tuple[str, str]]) -> str:
+    """The CSV layout of ``(candidate, category)`` pairs, safe to open in a spreadsheet;
+    :func:`parse_categories_csv` reads it back to the same pairs."""
+    return csv_text([_HEADER, *categories])
 
 
 def parse_categories_json(text: str, *, path: str | Path | None = None) -> dict[str, str]:

@@ -110,8 +110,10 @@ class ExtendForm(forms.Form):
 
 
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-_QUOTA_LINE = re.compile(r"^(min|max)\s+([^=\s]+)\s*=\s*(\d+)$", re.IGNORECASE)
-_SHARE_LINE = re.compile(r"^(.+?)\s*=\s*(\d+)$")
+# At most 9 digits: a weight or a quota past that is a typing error (and Python refuses to read
+# a number of more than 4,300 digits at all).
+_QUOTA_LINE = re.compile(r"^(min|max)\s+([^=\s]+)\s*=\s*([0-9]{1,9})$", re.IGNORECASE)
+_SHARE_LINE = re.compile(r"^(.+?)\s*=\s*([0-9]{1,9})$")
 RESERVED_SLUGS = frozenset({"new"})
 
 

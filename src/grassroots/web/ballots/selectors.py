@@ -3,9 +3,7 @@ before the close: nobody, whatever their role, sees a ballot while voting is ope
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 import random
 import shlex
@@ -17,6 +15,7 @@ from django.db.models import Count, QuerySet
 
 from grassroots.count import Profile
 from grassroots.count.formats.blt import format_blt
+from grassroots.count.formats.categories import format_categories_csv
 from grassroots.web.alliance.models import AffiliationStatus, Representative
 from grassroots.web.alliance.selectors import membership_confirmed_list
 from grassroots.web.ballots.models import (
@@ -328,13 +327,12 @@ def ballot_blt(*, ballot: Ballot) -> str:
 
 
 def ballot_categories_csv(*, ballot: Ballot) -> str:
-    """``candidate,category`` for every option, the side file ``grassroots count`` reads."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["candidate", "category"])
-    for option in ballot_options(ballot=ballot):
-        writer.writerow([option.name, option.category])
-    return out.getvalue()
+    """``candidate,category`` for every option, the side file ``grassroots count`` reads;
+    a name a spreadsheet would run as a formula is written after a ``'``, which the reader
+    takes off again (``count/formats/cells.py``)."""
+    return format_categories_csv(
+        (option.name, option.category) for option in ballot_options(ballot=ballot)
+    )
 
 
 def ballot_rule(*, ballot: Ballot) -> str:

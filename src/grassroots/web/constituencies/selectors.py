@@ -21,9 +21,15 @@ def constituency_list(
     return clps.order_by("name")
 
 
+NAME_LONGEST = Constituency._meta.get_field("name").max_length or 100
+
+
 def constituency_get_by_name(*, name: str) -> Constituency | None:
     """The CLP with this name or GSS code, ignoring case; None if there is none."""
     name = name.strip()
+    if len(name) > NAME_LONGEST:
+        # No CLP has a longer name, and SQLite refuses a LIKE pattern past 50,000 characters.
+        return None
     return (
         Constituency.objects.with_clp()
         .filter(Q(name__iexact=name) | Q(gss_code__iexact=name))

@@ -49,6 +49,16 @@ class NominationRow:
     nominated_on: datetime.date
 
 
+def csv_error_reason(err: csv.Error) -> str:
+    """Why Python's CSV reader stopped, in words for the person who made the file."""
+    if "field larger than field limit" in str(err):
+        return (
+            f"a field is longer than {csv.field_size_limit():,} characters "
+            "(a quote left open runs to the end of the file)"
+        )
+    return f"not readable as CSV ({err})"
+
+
 def nomination_date_check(section: Section, nominated_on: datetime.date) -> str | None:
     """Why a nomination date is refused (outside the nomination window), or None."""
     election = section.election
@@ -62,8 +72,12 @@ def nomination_date_check(section: Section, nominated_on: datetime.date) -> str 
 def nominations_parse(*, section: Section, text: str) -> list[NominationRow]:
     """Check every row of a nominations CSV against the section; raise
     ``NominationFileError`` listing every bad row, or return the rows to store."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        records = list(reader)
+    except csv.Error as err:
+        raise NominationFileError([RowError(reader.line_num, csv_error_reason(err))]) from err
+    header = records[0] if records else None
     if header is None:
         raise NominationFileError([RowError(1, "the file is empty")])
     names = [h.strip().lower() for h in header]
@@ -80,7 +94,7 @@ def nominations_parse(*, section: Section, text: str) -> list[NominationRow]:
     errors: list[RowError] = []
     rows: list[NominationRow] = []
     seen: dict[tuple[str, int], int] = {}
-    for line, record in enumerate(reader, start=2):
+    for line, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(COLUMNS):

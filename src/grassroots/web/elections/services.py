@@ -11,6 +11,7 @@ import datetime
 from dataclasses import replace
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from grassroots.count import CountError, Quotas, count
@@ -227,9 +228,22 @@ def _decode(data: bytes) -> str:
     if len(data) > MAX_UPLOAD:
         raise DomainError("The file is too large (20 MB at most).", field="file")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise DomainError("The file is not UTF-8 text.", field="file") from err
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise DomainError(
+            f"Line {line} holds a NUL character (byte 0): this is not a text file.", field="file"
+        )
+    return text
+
+
+def upload_text(upload: UploadedFile) -> str:
+    """An uploaded file's text: UTF-8, at most 20 MB, no NUL; a ``DomainError`` otherwise."""
+    if upload.size is not None and upload.size > MAX_UPLOAD:
+        raise DomainError("The file is too large (20 MB at most).", field="file")
+    return _decode(upload.read())
 
 
 def _result_store(

@@ -11,70 +11,160 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from grassroots.count.formats.cells import cell_restore
+from grassroots.web.elections.imports import csv_error_reason
 from grassroots.web.errors import DomainError
+
+# More votes than any party's electorate: a figure past this is a typing error, and Decimal
+# arithmetic on it (an exponent such as 1e999999999) would overflow.
+MOST_VOTES = Decimal(10) ** 12
+MAX_TEXT = 500
+
+
+def _refuse(message: str) -> DomainError:
+    return DomainError(message, field="file")
 
 
 def _number(value: object, where: str) -> str:
+    """A number of votes, as the stored decimal string."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise _refuse(f"{where}: {_shown(value)} is not a number.")
     try:
-        number = Decimal(str(value))
-    except InvalidOperation as err:
-        raise DomainError(f"{where}: {value!r} is not a number.", field="file") from err
-    if not number.is_finite() or number < 0:
-        raise DomainError(f"{where}: {value!r} is not a number of votes.", field="file")
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as err:
+        raise _refuse(f"{where}: {_shown(value)} is not a number.") from err
+    if not number.is_finite() or number < 0 or number > MOST_VOTES:
+        raise _refuse(f"{where}: {_shown(value)} is not a number of votes.")
     return str(number)
+
+
+def _text(value: object, where: str) -> str:
+    """A name or title: a string the database can store (no NUL, no lone surrogate), not
+    longer than ``MAX_TEXT``."""
+    if not isinstance(value, str):
+        raise _refuse(f"{where}: expected text, found {_kind(value)}.")
+    if "\x00" in value:
+        raise _refuse(f"{where}: the text holds a NUL character (\\u0000).")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise _refuse(
+            f"{where}: the text holds an unpaired surrogate (\\ud800 to \\udfff)."
+        ) from err
+    if len(value) > MAX_TEXT:
+        raise _refuse(f"{where}: the text is longer than {MAX_TEXT} characters.")
+    return value
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _kind(value: object) -> str:
+    """What a JSON value is, in words."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _json_load(text: str) -> object:
+    """The JSON value of ``text``; a ``DomainError`` for text that is not JSON, is nested too
+    deeply for the parser, or holds a number too long to read."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise _refuse(f"Not JSON: line {err.lineno}: {err.msg}.") from err
+    except RecursionError as err:
+        raise _refuse("Not a count sheet: the JSON is nested too deeply.") from err
+    except ValueError as err:  # an integer of more than 4,300 digits
+        raise _refuse(f"Not a count sheet: {err}.") from err
+
+
+def _names(value: object, where: str) -> list[str]:
+    if not isinstance(value, list):
+        raise _refuse(f'"{where}" must be a list of names, found {_kind(value)}.')
+    names = [_text(name, f'"{where}"') for name in value]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise _refuse(f'"{where}" lists {_shown(repeated[0])} twice.')
+    return names
+
+
+def _transfer(value: object, where: str, names: set[str]) -> dict[str, Any]:
+    if not isinstance(value, dict) or value.get("from") not in names:
+        raise _refuse(f'{where}: each transfer needs "from" a candidate.')
+    to = value.get("to")
+    if to is not None and (not isinstance(to, str) or to not in names):
+        raise _refuse(f"{where}: transfer to unknown {_shown(to)}.")
+    return {"from": value["from"], "to": to, "votes": _number(value.get("votes"), where)}
 
 
 def sheet_parse(text: str) -> dict[str, Any]:
     """Check a published count sheet in JSON (docs/elections.md) and return it in the stored
-    layout (the engine's ``Result.to_dict()`` keys that the analysis reads)."""
-    try:
-        sheet = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise DomainError(f"Not JSON: line {err.lineno}: {err.msg}.", field="file") from err
+    layout (the engine's ``Result.to_dict()`` keys that the analysis reads).
+
+    This is the one place the sheet's structure is checked: every value is checked for its
+    type, every name against ``candidates``, every text for what the database cannot store,
+    so that whatever the file holds, the answer is a ``DomainError`` naming the place."""
+    sheet = _json_load(text)
     if not isinstance(sheet, dict):
-        raise DomainError("The sheet must be a JSON object.", field="file")
-    candidates = sheet.get("candidates")
-    if not isinstance(candidates, list) or not all(isinstance(c, str) for c in candidates):
-        raise DomainError('"candidates" must be a list of names.', field="file")
+        raise _refuse(f"The sheet must be a JSON object, found {_kind(sheet)}.")
+    candidates = _names(sheet.get("candidates"), "candidates")
     names = set(candidates)
-    elected = sheet.get("elected")
-    if not isinstance(elected, list) or not set(elected) <= names:
-        raise DomainError('"elected" must list candidates from "candidates".', field="file")
+    elected = _names(sheet.get("elected"), "elected")
+    if not set(elected) <= names:
+        raise _refuse('"elected" must list candidates from "candidates".')
     stages = sheet.get("stages")
     if not isinstance(stages, list) or not stages:
-        raise DomainError('"stages" must be a non-empty list.', field="file")
+        raise _refuse('"stages" must be a non-empty list.')
+    title = sheet.get("title", "")
     out = []
     for number, stage in enumerate(stages, start=1):
         where = f"stage {number}"
         if not isinstance(stage, dict) or not isinstance(stage.get("votes"), dict):
-            raise DomainError(f'{where}: needs "votes", an object of votes by name.', field="file")
+            raise _refuse(f'{where}: needs "votes", an object of votes by name.')
         unknown = set(stage["votes"]) - names
         if unknown:
-            raise DomainError(f"{where}: unknown candidate(s) {sorted(unknown)}.", field="file")
-        transfers = []
-        for t in stage.get("transfers") or []:
-            if not isinstance(t, dict) or t.get("from") not in names:
-                raise DomainError(f'{where}: each transfer needs "from" a candidate.', field="file")
-            if t.get("to") is not None and t["to"] not in names:
-                raise DomainError(f"{where}: transfer to unknown {t['to']!r}.", field="file")
-            transfers.append(
-                {"from": t["from"], "to": t.get("to"), "votes": _number(t.get("votes"), where)}
-            )
+            raise _refuse(f"{where}: unknown candidate(s) {_shown(sorted(unknown))}.")
+        transfers = stage.get("transfers") or []
+        if not isinstance(transfers, list):
+            raise _refuse(f'{where}: "transfers" must be a list, found {_kind(transfers)}.')
         out.append(
             {
                 "number": number,
-                "votes": {n: _number(v, where) for n, v in stage["votes"].items()},
-                "exhausted": _number(stage.get("exhausted", 0), where),
-                "transfers": transfers,
+                "votes": {n: _number(v, f"{where}, {n}") for n, v in stage["votes"].items()},
+                "exhausted": _number(stage.get("exhausted", 0), f"{where}, exhausted"),
+                "transfers": [_transfer(t, where, names) for t in transfers],
             }
         )
     return {
-        "title": str(sheet.get("title", "")),
+        "title": _text("" if title is None else title, '"title"'),
         "seats": len(elected),
         "candidates": candidates,
         "elected": elected,
         "stages": out,
     }
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    """Every row of a CSV text; a ``DomainError`` naming the line the reader stopped at (a
+    field longer than the reader takes, 131,072 characters, or a quote left open)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return list(reader)
+    except csv.Error as err:
+        raise _refuse(f"Line {reader.line_num}: {csv_error_reason(err)}.") from err
 
 
 SHEET_ROWS = {"non-transferable", "loss by rounding", "elected", "excluded"}
@@ -89,7 +179,8 @@ def sheet_parse_csv(text: str) -> dict[str, Any]:
     candidate, and the rise in non-transferable votes a transfer to nobody. A stage where
     several candidates lost votes is left without transfers, and a note says so.
     """
-    rows = list(csv.reader(io.StringIO(text)))
+    # A name written after a ``'`` (so that a spreadsheet shows it as text) reads back as it was.
+    rows = [[cell_restore(cell.strip()) for cell in row] for row in csv_rows(text)]
     # The header: candidate, category, then at least one stage.
     if not rows or len(rows[0]) < 3 or rows[0][0].strip().lower() != "candidate":
         raise DomainError(
@@ -105,7 +196,7 @@ def sheet_parse_csv(text: str) -> dict[str, Any]:
             raise DomainError(
                 f"Line {line}: expected {n_stages + 2} fields, got {len(row)}.", field="file"
             )
-        name = row[0].strip()
+        name = _text(row[0].strip(), f"Line {line}")
         if name.lower() in SHEET_ROWS:
             special[name.lower()] = [cell.strip() for cell in row[2:]]
         elif name in votes:

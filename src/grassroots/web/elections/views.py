@@ -90,22 +90,17 @@ def nomination_import(request: HttpRequest, election_slug: str, section_slug: st
     if import_form.is_valid():
         upload = import_form.cleaned_data["file"]
         try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            import_form.add_error("file", "The file is not UTF-8 text.")
+            imported = services.nomination_import(
+                actor=acting_user(request), section=section, text=services.upload_text(upload)
+            )
+        except NominationFileError as err:
+            import_form.add_error("file", err.message.split(". ")[0] + ".")
+            row_errors = [str(e) for e in err.errors]
+        except DomainError as err:
+            err.show_on(import_form)
         else:
-            try:
-                imported = services.nomination_import(
-                    actor=acting_user(request), section=section, text=text
-                )
-            except NominationFileError as err:
-                import_form.add_error("file", err.message.split(". ")[0] + ".")
-                row_errors = [str(e) for e in err.errors]
-            except DomainError as err:
-                err.show_on(import_form)
-            else:
-                messages.success(request, f"Imported {imported} nominations.")
-                return redirect("elections:nomination_record", election_slug, section_slug)
+            messages.success(request, f"Imported {imported} nominations.")
+            return redirect("elections:nomination_record", election_slug, section_slug)
     form = NominationForm(section=section, initial={"nominated_on": timezone.localdate()})
     context = {
         **_organise_context(section),

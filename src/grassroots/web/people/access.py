@@ -9,7 +9,14 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 
-from grassroots.web.people.models import ConsentKind, Supporter, User
+from grassroots.web.people.models import (
+    ConsentKind,
+    Message,
+    MessageBlock,
+    MessageReport,
+    Supporter,
+    User,
+)
 from grassroots.web.people.roles import Role, user_roles
 from grassroots.web.people.selectors import contact_list, supporter_has_consent
 
@@ -88,3 +95,49 @@ def roles_for_administrator(user: User | AnonymousUser) -> User:
     if not isinstance(user, User) or Role.ADMINISTRATOR not in user_roles(user):
         raise Http404("No such page.")
     return user
+
+
+MODERATOR_ROLES = frozenset({Role.COMMITTEE, Role.ADMINISTRATOR})
+
+
+def message_for_recipient(user: User | AnonymousUser, message_id: int) -> Message:
+    """A message the viewer received (to block its sender or report it)."""
+    supporter = supporter_for_self(user)
+    message = (
+        Message.objects.select_related("sender__user")
+        .filter(pk=message_id, recipient=supporter)
+        .first()
+    )
+    if message is None:
+        raise Http404("No such message.")
+    return message
+
+
+def block_for_supporter(user: User | AnonymousUser, supporter_id: int) -> MessageBlock:
+    """One of the viewer's own blocks (to lift it)."""
+    supporter = supporter_for_self(user)
+    block = (
+        MessageBlock.objects.select_related("blocker", "blocked__user")
+        .filter(blocker=supporter, blocked_id=supporter_id)
+        .first()
+    )
+    if block is None:
+        raise Http404(NOT_FOUND)
+    return block
+
+
+def reports_for_moderator(user: User | AnonymousUser) -> User:
+    """The queue of reported messages: the committee and administrators only, since it shows
+    private messages between supporters."""
+    if not isinstance(user, User) or not MODERATOR_ROLES & user_roles(user):
+        raise Http404("No such page.")
+    return user
+
+
+def report_for_moderator(user: User | AnonymousUser, report_id: int) -> tuple[User, MessageReport]:
+    """One reported message, for the committee and administrators to close."""
+    moderator = reports_for_moderator(user)
+    report = MessageReport.objects.filter(pk=report_id).first()
+    if report is None:
+        raise Http404("No such report.")
+    return moderator, report

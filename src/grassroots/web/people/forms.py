@@ -86,6 +86,28 @@ class MessageForm(forms.Form):
     )
 
 
+class MessageReportForm(forms.Form):
+    reason = forms.CharField(
+        label="What is wrong with this message?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The organisers see the message, both names and your reason.",
+    )
+    block = forms.BooleanField(
+        label="Also block the sender: receive no more messages from them.",
+        required=False,
+        initial=True,
+    )
+
+
+class ReportResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label="What was done",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class EraseForm(forms.Form):
     confirm = forms.BooleanField(
         label="I understand that my account and everything the site holds about me will be "

@@ -140,3 +140,55 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk}"
+
+
+class MessageBlock(models.Model):
+    """A supporter's choice to receive no more messages from another supporter.
+
+    ``people.services.message_send`` withholds a blocked sender's message and answers the
+    sender exactly as if it were sent, so a block is never revealed to the person blocked.
+    Blocks go through ``message_block`` and ``message_unblock``.
+    """
+
+    blocker = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("blocker", "blocked"), name="people_block_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"block {self.pk}"
+
+
+class MessageReport(models.Model):
+    """A recipient's report of a relayed message to the organisers' queue.
+
+    Made by ``people.services.message_report``, closed by ``message_report_resolve``; both are
+    audited. The report goes with its message, when the message is deleted (by retention or
+    when either supporter erases their data).
+    """
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
+    reason = models.TextField(max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("message",),
+                condition=Q(resolved_at__isnull=True),
+                name="people_report_one_open_per_message",
+            ),
+        )
+        indexes = (models.Index(fields=("resolved_at", "created_at")),)
+
+    def __str__(self) -> str:
+        return f"report {self.pk}"

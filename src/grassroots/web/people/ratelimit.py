@@ -1,4 +1,4 @@
-"""Rate limits on sign-up and login-link requests, counted in Django's cache.
+"""Rate limits on sign-up, login-link requests and relayed messages, counted in Django's cache.
 
 Each limit counts requests per key (an email address or a client IP) in fixed windows: the
 count for the current window lives under a cache key that expires with it. Keys are hashed, so
@@ -28,6 +28,9 @@ HOUR = 60 * 60
 LOGIN_LINKS_PER_EMAIL = RateLimit("login-email", limit=5, window_seconds=HOUR)
 LOGIN_LINKS_PER_IP = RateLimit("login-ip", limit=20, window_seconds=HOUR)
 SIGNUPS_PER_IP = RateLimit("signup-ip", limit=20, window_seconds=HOUR)
+# Relayed messages, per sender: enough to get in touch with a CLP's activists, too few to spam.
+MESSAGES_PER_SENDER_HOUR = RateLimit("message-hour", limit=10, window_seconds=HOUR)
+MESSAGES_PER_SENDER_DAY = RateLimit("message-day", limit=30, window_seconds=24 * HOUR)
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -9,7 +9,15 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.people.exports import person_export_parts
-from grassroots.web.people.models import Consent, ConsentKind, Message, Supporter, User
+from grassroots.web.people.models import (
+    Consent,
+    ConsentKind,
+    Message,
+    MessageBlock,
+    MessageReport,
+    Supporter,
+    User,
+)
 
 
 def _active_consent(kind: ConsentKind, supporter_ref: str = "pk") -> Exists:
@@ -50,6 +58,31 @@ def message_list_received(*, supporter: Supporter) -> QuerySet[Message]:
     )
 
 
+def message_block_list(*, supporter: Supporter) -> QuerySet[MessageBlock]:
+    """The supporter's blocks, with each blocked supporter's name."""
+    return (
+        MessageBlock.objects.filter(blocker=supporter)
+        .select_related("blocked__user")
+        .order_by("blocked__user__name", "pk")
+    )
+
+
+def message_report_list(*, resolved: bool) -> QuerySet[MessageReport]:
+    """Reports in the organisers' queue, open ones oldest first, closed ones newest first,
+    with the message and both supporters' names and CLPs."""
+    reports = MessageReport.objects.filter(resolved_at__isnull=not resolved).select_related(
+        "message__sender__user",
+        "message__sender__constituency",
+        "message__recipient__user",
+        "resolved_by",
+    )
+    return (
+        reports.order_by("-resolved_at", "-pk")
+        if resolved
+        else reports.order_by("created_at", "pk")
+    )
+
+
 def _when(moment: Any) -> str | None:
     return moment.isoformat() if moment is not None else None
 
@@ -74,6 +107,8 @@ def person_export(*, person: User) -> dict[str, Any]:
         "consents": [],
         "messages_sent": [],
         "messages_received": [],
+        "messages_blocked": [],
+        "messages_reported": [],
     }
     if supporter is not None:
         data["joined_at"] = _when(supporter.joined_at)
@@ -96,6 +131,22 @@ def person_export(*, person: User) -> dict[str, Any]:
         data["messages_received"] = [
             {"from": m.sender.user.name, "sent_at": _when(m.sent_at), "body": m.body}
             for m in supporter.messages_received.select_related("sender__user").order_by("sent_at")
+        ]
+        data["messages_blocked"] = [
+            {"who": b.blocked.user.name, "since": _when(b.created_at)}
+            for b in message_block_list(supporter=supporter)
+        ]
+        data["messages_reported"] = [
+            {
+                "message_from": r.message.sender.user.name,
+                "message_sent_at": _when(r.message.sent_at),
+                "reason": r.reason,
+                "reported_at": _when(r.created_at),
+                "closed_at": _when(r.resolved_at),
+            }
+            for r in MessageReport.objects.filter(message__recipient=supporter)
+            .select_related("message__sender__user")
+            .order_by("created_at", "pk")
         ]
     return data | person_export_parts(person=person)
 

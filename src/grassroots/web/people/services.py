@@ -24,6 +24,8 @@ from grassroots.web.people.models import (
     ConsentKind,
     Membership,
     Message,
+    MessageBlock,
+    MessageReport,
     Supporter,
     User,
     normalise_email,
@@ -194,19 +196,107 @@ def _send_relayed_message(*, message: Message, site_url: str) -> None:
 
 
 @transaction.atomic(durable=True)
-def message_send(*, sender: Supporter, recipient: Supporter, body: str, site_url: str) -> Message:
+def message_send(
+    *, sender: Supporter, recipient: Supporter, body: str, site_url: str
+) -> Message | None:
     """Store a message and, after the commit, email it to the recipient with the sender's name
     and a link to reply through the site. The caller checks access
-    (``people.access.contact_for_supporter``)."""
+    (``people.access.contact_for_supporter``) and the sender's rate limit.
+
+    If the recipient has blocked the sender, nothing is stored or sent and None is returned;
+    the caller answers the sender exactly as for a sent message, so the block stays unseen.
+    """
     body = body.strip()
     if not body:
         raise DomainError("Write a message.", field="body")
+    if MessageBlock.objects.filter(blocker=recipient, blocked=sender).exists():
+        audit_record(actor_id=sender.pk, action="message.withhold", object_type="message")
+        return None
     message = Message.objects.create(sender=sender, recipient=recipient, body=body)
     audit_record(
         actor_id=sender.pk, action="message.send", object_type="message", object_id=message.pk
     )
     _send_relayed_message(message=message, site_url=site_url)
     return message
+
+
+@transaction.atomic(durable=True)
+def message_block(*, blocker: Supporter, blocked: Supporter) -> None:
+    """Receive no more messages from ``blocked`` (blocking twice changes nothing)."""
+    if blocker.pk == blocked.pk:
+        raise DomainError("You cannot block yourself.")
+    _, created = MessageBlock.objects.get_or_create(blocker=blocker, blocked=blocked)
+    if created:
+        audit_record(
+            actor_id=blocker.pk,
+            action="message.block",
+            object_type="supporter",
+            object_id=blocked.pk,
+        )
+
+
+@transaction.atomic(durable=True)
+def message_unblock(*, blocker: Supporter, blocked: Supporter) -> None:
+    """Receive messages from ``blocked`` again."""
+    deleted, _ = MessageBlock.objects.filter(blocker=blocker, blocked=blocked).delete()
+    if deleted:
+        audit_record(
+            actor_id=blocker.pk,
+            action="message.unblock",
+            object_type="supporter",
+            object_id=blocked.pk,
+        )
+
+
+@transaction.atomic(durable=True)
+def message_report(*, message: Message, reason: str, block: bool) -> MessageReport:
+    """Put a received message in the organisers' queue with the recipient's reason, and
+    block its sender if the recipient asks. The caller checks that the viewer received it
+    (``people.access.message_for_recipient``)."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Say what is wrong with the message.", field="reason")
+    if MessageReport.objects.filter(message=message, resolved_at__isnull=True).exists():
+        raise DomainError("You have already reported this message; the organisers have it.")
+    report = MessageReport.objects.create(message=message, reason=reason)
+    audit_record(
+        actor_id=message.recipient_id,
+        action="message.report",
+        object_type="message",
+        object_id=message.pk,
+    )
+    if block:
+        _, created = MessageBlock.objects.get_or_create(
+            blocker_id=message.recipient_id, blocked_id=message.sender_id
+        )
+        if created:
+            audit_record(
+                actor_id=message.recipient_id,
+                action="message.block",
+                object_type="supporter",
+                object_id=message.sender_id,
+            )
+    return report
+
+
+@transaction.atomic(durable=True)
+def message_report_resolve(*, actor: User, report: MessageReport, resolution: str) -> None:
+    """Close a report with what the organisers did about it (audited, with no text)."""
+    resolution = resolution.strip()
+    if not resolution:
+        raise DomainError("Say what was done about the report.", field="resolution")
+    if report.resolved_at is not None:
+        raise DomainError("This report is already closed.")
+    report.resolved_at = timezone.now()
+    report.resolved_by = actor
+    report.resolution = resolution
+    report.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    audit_record(
+        actor_id=actor.pk,
+        action="message.report_resolve",
+        object_type="message_report",
+        object_id=report.pk,
+    )
 
 
 @transaction.atomic(durable=True)

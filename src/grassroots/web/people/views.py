@@ -15,12 +15,22 @@ from grassroots.web.constituencies.selectors import constituency_choices
 from grassroots.web.errors import DomainError
 from grassroots.web.people import access, selectors, services
 from grassroots.web.people.consents import WORDING
-from grassroots.web.people.forms import ConsentForm, EraseForm, LoginForm, MessageForm, SignupForm
+from grassroots.web.people.forms import (
+    ConsentForm,
+    EraseForm,
+    LoginForm,
+    MessageForm,
+    MessageReportForm,
+    ReportResolveForm,
+    SignupForm,
+)
 from grassroots.web.people.models import ConsentKind, Membership, User
 from grassroots.web.people.naming import naming_request_list
 from grassroots.web.people.ratelimit import (
     LOGIN_LINKS_PER_EMAIL,
     LOGIN_LINKS_PER_IP,
+    MESSAGES_PER_SENDER_DAY,
+    MESSAGES_PER_SENDER_HOUR,
     SIGNUPS_PER_IP,
     client_ip,
     rate_limit_hit,
@@ -29,6 +39,10 @@ from grassroots.web.people.roles import ORGANISE_ROLES, Role, user_roles
 
 SIGNUPS_LIMITED = "Too many sign-ups came from your network in the last hour. Try again later."
 LOGIN_LINKS_LIMITED = "Too many login links were asked for in the last hour. Try again later."
+MESSAGES_LIMITED = (
+    "You have sent as many messages as the site relays for now (10 an hour, 30 a day). "
+    "Try again later."
+)
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -200,11 +214,19 @@ def contacts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def message_send(request: HttpRequest, supporter_id: int) -> HttpResponse:
-    """Write to a contact; the site relays it by email."""
+    """Write to a contact; the site relays it by email. A recipient who blocked the sender
+    does not get it, and the sender sees the same answer (people.services.message_send)."""
     recipient = access.contact_for_supporter(request.user, supporter_id)
     sender = access.supporter_for_self(request.user)
     form = MessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        key = str(sender.pk)
+        if rate_limit_hit(MESSAGES_PER_SENDER_HOUR, key=key) or rate_limit_hit(
+            MESSAGES_PER_SENDER_DAY, key=key
+        ):
+            form.add_error("body", MESSAGES_LIMITED)
+            context = {"form": form, "recipient": recipient}
+            return render(request, "people/message_form.html", context, status=429)
         try:
             services.message_send(
                 sender=sender,
@@ -223,10 +245,94 @@ def message_send(request: HttpRequest, supporter_id: int) -> HttpResponse:
 
 @login_required
 def message_list(request: HttpRequest) -> HttpResponse:
-    """Messages the supporter received."""
+    """Messages the supporter received, each with Block and Report, and whom they blocked."""
     supporter = access.supporter_for_self(request.user)
-    received = list(selectors.message_list_received(supporter=supporter))
-    return render(request, "people/message_list.html", {"received": received})
+    blocks = list(selectors.message_block_list(supporter=supporter))
+    context = {
+        "received": list(selectors.message_list_received(supporter=supporter)),
+        "blocked_ids": {block.blocked_id for block in blocks},
+        "blocks": blocks,
+    }
+    return render(request, "people/message_list.html", context)
+
+
+@login_required
+@require_POST
+def message_block(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Block the sender of a message the viewer received."""
+    message = access.message_for_recipient(request.user, message_id)
+    try:
+        services.message_block(blocker=message.recipient, blocked=message.sender)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, f"You will receive no more messages from {message.sender.user}.")
+    return redirect("people:message_list")
+
+
+@login_required
+@require_POST
+def message_unblock(request: HttpRequest, supporter_id: int) -> HttpResponse:
+    """Lift one of the viewer's blocks."""
+    block = access.block_for_supporter(request.user, supporter_id)
+    services.message_unblock(blocker=block.blocker, blocked=block.blocked)
+    messages.success(request, f"{block.blocked.user} can message you again.")
+    return redirect("people:message_list")
+
+
+@login_required
+def message_report(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Report a received message to the organisers, and block its sender if asked."""
+    message = access.message_for_recipient(request.user, message_id)
+    form = MessageReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_report(
+                message=message,
+                reason=form.cleaned_data["reason"],
+                block=form.cleaned_data["block"],
+            )
+        except DomainError as err:
+            err.show_on(form)
+        else:
+            messages.success(request, "Thank you: the organisers will look at the message.")
+            return redirect("people:message_list")
+    context = {"form": form, "message": message}
+    return render(
+        request, "people/message_report.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def message_report_list(request: HttpRequest) -> HttpResponse:
+    """The organisers' queue of reported messages: open first, then the latest closed."""
+    access.reports_for_moderator(request.user)
+    context = {
+        "open_reports": list(selectors.message_report_list(resolved=False)),
+        "closed_reports": list(selectors.message_report_list(resolved=True)[:50]),
+        "form": ReportResolveForm(),
+    }
+    return render(request, "people/message_report_list.html", context)
+
+
+@login_required
+@require_POST
+def message_report_resolve(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Close a report, saying what was done."""
+    moderator, report = access.report_for_moderator(request.user, report_id)
+    form = ReportResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.message_report_resolve(
+                actor=moderator, report=report, resolution=form.cleaned_data["resolution"]
+            )
+        except DomainError as err:
+            messages.error(request, err.message)
+        else:
+            messages.success(request, f"Report {report.pk} is closed.")
+    else:
+        messages.error(request, "Say what was done about the report.")
+    return redirect("people:message_report_list")
 
 
 @login_required
