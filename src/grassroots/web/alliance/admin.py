@@ -8,6 +8,7 @@ from grassroots.web.alliance.models import (
     Organisation,
     Representative,
 )
+from grassroots.web.audit.admin_audited import AuditedAdmin
 
 
 class RepresentativeInline(admin.TabularInline[Representative, Organisation]):
@@ -17,7 +18,9 @@ class RepresentativeInline(admin.TabularInline[Representative, Organisation]):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(AuditedAdmin[Organisation]):
+    object_type = "organisation"
+    inline_object_types = {Representative: "representative"}  # noqa: RUF012 (read only)
     list_display = ("name", "kind", "status", "affiliated_on", "disaffiliated_on")
     list_filter = ("kind", "status")
     search_fields = ("name",)
@@ -26,12 +29,14 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 
 
 @admin.register(AllianceRules)
-class AllianceRulesAdmin(admin.ModelAdmin[AllianceRules]):
+class AllianceRulesAdmin(AuditedAdmin[AllianceRules]):
+    object_type = "rules"
     list_display = ("national_seats", "local_seats")
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(admin.ModelAdmin[Representative]):
+class RepresentativeAdmin(AuditedAdmin[Representative]):
+    object_type = "representative"
     list_display = ("name", "organisation", "started_on", "ended_on", "method")
     list_filter = ("method",)
     list_select_related = ("organisation",)
@@ -39,7 +44,8 @@ class RepresentativeAdmin(admin.ModelAdmin[Representative]):
 
 
 @admin.register(GroupRequest)
-class GroupRequestAdmin(admin.ModelAdmin[GroupRequest]):
+class GroupRequestAdmin(AuditedAdmin[GroupRequest]):
+    object_type = "group_request"
     list_display = ("pk", "constituency", "status", "created_at", "handled_at")
     list_filter = ("status",)
     list_select_related = ("constituency",)
