@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.test import Client, override_settings
+from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -201,3 +201,39 @@ def test_an_event_feed_holds_no_draft(client: Client, clp: Constituency) -> None
         f"/events/clp/{clp.gss_code}.ics",
     ]:
         assert b"Secret Draft" not in client.get(url).content, url
+
+
+LINE_BREAK = "Who?\nBcc: evil@example.org"
+
+
+def test_a_line_break_in_a_ballot_question_still_sends_every_voter_a_link(
+    make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    """A question typed with a line break (a crafted form field) would make an email header
+    that Django refuses to send: the ballot would open with nobody told how to vote."""
+    for _ in range(2):
+        make_supporter(clp=clp)
+    ballot = ballot_create(question=LINE_BREAK)
+
+    tokens = ballot_open_with_tokens(ballot)
+
+    assert len(tokens) == 2
+    assert {m.subject for m in mail.outbox} == {"Your vote: Who? Bcc: evil@example.org"}
+    assert all(m.message().get_all("Bcc") is None for m in mail.outbox)
+
+
+def test_a_line_break_in_a_sign_up_name_does_not_stop_their_messages(
+    client: Client, make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    sender = make_supporter(clp=clp, name="Owen\nBcc: evil@example.org")
+    recipient = make_supporter(clp=clp, email="aisha@example.org")
+    client.force_login(sender.user)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/me/contacts/{recipient.pk}/message/", {"body": "Hello"})
+
+    assert response.status_code == 302
+    [email] = mail.outbox
+    assert email.to == ["aisha@example.org"]
+    assert email.subject == "A message from Owen Bcc: evil@example.org in your CLP"
+    assert email.message().get_all("Bcc") is None

@@ -35,6 +35,7 @@ from grassroots.web.ballots.models import (
     Status,
     VoterRollEntry,
 )
+from grassroots.web.emailtext import subject_line
 from grassroots.web.errors import DomainError
 from grassroots.web.people.models import User
 
@@ -188,7 +189,7 @@ def _send_credentials(
             f"Your personal voting link (it works once; do not share it):\n\n{link}\n\n"
             f"Voting closes {closes:%-d %B %Y at %H:%M}.\n"
         )
-        send_mail(f"Your vote: {ballot.question}", body, None, [email])
+        send_mail(subject_line(f"Your vote: {ballot.question}"), body, None, [email])
 
 
 def _send_choice_reminders(
@@ -204,7 +205,8 @@ def _send_choice_reminders(
             "open until you choose which.\n\n"
             f"Choose on your memberships page:\n\n{page}\n"
         )
-        send_mail(f"Choose the organisation you vote with: {ballot.question}", body, None, [email])
+        subject = subject_line(f"Choose the organisation you vote with: {ballot.question}")
+        send_mail(subject, body, None, [email])
 
 
 @transaction.atomic(durable=True)

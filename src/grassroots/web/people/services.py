@@ -16,6 +16,7 @@ from sesame.utils import get_query_string
 
 from grassroots.web.audit.services import audit_record
 from grassroots.web.constituencies.models import Constituency
+from grassroots.web.emailtext import subject_line
 from grassroots.web.errors import DomainError
 from grassroots.web.people.consents import WORDING
 from grassroots.web.people.models import (
@@ -160,7 +161,8 @@ def _send_relayed_message(*, message: Message, site_url: str) -> None:
         f"message through {settings.GRASSROOTS_ALLIANCE_NAME}:\n\n{message.body}\n\n"
         f"To reply, use the site (your email address stays private): {reply}\n"
     )
-    send_mail(f"A message from {sender.user.name} in your CLP", body, None, [recipient.user.email])
+    subject = subject_line(f"A message from {sender.user.name} in your CLP")
+    send_mail(subject, body, None, [recipient.user.email])
 
 
 @transaction.atomic(durable=True)
