@@ -237,3 +237,41 @@ def test_a_line_break_in_a_sign_up_name_does_not_stop_their_messages(
     assert email.to == ["aisha@example.org"]
     assert email.subject == "A message from Owen Bcc: evil@example.org in your CLP"
     assert email.message().get_all("Bcc") is None
+
+
+def test_publishing_a_slate_from_another_sections_address_is_refused(
+    client: Client, clp: Constituency
+) -> None:
+    """The publish address names a section and a ballot: a ballot of another section (a
+    crafted address) is not found there, and nothing is published."""
+    from grassroots.web.ballots import services as ballot_services
+    from grassroots.web.people.roles import Role
+    from grassroots.web.slates.models import SlateSelection
+    from tests.web.election_factories import election_create, section_get
+    from tests.web.factories import role_holder_create, supporter_create
+    from tests.web.slate_factories import nominations_submit, slate_ballot_voted
+
+    organiser = role_holder_create(Role.ORGANISER)
+    election = election_create()
+    section = section_get(election, "clp")
+    nominations_submit(
+        actor=organiser,
+        organisation=organisation_create(),
+        section=section,
+        people=[("Ann Ash", "F"), ("Bea Birch", "F"), ("Cal Cedar", "M")],
+    )
+    supporter_create(clp=clp)
+    ballot, _ = slate_ballot_voted(
+        actor=organiser, section=section, slate_size=2, rankings=[("Ann Ash", "Cal Cedar")]
+    )
+    ballot_services.ballot_publish(actor=organiser, ballot=ballot)
+    client.force_login(organiser)
+
+    wrong = client.post(f"/organise/slates/{election.slug}/youth/publish/{ballot.slug}/")
+    assert wrong.status_code == 404
+    assert SlateSelection.objects.get().published_at is None
+
+    right = client.post(f"/organise/slates/{election.slug}/clp/publish/{ballot.slug}/")
+    assert right.status_code == 302
+    assert right["Location"] == f"/slates/{election.slug}/clp/"
+    assert SlateSelection.objects.get().published_at is not None

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from grassroots.web.ballots.models import Ballot, Electorate
+from grassroots.web.ballots.models import Electorate
 from grassroots.web.elections.models import Section
 from grassroots.web.elections.selectors import party_election_list, section_get
 from grassroots.web.errors import DomainError
@@ -116,10 +116,9 @@ def slate_publish(
     request: HttpRequest, election_slug: str, section_slug: str, ballot_slug: str
 ) -> HttpResponse:
     """Publish the slate a published slate ballot chose."""
-    section = access.section_for_organiser(request.user, election_slug, section_slug)
-    ballot = Ballot.objects.filter(slug=ballot_slug).first()
-    if ballot is None:
-        raise Http404(access.NOT_FOUND)
+    section, ballot = access.slate_ballot_for_organiser(
+        request.user, election_slug, section_slug, ballot_slug
+    )
     try:
         services.slate_publish(actor=acting_user(request), ballot=ballot)
     except DomainError as err:
