@@ -275,3 +275,31 @@ def test_publishing_a_slate_from_another_sections_address_is_refused(
     assert right.status_code == 302
     assert right["Location"] == f"/slates/{election.slug}/clp/"
     assert SlateSelection.objects.get().published_at is not None
+
+
+HUGE_ID = "99999999999999999999"
+
+
+def test_an_id_too_large_for_the_database_is_refused_beside_its_field(
+    clp: Constituency, make_supporter: Callable[..., Supporter]
+) -> None:
+    """A crafted choice of speakers or supporters gets a message, not a server error."""
+    from grassroots.web.alliance.models import GroupRequest
+    from grassroots.web.events.models import Event
+    from grassroots.web.people.roles import Role
+    from tests.web.factories import role_holder_create
+
+    client = Client(raise_request_exception=False)
+    client.force_login(role_holder_create(Role.ORGANISER))
+    asking = make_supporter(clp=clp)
+    group_request = GroupRequest.objects.create(supporter=asking, constituency=clp)
+
+    event = client.post("/events/new/", {"title": "Meeting", "speakers": [HUGE_ID]})
+    touch = client.post(f"/organise/group-requests/{group_request.pk}/", {"supporters": [HUGE_ID]})
+
+    assert event.status_code == 400
+    assert "speakers" in event.context["form"].errors
+    assert Event.objects.count() == 0
+    assert touch.status_code == 400
+    assert "supporters" in touch.context["form"].errors
+    assert GroupRequest.objects.get().status == "open"

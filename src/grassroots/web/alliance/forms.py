@@ -22,6 +22,7 @@ from grassroots.web.alliance.models import (
 from grassroots.web.alliance.services import MAX_SEATS
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.constituencies.selectors import constituency_get_by_name
+from grassroots.web.formfields import ModelChoicesField
 from grassroots.web.people.models import Supporter
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -179,7 +180,7 @@ class GroupRequestForm(forms.Form):
     )
 
 
-class SupporterNameChoiceField(forms.ModelMultipleChoiceField[Supporter]):
+class SupporterNameChoiceField(ModelChoicesField[Supporter]):
     """Supporters by name only: organisers never see their email addresses."""
 
     def label_from_instance(self, obj: Supporter) -> str:

@@ -16,6 +16,7 @@ from grassroots.web.constituencies.selectors import constituency_get_by_name
 from grassroots.web.events.models import Event, EventKind, Speaker
 from grassroots.web.events.selectors import speaker_choices
 from grassroots.web.events.services import ENDS_BEFORE_START
+from grassroots.web.formfields import ModelChoicesField
 from grassroots.web.people.models import Supporter
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -89,7 +90,7 @@ class EventForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "clp-options", "autocomplete": "off"}),
     )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    speakers = forms.ModelMultipleChoiceField(
+    speakers = ModelChoicesField(
         queryset=speaker_choices(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
