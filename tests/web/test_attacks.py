@@ -303,3 +303,21 @@ def test_an_id_too_large_for_the_database_is_refused_beside_its_field(
     assert touch.status_code == 400
     assert "supporters" in touch.context["form"].errors
     assert GroupRequest.objects.get().status == "open"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="erasing a supporter who is on a ballot's voter roll fails (the roll entry "
+    "protects the account): erasure is being reworked separately",
+)
+def test_a_voter_on_a_roll_who_erases_their_data_gets_an_answer_not_a_server_error(
+    clp: Constituency, make_supporter: Callable[..., Supporter]
+) -> None:
+    voter = make_supporter(clp=clp)
+    ballot_open_with_tokens(ballot_create())
+    client = Client(raise_request_exception=False)
+    client.force_login(voter.user)
+
+    response = client.post("/me/erase/", {"confirm": "on"})
+
+    assert response.status_code in (302, 400)
