@@ -488,3 +488,32 @@ def test_a_role_taken_away_opens_nothing_more(world: dict[str, Any]) -> None:
     organiser.groups.remove(Group.objects.get(name=Role.ORGANISER.value))
 
     assert client.get("/organise/elections/").status_code == 404
+
+
+def test_no_address_takes_a_post_without_the_csrf_token(world: dict[str, Any]) -> None:
+    """A page on another site cannot make a logged-in browser post here: every address
+    refuses a post that lacks the form's CSRF token, whoever is logged in."""
+    accepted = []
+    audited = AuditEntry.objects.count()
+    for persona in ["supporter", "representative", "organiser", "administrator"]:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(world["users"][persona])
+        for name, cases in EXPECTED.items():
+            for case in cases:
+                url = _url(world, name, case)
+                response = client.post(url, {})
+                if response.status_code != 403:
+                    accepted.append((persona, url, response.status_code))
+    assert accepted == []
+    assert AuditEntry.objects.count() == audited
+
+
+def test_the_audit_log_of_all_this_names_nobody(world: dict[str, Any]) -> None:
+    """Summaries hold ids, kinds, counts and field names, never a person's name or address:
+    the log outlives an erasure."""
+    names = ["Sam", "Rita", "Cleo", "Nora", "Unity", "@example.org", "Ann", "Bea"]
+
+    logged = [f"{e.action} {e.object_id} {e.summary}" for e in AuditEntry.objects.order_by("pk")]
+
+    assert logged
+    assert [line for line in logged if any(name in line for name in names)] == []
