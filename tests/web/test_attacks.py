@@ -321,3 +321,54 @@ def test_a_voter_on_a_roll_who_erases_their_data_gets_an_answer_not_a_server_err
     response = client.post("/me/erase/", {"confirm": "on"})
 
     assert response.status_code in (302, 400)
+
+
+def test_an_organisations_contact_person_is_never_on_a_public_page(
+    client: Client, clp: Constituency
+) -> None:
+    organisation = organisation_create(
+        name="Unity Union",
+        clps=[clp],
+        contact_name="Connie Contact",
+        contact_email="connie@example.org",
+    )
+    event_create(organisation=organisation, organiser_name="Unity Union", constituency=clp)
+
+    for url in [
+        "/organisations/",
+        f"/organisations/{organisation.slug}/",
+        "/committee/",
+        "/events/",
+        "/events.ics",
+        "/events/group/unity-union.ics",
+        f"/events/clp/{clp.gss_code}.ics",
+        "/",
+    ]:
+        body = client.get(url).content.decode()
+        assert "Connie" not in body, url
+        assert "connie@example.org" not in body, url
+
+
+def test_a_representative_cannot_nominate_for_another_organisation(
+    clp: Constituency, make_supporter: Callable[..., Supporter]
+) -> None:
+    """A crafted organisation field: the representative of one affiliate names another."""
+    from grassroots.web.slates.models import SlateNomination
+    from tests.web.election_factories import election_create
+
+    election = election_create()
+    own = organisation_create(name="Own Union")
+    other = organisation_create(name="Other Union")
+    rep = make_supporter(clp=clp)
+    representative_create(organisation=own, supporter=rep)
+    client = Client()
+    client.force_login(rep.user)
+
+    response = client.post(
+        f"/organise/slates/{election.slug}/clp/nominate/",
+        {"organisation": other.pk, "name": "Nia Nominee", "gender": "F"},
+    )
+
+    assert response.status_code == 400
+    assert "organisation" in response.context["form"].errors
+    assert not SlateNomination.objects.exists()
