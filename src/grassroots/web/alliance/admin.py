@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from grassroots.web.alliance.models import (
     AllianceRules,
@@ -11,7 +14,22 @@ from grassroots.web.alliance.models import (
 from grassroots.web.audit.admin_audited import AuditedAdmin
 
 
-class RepresentativeInline(admin.TabularInline[Representative, Organisation]):
+class ShownOnly:
+    """Representatives are recorded and ended on the site (``representative_record``,
+    ``representative_end``), which check the seats and the affiliation and grant or take back
+    the role; the admin would do none of that, so it only shows them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class RepresentativeInline(ShownOnly, admin.TabularInline[Representative, Organisation]):
     model = Representative
     extra = 0
     raw_id_fields = ("supporter",)
@@ -20,7 +38,6 @@ class RepresentativeInline(admin.TabularInline[Representative, Organisation]):
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin[Organisation]):
     object_type = "organisation"
-    inline_object_types = {Representative: "representative"}  # noqa: RUF012 (read only)
     list_display = ("name", "kind", "status", "affiliated_on", "disaffiliated_on")
     list_filter = ("kind", "status")
     search_fields = ("name",)
@@ -35,7 +52,7 @@ class AllianceRulesAdmin(AuditedAdmin[AllianceRules]):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(AuditedAdmin[Representative]):
+class RepresentativeAdmin(ShownOnly, AuditedAdmin[Representative]):
     object_type = "representative"
     list_display = ("name", "organisation", "started_on", "ended_on", "method")
     list_filter = ("method",)
