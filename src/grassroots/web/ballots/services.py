@@ -38,6 +38,7 @@ from grassroots.web.ballots.models import (
     Status,
     VoterRollEntry,
 )
+from grassroots.web.emailtext import subject_line
 from grassroots.web.errors import DomainError
 from grassroots.web.people.models import User
 
@@ -252,11 +253,6 @@ def ballot_create(
     return ballot
 
 
-def email_subject(text: str) -> str:
-    """``text`` on one line: a line break in a subject makes Django refuse to send it."""
-    return " ".join(text.split())
-
-
 def vote_link(*, site_url: str, slug: str, token: str) -> str:
     return site_url.rstrip("/") + reverse("ballots:vote_link", args=(slug, token))
 
@@ -273,7 +269,7 @@ def _send_credentials(
             f"Your personal voting link (it works once; do not share it):\n\n{link}\n\n"
             f"Voting closes {closes:%-d %B %Y at %H:%M}.\n"
         )
-        send_mail(email_subject(f"Your vote: {ballot.question}"), body, None, [email])
+        send_mail(subject_line(f"Your vote: {ballot.question}"), body, None, [email])
 
 
 def _send_choice_reminders(
@@ -289,12 +285,8 @@ def _send_choice_reminders(
             "open until you choose which.\n\n"
             f"Choose on your memberships page:\n\n{page}\n"
         )
-        send_mail(
-            email_subject(f"Choose the organisation you vote with: {ballot.question}"),
-            body,
-            None,
-            [email],
-        )
+        subject = subject_line(f"Choose the organisation you vote with: {ballot.question}")
+        send_mail(subject, body, None, [email])
 
 
 @transaction.atomic(durable=True)

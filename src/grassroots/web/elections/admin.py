@@ -4,14 +4,10 @@ admin's change view runs in a transaction, so the audit row commits with the cha
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from django.contrib import admin
-from django.db.models import Model
-from django.forms import ModelForm
 from django.http import HttpRequest
 
-from grassroots.web.audit.services import audit_record
+from grassroots.web.audit.admin_audited import AuditedAdmin
 from grassroots.web.elections.models import (
     Candidate,
     Nomination,
@@ -20,22 +16,6 @@ from grassroots.web.elections.models import (
     Slate,
     SlateMembership,
 )
-
-M = TypeVar("M", bound=Model)
-
-
-class AuditedAdmin(admin.ModelAdmin[M]):
-    object_type = ""
-
-    def save_model(self, request: HttpRequest, obj: M, form: ModelForm[M], change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor_id=request.user.pk,
-            action=f"{self.object_type}.admin_{'change' if change else 'add'}",
-            object_type=self.object_type,
-            object_id=obj.pk,
-            summary=f"changed: {', '.join(form.changed_data) or 'nothing'}",
-        )
 
 
 class SectionInline(admin.TabularInline[Section, PartyElection]):
@@ -46,6 +26,7 @@ class SectionInline(admin.TabularInline[Section, PartyElection]):
 @admin.register(PartyElection)
 class PartyElectionAdmin(AuditedAdmin[PartyElection]):
     object_type = "party_election"
+    inline_object_types = {Section: "section"}  # noqa: RUF012 (read only)
     list_display = ("name", "slug", "nominations_open", "nominations_close")
     inlines = (SectionInline,)
 
@@ -67,12 +48,14 @@ class MembershipInline(admin.TabularInline[SlateMembership, Slate]):
 @admin.register(Slate)
 class SlateAdmin(AuditedAdmin[Slate]):
     object_type = "slate"
+    inline_object_types = {SlateMembership: "slate_membership"}  # noqa: RUF012 (read only)
     list_display = ("name", "election", "organisation")
     inlines = (MembershipInline,)
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin[Nomination]):
+class NominationAdmin(AuditedAdmin[Nomination]):
+    object_type = "nomination"
     list_display = ("clp", "candidate", "nominated_on")
     list_filter = ("section",)
 

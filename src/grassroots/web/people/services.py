@@ -15,6 +15,7 @@ from sesame.utils import get_query_string
 
 from grassroots.web.audit.services import audit_person_forget, audit_record
 from grassroots.web.constituencies.models import Constituency
+from grassroots.web.emailtext import subject_line
 from grassroots.web.errors import DomainError
 from grassroots.web.people.consents import WORDING
 from grassroots.web.people.erasure import person_erasure_steps_run
@@ -191,7 +192,9 @@ def _send_relayed_message(*, message: Message, site_url: str) -> None:
         f"To reply, use the site (your email address stays private): {reply}\n"
     )
     send_later(
-        subject=f"A message from {sender.user.name} in your CLP", body=body, to=recipient.user.email
+        subject=subject_line(f"A message from {sender.user.name} in your CLP"),
+        body=body,
+        to=recipient.user.email,
     )
 
 

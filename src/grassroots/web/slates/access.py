@@ -11,11 +11,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from grassroots.web.alliance.models import AffiliationStatus, Organisation, Representative
+from grassroots.web.ballots.models import Ballot
 from grassroots.web.elections.access import section_for_organiser
 from grassroots.web.elections.models import Section
 from grassroots.web.elections.selectors import section_get
 from grassroots.web.people.models import User
 from grassroots.web.people.roles import Role, user_roles
+from grassroots.web.slates.models import SlateSelection
 
 NOT_FOUND = "No such page."
 ORGANISERS = {Role.ORGANISER, Role.ADMINISTRATOR}
@@ -60,3 +62,19 @@ def section_for_nominator(
     if not organisations:
         raise Http404(NOT_FOUND)
     return section_get(election_slug=election_slug, section_slug=section_slug), organisations
+
+
+def slate_ballot_for_organiser(
+    user: User | AnonymousUser, election_slug: str, section_slug: str, ballot_slug: str
+) -> tuple[Section, Ballot]:
+    """A section's slate ballot, to publish the slate it chose: organisers and administrators.
+    A ballot of another section, or not a slate ballot, is missing here."""
+    section = section_for_organiser(user, election_slug, section_slug)
+    selection = (
+        SlateSelection.objects.select_related("ballot")
+        .filter(section=section, ballot__slug=ballot_slug)
+        .first()
+    )
+    if selection is None:
+        raise Http404(NOT_FOUND)
+    return section, selection.ballot

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from grassroots.web.ballots.models import Ballot, Electorate
+from grassroots.web.ballots.models import Electorate
 from grassroots.web.elections.selectors import party_election_list, section_get
 from grassroots.web.errors import DomainError
 from grassroots.web.people.access import acting_user
@@ -112,10 +112,9 @@ def slate_publish(
 ) -> HttpResponse:
     """Publish the slate a published slate ballot chose, once confirmed: publication cannot
     be undone."""
-    section = access.section_for_organiser(request.user, election_slug, section_slug)
-    ballot = Ballot.objects.filter(slug=ballot_slug).first()
-    if ballot is None:
-        raise Http404(access.NOT_FOUND)
+    section, ballot = access.slate_ballot_for_organiser(
+        request.user, election_slug, section_slug, ballot_slug
+    )
     if request.POST.get("confirmed") != "yes":
         return render(
             request,

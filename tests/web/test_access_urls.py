@@ -1,0 +1,519 @@
+"""Every URL of the site against every role, through the test client.
+
+The table ``EXPECTED`` names, for each URL pattern (found by walking the resolver, so a new
+page without a row fails the test), who may open it. Someone allowed gets the page, and the
+page shows the object its address names; anyone else gets the login page (logged out) or a
+404, the same as for a missing object; and posting to it as someone not allowed changes
+nothing (no audit row is written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from grassroots.web.alliance.models import GroupRequest, OrganisationMembership
+from grassroots.web.audit.models import AuditEntry
+from grassroots.web.ballots import services as ballot_services
+from grassroots.web.ballots.models import Ballot
+from grassroots.web.constituencies.models import Constituency
+from grassroots.web.elections import services as election_services
+from grassroots.web.people.models import User
+from grassroots.web.people.roles import Role
+from tests.web.ballot_factories import (
+    ballot_create,
+    ballot_open_with_tokens,
+    option_ids,
+)
+from tests.web.election_factories import candidates_create, election_create, section_get
+from tests.web.factories import (
+    event_create,
+    organisation_create,
+    representative_create,
+    role_holder_create,
+    speaker_create,
+    supporter_create,
+)
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "public",
+    "supporter",  # verified, consenting; a pending member of the organisation
+    "representative",  # the organisation's current representative, a supporter too
+    "organiser",  # returning officer of the ballots, creator of the draft event
+    "other_organiser",  # the same role, but none of those objects are theirs
+    "committee",
+    "administrator",
+]
+EVERYONE = frozenset(PERSONAS)
+SUPPORTERS = frozenset({"supporter", "representative"})
+ORGANISERS = frozenset({"organiser", "other_organiser", "administrator"})
+EVENT_ORGANISERS = ORGANISERS | {"committee"}
+OFFICER = frozenset({"organiser", "administrator"})
+
+
+@dataclass(frozen=True)
+class Case:
+    """One address to try: who may open it, what it must show them, and how it is used."""
+
+    allowed: frozenset[str]
+    kwargs: tuple[tuple[str, str], ...] = ()
+    shows: str | None = None
+    post_only: bool = False
+    label: str = ""
+
+
+def _case(allowed: frozenset[str] | set[str], shows: str | None = None, **kw: Any) -> Case:
+    post_only = kw.pop("post_only", False)
+    label = kw.pop("label", "")
+    return Case(frozenset(allowed), tuple(sorted(kw.items())), shows, post_only, label)
+
+
+# Values the world fixture fills in: "{name}" is replaced by the world's value.
+E, S = "{election}", "{section}"
+EXPECTED: dict[str, list[Case]] = {
+    "dashboard": [_case(EVERYONE)],
+    "organise": [_case(EVENT_ORGANISERS)],
+    "constituencies:clp_list": [_case(EVERYONE, "Leeds Central and Headingley")],
+    "people:join": [_case(EVERYONE)],
+    "people:join_done": [_case(EVERYONE)],
+    "people:login": [_case(EVERYONE)],
+    "people:login_link": [_case(EVERYONE)],
+    "people:logout": [_case(EVERYONE, post_only=True)],
+    "people:me": [_case(SUPPORTERS)],
+    "people:consent_change": [_case(SUPPORTERS, post_only=True)],
+    "people:export": [_case(SUPPORTERS)],
+    "people:erase": [_case(SUPPORTERS)],
+    "people:contacts": [_case(SUPPORTERS)],
+    "people:message_send": [
+        _case({"representative"}, "Sam Subject", supporter_id="{supporter_id}"),
+    ],
+    "people:message_list": [_case(SUPPORTERS)],
+    "people:clp_counts": [_case(EVENT_ORGANISERS)],
+    "alliance:organisation_list": [_case(EVERYONE, "Unity Union")],
+    "alliance:organisation_detail": [_case(EVERYONE, "Unity Union", slug="{organisation_slug}")],
+    "alliance:committee": [_case(EVERYONE, "Rita Rep")],
+    "alliance:group_request_add": [_case(SUPPORTERS)],
+    "alliance:organisation_manage_list": [_case(EVENT_ORGANISERS, "Unity Union")],
+    "alliance:organisation_add": [_case(ORGANISERS)],
+    "alliance:organisation_edit": [
+        _case(ORGANISERS, "Unity Union", organisation_id="{organisation_id}")
+    ],
+    "alliance:representative_list": [
+        _case(ORGANISERS | {"representative"}, "Rita Rep", organisation_id="{organisation_id}")
+    ],
+    "alliance:representative_end": [
+        _case(
+            ORGANISERS | {"representative"},
+            "Rita Rep",
+            organisation_id="{organisation_id}",
+            representative_id="{representative_id}",
+        )
+    ],
+    "alliance:membership_list": [
+        _case(ORGANISERS | {"representative"}, "Sam Subject", organisation_id="{organisation_id}")
+    ],
+    "alliance:membership_confirm": [
+        _case(
+            ORGANISERS | {"representative"},
+            organisation_id="{organisation_id}",
+            membership_id="{membership_id}",
+            post_only=True,
+        )
+    ],
+    "alliance:membership_end": [
+        _case(
+            ORGANISERS | {"representative"},
+            organisation_id="{organisation_id}",
+            membership_id="{membership_id}",
+            post_only=True,
+        )
+    ],
+    "alliance:membership_mine": [_case(SUPPORTERS)],
+    "alliance:membership_vote_with": [_case(SUPPORTERS, post_only=True)],
+    "alliance:membership_withdraw": [
+        _case({"supporter"}, membership_id="{membership_id}", post_only=True)
+    ],
+    "alliance:rules_edit": [_case({"administrator"})],
+    "alliance:group_request_list": [_case(ORGANISERS, "Leeds Central and Headingley")],
+    "alliance:group_request_put_in_touch": [
+        _case(ORGANISERS, "Leeds Central and Headingley", request_id="{group_request_id}")
+    ],
+    "events:event_list": [_case(EVERYONE, "Open Meeting")],
+    "events:conference": [_case(EVERYONE)],
+    "events:organise": [_case(EVENT_ORGANISERS)],
+    "events:event_create": [_case(EVENT_ORGANISERS)],
+    "events:event_detail": [
+        _case(EVERYONE, "Open Meeting", event_id="{event_id}", label="published"),
+        _case(
+            {"organiser", "committee", "administrator"},
+            "Secret Draft Meeting",
+            event_id="{draft_event_id}",
+            label="draft",
+        ),
+    ],
+    "events:event_edit": [
+        _case(
+            {"organiser", "committee", "administrator"},
+            "Secret Draft Meeting",
+            event_id="{draft_event_id}",
+        )
+    ],
+    "events:event_publish": [
+        _case(
+            {"organiser", "committee", "administrator"},
+            event_id="{draft_event_id}",
+            post_only=True,
+        )
+    ],
+    "events:feed_all": [_case(EVERYONE, "Open Meeting")],
+    "events:feed_group": [_case(EVERYONE, "Open Meeting", slug="leeds-grassroots")],
+    "events:feed_clp": [_case(EVERYONE, "Open Meeting", gss_code="{gss_code}")],
+    "events:speaker_list": [_case(EVERYONE, "Listed Speaker")],
+    "events:speaker_create": [_case(EVENT_ORGANISERS)],
+    "events:speaker_edit": [_case(EVENT_ORGANISERS, "Hidden Speaker", speaker_id="{speaker_id}")],
+    "elections:party_election_list": [_case(EVERYONE, "NEC elections (test)")],
+    "elections:history": [_case(EVERYONE)],
+    "elections:nomination_tracker": [
+        _case(EVERYONE, "Cleo Candidate", election_slug=E, section_slug=S)
+    ],
+    "elections:result_detail": [_case(EVERYONE, election_slug=E, section_slug=S)],
+    "elections:nomination_record": [
+        _case(ORGANISERS, "Cleo Candidate", election_slug=E, section_slug=S)
+    ],
+    "elections:nomination_import": [
+        _case(ORGANISERS, election_slug=E, section_slug=S, post_only=True)
+    ],
+    "elections:result_import": [_case(ORGANISERS, election_slug=E, section_slug=S)],
+    "elections:forecast": [_case(ORGANISERS, election_slug=E, section_slug=S)],
+    "elections:election_manage_list": [_case(ORGANISERS, "NEC elections (test)")],
+    "elections:party_election_create": [_case(ORGANISERS)],
+    "elections:election_organise": [_case(ORGANISERS, "Left Slate", election_slug=E)],
+    "elections:party_election_edit": [_case(ORGANISERS, election_slug=E)],
+    "elections:party_election_delete": [_case(ORGANISERS, election_slug=E, post_only=True)],
+    "elections:section_create": [_case(ORGANISERS, election_slug=E)],
+    "elections:slate_manage": [_case(ORGANISERS, "Left Slate", election_slug=E)],
+    "elections:slate_edit": [
+        _case(ORGANISERS, "Cleo Candidate", election_slug=E, slate_id="{slate_id}")
+    ],
+    "elections:slate_delete": [
+        _case(ORGANISERS, election_slug=E, slate_id="{slate_id}", post_only=True)
+    ],
+    "elections:slate_member_add": [
+        _case(ORGANISERS, election_slug=E, slate_id="{slate_id}", post_only=True)
+    ],
+    "elections:slate_member_edit": [
+        _case(
+            ORGANISERS,
+            "Cleo Candidate",
+            election_slug=E,
+            slate_id="{slate_id}",
+            membership_id="{slate_membership_id}",
+        )
+    ],
+    "elections:slate_member_remove": [
+        _case(
+            ORGANISERS,
+            election_slug=E,
+            slate_id="{slate_id}",
+            membership_id="{slate_membership_id}",
+            post_only=True,
+        )
+    ],
+    "elections:section_edit": [_case(ORGANISERS, election_slug=E, section_slug=S)],
+    "elections:section_delete": [
+        _case(ORGANISERS, election_slug=E, section_slug=S, post_only=True)
+    ],
+    "elections:candidate_manage": [
+        _case(ORGANISERS, "Cleo Candidate", election_slug=E, section_slug=S)
+    ],
+    "elections:candidate_edit": [
+        _case(
+            ORGANISERS,
+            "Cleo Candidate",
+            election_slug=E,
+            section_slug=S,
+            candidate_id="{candidate_id}",
+        )
+    ],
+    "elections:candidate_delete": [
+        _case(
+            ORGANISERS,
+            election_slug=E,
+            section_slug=S,
+            candidate_id="{candidate_id}",
+            post_only=True,
+        )
+    ],
+    "ballots:ballot_list": [_case(EVERYONE, "Which strategy?")],
+    "ballots:new": [_case(ORGANISERS)],
+    "ballots:detail": [
+        _case(EVERYONE, "Which strategy?", slug="open-ballot", label="open"),
+        _case(OFFICER, "Secret draft question", slug="draft-ballot", label="draft"),
+        _case(EVERYONE, "Published question", slug="published-ballot", label="published"),
+    ],
+    "ballots:manage": [
+        _case(OFFICER, "Which strategy?", slug="open-ballot", label="open"),
+        _case(OFFICER, "Secret draft question", slug="draft-ballot", label="draft"),
+    ],
+    "ballots:control": [
+        _case(OFFICER, slug="open-ballot", action="extend", post_only=True, label="extend"),
+        _case(OFFICER, slug="draft-ballot", action="open", post_only=True, label="open"),
+    ],
+    "ballots:result": [
+        _case(EVERYONE, "Published question", slug="published-ballot", label="published"),
+        _case(frozenset(), slug="open-ballot", label="open"),
+    ],
+    "ballots:result_json": [
+        _case(EVERYONE, "Ann", slug="published-ballot", label="published"),
+        _case(frozenset(), slug="open-ballot", label="open"),
+    ],
+    "ballots:blt": [
+        _case(EVERYONE, "Ann", slug="published-ballot", label="published"),
+        _case(frozenset(), slug="open-ballot", label="open"),
+    ],
+    "ballots:categories": [
+        _case(EVERYONE, "Ann", slug="published-ballot", label="published"),
+        _case(frozenset(), slug="open-ballot", label="open"),
+    ],
+    "ballots:receipts": [
+        _case(EVERYONE, slug="published-ballot", label="published"),
+        _case(frozenset(), slug="open-ballot", label="open"),
+    ],
+    "ballots:vote": [
+        _case(EVERYONE, "Which strategy?", slug="open-ballot", token="{token}", label="own"),
+        _case(frozenset(), slug="published-ballot", token="{token}", label="other ballot"),
+        _case(frozenset(), slug="open-ballot", token="x" * 43, label="forged"),
+    ],
+    "slates:slate_index": [_case(EVERYONE, "NEC elections (test)")],
+    "slates:slate_detail": [_case(EVERYONE, election_slug=E, section_slug=S)],
+    "slates:nominee_list": [_case(EVERYONE, "Nora Nominee", election_slug=E, section_slug=S)],
+    "slates:nominate": [
+        _case(ORGANISERS | {"representative"}, "Unity Union", election_slug=E, section_slug=S)
+    ],
+    "slates:slate_ballot": [_case(ORGANISERS, "1 nominee", election_slug=E, section_slug=S)],
+    "slates:publish": [
+        _case(
+            ORGANISERS,
+            election_slug=E,
+            section_slug=S,
+            ballot_slug="published-ballot",
+            post_only=True,
+        )
+    ],
+    "slates:endorsement_record": [
+        _case(ORGANISERS, election_slug=E, section_slug=S, post_only=True)
+    ],
+}
+
+
+def _url_names() -> Iterator[str]:
+    """Every named URL of the site (but the admin's, which Django guards itself)."""
+
+    def walk(patterns: list[Any], namespace: str) -> Iterator[str]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"unnamed URL {pattern.pattern}"
+                yield f"{namespace}{pattern.name}"
+
+    yield from walk(get_resolver().url_patterns, "")
+
+
+def test_every_url_has_a_row_in_the_table() -> None:
+    assert sorted(set(_url_names())) == sorted(EXPECTED)
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, Any]:
+    """One of each object, and one account per persona."""
+    clp = Constituency.objects.get(name="Leeds Central and Headingley")
+    supporter = supporter_create(clp=clp, name="Sam Subject")
+    rep_supporter = supporter_create(clp=clp, name="Rita Rep")
+    organiser = role_holder_create(Role.ORGANISER)
+    organisation = organisation_create(name="Unity Union")
+    representative = representative_create(organisation=organisation, supporter=rep_supporter)
+    membership = OrganisationMembership.objects.create(
+        organisation=organisation, supporter=supporter, consent_wording="I belong."
+    )
+    group_request = GroupRequest.objects.create(supporter=supporter, constituency=clp)
+    event = event_create(title="Open Meeting", constituency=clp)
+    draft = event_create(title="Secret Draft Meeting", published=False, created_by=organiser)
+    speaker_create(name="Listed Speaker")
+    hidden = speaker_create(name="Hidden Speaker", listed=False, contact="hidden@example.org")
+
+    election = election_create()
+    section = section_get(election)
+    candidate = candidates_create(section, [("Cleo Candidate", "F")])["Cleo Candidate"]
+    slate = election_services.slate_create(
+        actor=None, election=election, name="Left Slate", colour="#aa0000"
+    )
+    slate_membership = election_services.slate_membership_add(
+        actor=None, slate=slate, candidate=candidate, source="test"
+    )
+    from grassroots.web.slates import services as slate_services
+
+    slate_services.slate_nomination_submit(
+        actor=organiser, organisation=organisation, section=section, name="Nora Nominee", gender="F"
+    )
+
+    ballot_create(slug="draft-ballot", question="Secret draft question", actor=organiser)
+    published = ballot_create(slug="published-ballot", question="Published question")
+    tokens = ballot_open_with_tokens(published)
+    ballot_services.ballot_cast(
+        credential_token=tokens[0], ranking=option_ids(published, "Ann", "Bea")
+    )
+    ballot_services.ballot_close(actor=None, ballot=published)
+    ballot_services.ballot_publish(actor=None, ballot=published)
+    open_ballot = ballot_create(slug="open-ballot", question="Which strategy?", actor=organiser)
+    token = ballot_open_with_tokens(open_ballot)[0]
+    Ballot.objects.filter(pk__in=[published.pk]).update(returning_officer=organiser)
+
+    users: dict[str, User | None] = {
+        "public": None,
+        "supporter": supporter.user,
+        "representative": rep_supporter.user,
+        "organiser": organiser,
+        "other_organiser": role_holder_create(Role.ORGANISER),
+        "committee": role_holder_create(Role.COMMITTEE),
+        "administrator": role_holder_create(Role.ADMINISTRATOR),
+    }
+    values = {
+        "supporter_id": supporter.pk,
+        "organisation_slug": organisation.slug,
+        "organisation_id": organisation.pk,
+        "representative_id": representative.pk,
+        "membership_id": membership.pk,
+        "group_request_id": group_request.pk,
+        "event_id": event.pk,
+        "draft_event_id": draft.pk,
+        "gss_code": clp.gss_code,
+        "speaker_id": hidden.pk,
+        "election": election.slug,
+        "section": section.slug,
+        "slate_id": slate.pk,
+        "slate_membership_id": slate_membership.pk,
+        "candidate_id": candidate.pk,
+        "token": token,
+    }
+    mail.outbox.clear()
+    return {"users": users, "values": values}
+
+
+def _cases() -> Iterator[Any]:
+    for name, cases in EXPECTED.items():
+        for case in cases:
+            label = f"{name}[{case.label}]" if case.label else name
+            yield pytest.param(name, case, id=label)
+
+
+def _client(world: dict[str, Any], persona: str) -> Client:
+    client = Client()
+    user = world["users"][persona]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _url(world: dict[str, Any], name: str, case: Case) -> str:
+    kwargs = {key: value.format(**world["values"]) for key, value in case.kwargs}
+    return reverse(name, kwargs=kwargs)
+
+
+def _refused(response: Any, persona: str) -> bool:
+    if response.status_code == 404:
+        return True
+    return (
+        persona == "public"
+        and response.status_code == 302
+        and response["Location"].startswith("/login/")
+    )
+
+
+def _wrong(world: dict[str, Any], url: str, case: Case, persona: str) -> str | None:
+    """What is wrong with how the persona is answered at the address, or None."""
+    client = _client(world, persona)
+    if persona in case.allowed:
+        if case.post_only:
+            response = client.post(url, {})
+            return None if response.status_code < 500 else f"POST {response.status_code}"
+        response = client.get(url)
+        if response.status_code != 200:
+            return f"GET {response.status_code}, expected 200"
+        body = b"".join(response) if response.streaming else response.content
+        if case.shows is not None and case.shows not in body.decode():
+            return f"the page does not show {case.shows!r}"
+        return None
+    audited = AuditEntry.objects.count()
+    if not case.post_only:
+        response = client.get(url)
+        if not _refused(response, persona):
+            return f"GET {response.status_code}, expected a refusal"
+    response = client.post(url, {})
+    if not (_refused(response, persona) or response.status_code == 405):
+        return f"POST {response.status_code}, expected a refusal"
+    if AuditEntry.objects.count() != audited:
+        return "a refused POST wrote the audit log"
+    return None
+
+
+@pytest.mark.parametrize(("name", "case"), list(_cases()))
+def test_each_role_opens_only_what_it_may(world: dict[str, Any], name: str, case: Case) -> None:
+    url = _url(world, name, case)
+
+    wrong = {persona: _wrong(world, url, case, persona) for persona in PERSONAS}
+
+    assert {persona: why for persona, why in wrong.items() if why} == {}, url
+
+
+def test_a_role_taken_away_opens_nothing_more(world: dict[str, Any]) -> None:
+    """An organiser who loses the role is refused at once, on their next request."""
+    organiser = world["users"]["other_organiser"]
+    client = Client()
+    client.force_login(organiser)
+    assert client.get("/organise/elections/").status_code == 200
+
+    organiser.groups.remove(Group.objects.get(name=Role.ORGANISER.value))
+
+    assert client.get("/organise/elections/").status_code == 404
+
+
+def test_no_address_takes_a_post_without_the_csrf_token(world: dict[str, Any]) -> None:
+    """A page on another site cannot make a logged-in browser post here: every address
+    refuses a post that lacks the form's CSRF token, whoever is logged in."""
+    accepted = []
+    audited = AuditEntry.objects.count()
+    for persona in ["supporter", "representative", "organiser", "administrator"]:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(world["users"][persona])
+        for name, cases in EXPECTED.items():
+            for case in cases:
+                url = _url(world, name, case)
+                response = client.post(url, {})
+                if response.status_code != 403:
+                    accepted.append((persona, url, response.status_code))
+    assert accepted == []
+    assert AuditEntry.objects.count() == audited
+
+
+def test_the_audit_log_of_all_this_names_nobody(world: dict[str, Any]) -> None:
+    """Summaries hold ids, kinds, counts and field names, never a person's name or address:
+    the log outlives an erasure."""
+    names = ["Sam", "Rita", "Cleo", "Nora", "Unity", "@example.org", "Ann", "Bea"]
+
+    logged = [f"{e.action} {e.object_id} {e.summary}" for e in AuditEntry.objects.order_by("pk")]
+
+    assert logged
+    assert [line for line in logged if any(name in line for name in names)] == []
