@@ -129,9 +129,12 @@ def test_verification_link_shows_button_then_logs_in_and_verifies(
     ]
 
 
-def test_login_link_works_once(client: Client, make_supporter, clp) -> None:
+def test_login_link_works_once(
+    client: Client, make_supporter, clp, django_capture_on_commit_callbacks
+) -> None:
     make_supporter(clp=clp, email="rhys@example.org")
-    client.post("/login/", {"email": "Rhys@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/login/", {"email": "Rhys@example.org"})
     link = _link_in(mail.outbox[0])
 
     first = client.post(link)

@@ -1,14 +1,14 @@
 """Writing people: sign-up, verification, consents, relayed messages, roles and erasure.
 
 Each service takes keyword-only arguments, runs in one transaction that also writes the audit
-row, and sends email only after the commit. Audit summaries never hold personal data.
+row, and queues its email in that transaction for the worker to send (``mail.services``): no
+request waits for a mail server. Audit summaries never hold personal data.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,8 @@ from sesame.utils import get_query_string
 from grassroots.web.audit.services import audit_record
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.errors import DomainError
+from grassroots.web.mail.models import Email
+from grassroots.web.mail.services import email_enqueue
 from grassroots.web.people.consents import WORDING
 from grassroots.web.people.models import (
     Consent,
@@ -37,7 +39,7 @@ def login_link(*, user: User, site_url: str) -> str:
     return site_url.rstrip("/") + reverse("people:login_link") + str(get_query_string(user))
 
 
-def _send_login_email(*, user: User, site_url: str, first: bool) -> None:
+def _login_email_enqueue(*, user: User, site_url: str, first: bool, key: str) -> None:
     link = login_link(user=user, site_url=site_url)
     alliance = settings.GRASSROOTS_ALLIANCE_NAME
     if first:
@@ -50,7 +52,7 @@ def _send_login_email(*, user: User, site_url: str, first: bool) -> None:
         f"Hello {user.name},\n\n{opening}\n\n{link}\n\n"
         "The link works once, for 24 hours. If you did not ask for it, ignore this email.\n"
     )
-    send_mail(subject, body, None, [user.email])
+    email_enqueue(key=key, to=user.email, subject=subject, body=body)
 
 
 @transaction.atomic(durable=True)
@@ -64,7 +66,7 @@ def supporter_signup(
     site_url: str,
 ) -> Supporter:
     """Sign the appeal: create the account and supporter, record each consent with its wording,
-    audit, and after the commit email a link that confirms the address.
+    audit, and queue an email with a link that confirms the address.
 
     Raises ``DomainError`` on the ``email`` field when the address (in any case) signed up
     already; nothing is stored then.
@@ -94,15 +96,27 @@ def supporter_signup(
         object_id=user.pk,
         summary=f"consents: {', '.join(sorted(consents)) or 'none'}",
     )
-    transaction.on_commit(lambda: _send_login_email(user=user, site_url=site_url, first=True))
+    _login_email_enqueue(user=user, site_url=site_url, first=True, key=f"signup:{user.pk}")
     return supporter
 
 
 def login_link_send(*, email: str, site_url: str) -> None:
-    """Email a login link to ``email`` if it has an active account; say nothing either way."""
-    user = User.objects.filter(email__iexact=normalise_email(email), is_active=True).first()
+    """Queue a task that emails a login link to ``email`` if it has an active account.
+
+    The request does the same work (one task queued) whether or not the address is known, so
+    neither its answer nor its time says which; the task looks the address up."""
+    from grassroots.web.people.tasks import login_link_email
+
+    login_link_email.enqueue(normalise_email(email), site_url)
+
+
+@transaction.atomic
+def login_link_email_queue(*, email: str, site_url: str, key: str) -> None:
+    """Queue the login-link email for ``email``'s active account, if there is one (run by the
+    ``login_link_email`` task; ``key`` is the task's, so a task run twice queues one email)."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is not None:
-        _send_login_email(user=user, site_url=site_url, first=False)
+        _login_email_enqueue(user=user, site_url=site_url, first=False, key=key)
 
 
 @transaction.atomic(durable=True)
@@ -151,7 +165,7 @@ def consent_withdraw(*, supporter: Supporter, kind: ConsentKind) -> None:
     )
 
 
-def _send_relayed_message(*, message: Message, site_url: str) -> None:
+def _relayed_message_enqueue(*, message: Message, site_url: str) -> None:
     sender, recipient = message.sender, message.recipient
     reply = site_url.rstrip("/") + reverse("people:message_send", args=[sender.pk])
     body = (
@@ -160,12 +174,17 @@ def _send_relayed_message(*, message: Message, site_url: str) -> None:
         f"message through {settings.GRASSROOTS_ALLIANCE_NAME}:\n\n{message.body}\n\n"
         f"To reply, use the site (your email address stays private): {reply}\n"
     )
-    send_mail(f"A message from {sender.user.name} in your CLP", body, None, [recipient.user.email])
+    email_enqueue(
+        key=f"message:{message.pk}",
+        to=recipient.user.email,
+        subject=f"A message from {sender.user.name} in your CLP",
+        body=body,
+    )
 
 
 @transaction.atomic(durable=True)
 def message_send(*, sender: Supporter, recipient: Supporter, body: str, site_url: str) -> Message:
-    """Store a message and, after the commit, email it to the recipient with the sender's name
+    """Store a message and queue an email of it to the recipient with the sender's name
     and a link to reply through the site. The caller checks access
     (``people.access.contact_for_supporter``)."""
     body = body.strip()
@@ -175,7 +194,7 @@ def message_send(*, sender: Supporter, recipient: Supporter, body: str, site_url
     audit_record(
         actor_id=sender.pk, action="message.send", object_type="message", object_id=message.pk
     )
-    transaction.on_commit(lambda: _send_relayed_message(message=message, site_url=site_url))
+    _relayed_message_enqueue(message=message, site_url=site_url)
     return message
 
 
@@ -188,6 +207,7 @@ def supporter_erase(*, supporter: Supporter, actor: User | None = None) -> None:
     pk = supporter.pk
     Message.objects.filter(sender=supporter).delete()
     Message.objects.filter(recipient=supporter).delete()
+    Email.objects.filter(to__iexact=supporter.user.email).delete()  # the outbox, sent or not
     supporter.user.delete()  # cascades to the supporter and consents
     audit_record(
         actor_id=actor.pk if actor is not None else pk,
