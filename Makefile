@@ -17,10 +17,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Load the demo data and serve the site at http://127.0.0.1:8000/ (another port with PORT=).
+## Load the demo data and serve the site at http://127.0.0.1:8000/ (another port with PORT=),
+## with the background worker that sends its email; Ctrl-C stops both.
 run: $(STAMP)
 	$(BIN)/grassroots demo
-	$(BIN)/grassroots serve
+	$(BIN)/grassroots serve --with-worker
 
 ## Count the bundled example election (a party-election-shaped ballot, 4 women of 9 seats).
 count-example: $(STAMP)
