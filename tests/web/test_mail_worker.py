@@ -240,11 +240,12 @@ def test_worker_puts_back_a_task_a_killed_worker_left_running(start_worker, sink
 
     handler, _ = sink
     [queued] = _queue(1)
+    abandoned = DBTaskResult.objects.get()
     DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=queued.created_at)
 
     start_worker()
     _wait_for(
-        lambda: DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL,
+        lambda: DBTaskResult.objects.get(pk=abandoned.pk).status == TaskResultStatus.SUCCESSFUL,
         what="the abandoned task to be run again",
     )
 
@@ -270,3 +271,24 @@ def test_login_link_is_sent_by_the_worker_to_a_known_address_only(
     sent = Email.objects.get()
     assert sent.to == "nia@example.org"
     assert handler.received == [(sent.message_id, "nia@example.org")]
+
+
+def test_worker_sends_an_email_whose_task_a_stopped_worker_marked_failed(
+    start_worker, sink
+) -> None:
+    """A worker stopped in the middle of sending (a second Ctrl-C) marks the task failed and
+    leaves the email claimed: the next worker sends it once its claim has lapsed."""
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    handler, _ = sink
+    [queued] = _queue(1)
+    DBTaskResult.objects.update(status=TaskResultStatus.FAILED)
+    Email.objects.update(status=EmailStatus.SENDING, attempts=1, lease_until=timezone.now())
+
+    start_worker()
+    _wait_for(_all_settled, what="the email to be sent")
+
+    assert handler.received == [(queued.message_id, queued.to)]
+    assert Email.objects.get().attempts == 2

@@ -354,8 +354,11 @@ def serve_command(
         import subprocess
 
         # Its own process, so a long task never holds up a request; it waits for the
-        # migrations the server applies before it starts.
-        worker = subprocess.Popen([sys.executable, "-m", "grassroots", "worker"])
+        # migrations the server applies before it starts. Its own session too, so Ctrl-C
+        # reaches the server only, and the server stops the worker once, gracefully.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "grassroots", "worker"], start_new_session=True
+        )
     try:
         site_serve(
             host=host,
@@ -369,7 +372,11 @@ def serve_command(
     finally:
         if worker is not None:
             worker.terminate()  # the running task finishes first
-            worker.wait()
+            try:
+                worker.wait()
+            except KeyboardInterrupt:  # a second Ctrl-C: stop the running task too
+                worker.terminate()
+                worker.wait()
 
 
 @cli.command("worker")

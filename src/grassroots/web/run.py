@@ -96,8 +96,9 @@ def site_worker(*, interval: float, batch: bool, say: Callable[[str], None]) -> 
 
     The worker leaves migrations to the web server (``serve`` applies them) so the two never
     race at start-up: it waits until none is pending. It then puts back on the queue the tasks
-    a killed worker left running (``mail.services.tasks_recover``), and runs django-tasks'
-    database worker. SIGTERM or Ctrl-C lets the running task finish; a second one stops it.
+    a killed worker left running and the emails not yet sent (``mail.services.tasks_recover``,
+    ``emails_recover``), and runs django-tasks' database worker. SIGTERM or Ctrl-C lets the
+    running task finish; a second one stops it.
     """
     site_setup()
     import time
@@ -105,7 +106,7 @@ def site_worker(*, interval: float, batch: bool, say: Callable[[str], None]) -> 
     from django.core.management import call_command
     from django.db import close_old_connections
 
-    from grassroots.web.mail.services import tasks_recover
+    from grassroots.web.mail.services import emails_recover, tasks_recover
 
     if _migrations_pending():
         say("The worker is waiting for the database's migrations (grassroots serve applies them)")
@@ -115,6 +116,9 @@ def site_worker(*, interval: float, batch: bool, say: Callable[[str], None]) -> 
     recovered = tasks_recover()
     if recovered:
         say(f"Put back on the queue {recovered} task(s) a stopped worker left running")
+    unsent = emails_recover()
+    if unsent:
+        say(f"{unsent} email(s) waiting to be sent")
     call_command(
         "db_worker",
         queue_name="*",

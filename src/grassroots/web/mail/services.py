@@ -146,6 +146,25 @@ def _email_attempt_failed(*, email: Email, error: str) -> str:
     return "retry"
 
 
+def emails_recover() -> int:
+    """Queue a send task for every email not yet sent nor failed, for when it is due; how many.
+
+    Run when a worker starts: an email whose task was lost (a worker stopped in the middle of
+    it, which marks the task failed or leaves it running) is sent all the same. A task too many
+    does no harm: only the run that claims the email sends it.
+    """
+    unsent = Email.objects.filter(status__in=[EmailStatus.QUEUED, EmailStatus.SENDING])
+    count = 0
+    with transaction.atomic():
+        for email_id, status, next_attempt_at, lease_until in unsent.values_list(
+            "pk", "status", "next_attempt_at", "lease_until"
+        ):
+            due = lease_until if status == EmailStatus.SENDING else next_attempt_at
+            _send_task_enqueue(email_id, run_after=due)
+            count += 1
+    return count
+
+
 def tasks_recover() -> int:
     """Put back on the queue the tasks a killed worker left running; how many.
 
