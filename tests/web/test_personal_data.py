@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django_tasks_db.models import DBTaskResult
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from grassroots.web.alliance import services as alliance_services
 from grassroots.web.alliance.models import GroupRequest, OrganisationMembership
