@@ -18,10 +18,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Load the demo data and serve the site at http://127.0.0.1:8000/ (another port with PORT=),
-## in development mode (GRASSROOTS_DEV=1: debug pages and the development key, this machine only).
+## in development mode (GRASSROOTS_DEV=1: debug pages and the development key, this machine only),
+## with the background worker that sends its email; Ctrl-C stops both.
 run: $(STAMP)
 	GRASSROOTS_DEV=1 $(BIN)/grassroots demo
-	GRASSROOTS_DEV=1 $(BIN)/grassroots serve
+	GRASSROOTS_DEV=1 $(BIN)/grassroots serve --with-worker
 
 ## Count the bundled example election (a party-election-shaped ballot, 4 women of 9 seats).
 count-example: $(STAMP)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
@@ -74,3 +75,10 @@ def site_data(transactional_db: None) -> None:
     constituency_load()
     for role in GROUP_ROLES:
         Group.objects.get_or_create(name=role.value)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings: Any) -> None:
+    """Queued tasks (the email a walk follows) run at once in the live server, as in the
+    site's other tests (tests/web/conftest.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -298,6 +298,11 @@ def _proxy_headers(value: str) -> tuple[str, ...]:
     show_default=True,
     help="Scheme of requests without a trusted X-Forwarded-Proto (or $URL_SCHEME).",
 )
+@click.option(
+    "--with-worker",
+    is_flag=True,
+    help="Also run the background worker (grassroots worker), stopped with the server.",
+)
 def serve_command(
     port: int,
     host: str,
@@ -306,6 +311,7 @@ def serve_command(
     trusted_proxy_count: int | None,
     trusted_proxy_headers: str | None,
     url_scheme: str,
+    with_worker: bool,
 ) -> None:
     """Run the site with the waitress WSGI server, after applying migrations.
 
@@ -321,9 +327,13 @@ def serve_command(
     X-Forwarded-For and X-Forwarded-Proto, so the rate limits count each client
     apart. Forwarded headers from anyone else are dropped, never believed.
 
+    Email and other slow work is done by the background worker: run `grassroots worker`
+    beside the server, or pass --with-worker to start one with it (as `make run` does).
+
     \b
     Example:
       grassroots serve --port 8001
+      grassroots serve --with-worker
       grassroots serve --host 127.0.0.1 --trusted-proxy 127.0.0.1
     """
     from grassroots.web.run import DEFAULT_PROXY_HEADERS, SiteCommandError, site_serve
@@ -343,6 +353,16 @@ def serve_command(
     click.echo(f"Grassroots is at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
     if trusted_proxy is not None:
         click.echo(f"Believing {', '.join(headers)} from the proxy at {trusted_proxy}", err=True)
+    worker = None
+    if with_worker:
+        import subprocess
+
+        # Its own process, so a long task never holds up a request; it waits for the
+        # migrations the server applies before it starts. Its own session too, so Ctrl-C
+        # reaches the server only, and the server stops the worker once, gracefully.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "grassroots", "worker"], start_new_session=True
+        )
     try:
         site_serve(
             host=host,
@@ -353,6 +373,44 @@ def serve_command(
             trusted_proxy_headers=headers,
             url_scheme=url_scheme,
         )
+    except SiteCommandError as err:  # refused settings, e.g. no secret key
+        _site_error(err)
+    finally:
+        if worker is not None:
+            worker.terminate()  # the running task finishes first
+            try:
+                worker.wait()
+            except KeyboardInterrupt:  # a second Ctrl-C: stop the running task too
+                worker.terminate()
+                worker.wait()
+
+
+@cli.command("worker")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds to wait before looking again at an empty queue.",
+)
+@click.option("--batch", is_flag=True, help="Run the tasks due now, then exit.")
+def worker_command(interval: float, batch: bool) -> None:
+    """Run the background tasks: sending every email the site queues, with retries.
+
+    Run one beside `grassroots serve` (docs/operations.md has a systemd unit), or start both
+    with `grassroots serve --with-worker`. On start it puts back on the queue what a killed
+    worker left running. SIGTERM or Ctrl-C lets the running task finish, then stops; a
+    second one stops it at once. Failed emails are listed in the admin, under Outgoing email.
+
+    \b
+    Example:
+      grassroots worker
+      grassroots worker --batch
+    """
+    from grassroots.web.run import SiteCommandError, site_worker
+
+    try:
+        site_worker(interval=interval, batch=batch, say=lambda line: click.echo(line, err=True))
     except SiteCommandError as err:  # refused settings, e.g. no secret key
         _site_error(err)
 

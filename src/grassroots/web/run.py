@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported for annotations only: Django loads in site_setup()
@@ -106,6 +106,52 @@ def site_serve(
         # client's own X-Forwarded-For through.
         clear_untrusted_proxy_headers=True,
         **proxy,
+    )
+
+
+def _migrations_pending() -> bool:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def site_worker(*, interval: float, batch: bool, say: Callable[[str], None]) -> None:
+    """Run the queued background tasks until stopped (or, with ``batch``, until none is left).
+
+    The worker leaves migrations to the web server (``serve`` applies them) so the two never
+    race at start-up: it waits until none is pending. It then puts back on the queue the tasks
+    a killed worker left running and the emails not yet sent (``mail.services.tasks_recover``,
+    ``emails_recover``), and runs django-tasks' database worker. SIGTERM or Ctrl-C lets the
+    running task finish; a second one stops it.
+    """
+    site_setup()
+    import time
+
+    from django.core.management import call_command
+    from django.db import close_old_connections
+
+    from grassroots.web.mail.services import emails_recover, tasks_recover
+
+    if _migrations_pending():
+        say("The worker is waiting for the database's migrations (grassroots serve applies them)")
+        while _migrations_pending():
+            time.sleep(2)
+            close_old_connections()
+    recovered = tasks_recover()
+    if recovered:
+        say(f"Put back on the queue {recovered} task(s) a stopped worker left running")
+    unsent = emails_recover()
+    if unsent:
+        say(f"{unsent} email(s) waiting to be sent")
+    call_command(
+        "db_worker",
+        queue_name="*",
+        interval=interval,
+        batch=batch,
+        reload=False,
+        startup_delay=False,
     )
 
 

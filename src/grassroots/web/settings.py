@@ -81,8 +81,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Background tasks: Django's tasks framework (backported) and its database queue.
+    "django_tasks",
+    "django_tasks_db",
     # Our apps, one per domain (docs/web.md). Add new apps below, in the order they depend.
     "grassroots.web.audit",
+    "grassroots.web.mail",
     "grassroots.web.constituencies",
     "grassroots.web.people",
     "grassroots.web.alliance",
@@ -149,19 +153,24 @@ TEMPLATES = [
     },
 ]
 
+# SQLite as the site and the worker use it: writers queue for the lock instead of failing.
+_SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL;",
+    # Seconds a writer waits for another's lock before giving up.
+    "timeout": 20,
+}
+
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = dict(_SQLITE_OPTIONS)
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "grassroots.sqlite3"),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL;",
-                # Seconds a writer waits for another's lock before giving up.
-                "timeout": 20,
-            },
+            "OPTIONS": dict(_SQLITE_OPTIONS),
             # The tests use a file like production, not a shared-cache in-memory database:
             # there a second writer fails at once ("table is locked") instead of waiting its
             # turn, so concurrent votes could not be tested (tests/web/test_ballots_secrecy.py).
@@ -211,6 +220,19 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Grassroots <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP server may take to answer before the attempt counts as failed (and is retried).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+
+# Background tasks (docs/architecture.md, "Background work"): queued in the site's own
+# database and run by `grassroots worker`, which `make run` starts beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The mail outbox (web/mail): how often an email is tried before it is marked failed, the
+# first wait before a retry (doubled at each attempt), and how long a worker may hold an email
+# (or any task) it is running before a restarted worker takes it to be abandoned (a killed
+# worker) and runs it again: longer than any task, and than EMAIL_TIMEOUT.
+MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+MAIL_RETRY_SECONDS = float(os.environ.get("MAIL_RETRY_SECONDS", "30"))
+TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "300"))
 
 # The cache counts the rate limits on sign-up and login links. Local memory counts per process;
 # with several processes or servers, set REDIS_URL (and install the ``redis`` extra) so they

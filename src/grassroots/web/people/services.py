@@ -1,7 +1,8 @@
 """Writing people: sign-up, verification, consents, relayed messages, roles and erasure.
 
 Each service takes keyword-only arguments, runs in one transaction that also writes the audit
-row, and sends email only after the commit. Audit summaries never hold personal data.
+row, and queues its email in that transaction for the worker to send (``mail.services``): no
+request waits for a mail server. Audit summaries never hold personal data.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from grassroots.web.audit.services import audit_person_forget, audit_record
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.emailtext import subject_line
 from grassroots.web.errors import DomainError
+from grassroots.web.mail.models import Email
+from grassroots.web.mail.services import email_enqueue
 from grassroots.web.people.consents import WORDING
 from grassroots.web.people.erasure import person_erasure_steps_run
 from grassroots.web.people.mail import send_later
@@ -39,7 +42,7 @@ def login_link(*, user: User, site_url: str) -> str:
     return site_url.rstrip("/") + reverse("people:login_link") + str(get_query_string(user))
 
 
-def _login_email(*, user: User, site_url: str, first: bool) -> None:
+def _login_email_enqueue(*, user: User, site_url: str, first: bool, key: str) -> None:
     link = login_link(user=user, site_url=site_url)
     alliance = settings.GRASSROOTS_ALLIANCE_NAME
     if first:
@@ -52,7 +55,7 @@ def _login_email(*, user: User, site_url: str, first: bool) -> None:
         f"Hello {user.name},\n\n{opening}\n\n{link}\n\n"
         "The link works once, for 24 hours. If you did not ask for it, ignore this email.\n"
     )
-    send_later(subject=subject, body=body, to=user.email)
+    email_enqueue(key=key, to=user.email, subject=subject, body=body)
 
 
 def _signup_again_email(*, user: User, site_url: str) -> None:
@@ -86,7 +89,7 @@ def supporter_signup(
     site_url: str,
 ) -> Supporter | None:
     """Sign the appeal: create the account and supporter, record each consent with its wording,
-    audit, and after the commit email a link that confirms the address.
+    audit, and queue an email with a link that confirms the address.
 
     An address (in any case) that already has an account changes nothing and returns None:
     its owner is emailed instead, and the caller answers exactly as for a new address, so the
@@ -122,18 +125,27 @@ def supporter_signup(
         object_id=user.pk,
         summary=f"consents: {', '.join(sorted(consents)) or 'none'}",
     )
-    _login_email(user=user, site_url=site_url, first=True)
+    _login_email_enqueue(user=user, site_url=site_url, first=True, key=f"signup:{user.pk}")
     return supporter
 
 
 def login_link_send(*, email: str, site_url: str) -> None:
-    """Email a login link to ``email`` if it has an active account; say nothing either way.
+    """Queue a task that emails a login link to ``email`` if it has an active account.
 
-    The request does the same work whether or not the address has an account (one lookup);
-    the email itself leaves after the request (``people.mail.send_later``)."""
-    user = User.objects.filter(email__iexact=normalise_email(email), is_active=True).first()
+    The request does the same work (one task queued) whether or not the address is known, so
+    neither its answer nor its time says which; the task looks the address up."""
+    from grassroots.web.people.tasks import login_link_email
+
+    login_link_email.enqueue(normalise_email(email), site_url)
+
+
+@transaction.atomic
+def login_link_email_queue(*, email: str, site_url: str, key: str) -> None:
+    """Queue the login-link email for ``email``'s active account, if there is one (run by the
+    ``login_link_email`` task; ``key`` is the task's, so a task run twice queues one email)."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is not None:
-        _login_email(user=user, site_url=site_url, first=False)
+        _login_email_enqueue(user=user, site_url=site_url, first=False, key=key)
 
 
 @transaction.atomic(durable=True)
@@ -182,7 +194,7 @@ def consent_withdraw(*, supporter: Supporter, kind: ConsentKind) -> None:
     )
 
 
-def _send_relayed_message(*, message: Message, site_url: str) -> None:
+def _relayed_message_enqueue(*, message: Message, site_url: str) -> None:
     sender, recipient = message.sender, message.recipient
     reply = site_url.rstrip("/") + reverse("people:message_send", args=[sender.pk])
     body = (
@@ -191,10 +203,11 @@ def _send_relayed_message(*, message: Message, site_url: str) -> None:
         f"message through {settings.GRASSROOTS_ALLIANCE_NAME}:\n\n{message.body}\n\n"
         f"To reply, use the site (your email address stays private): {reply}\n"
     )
-    send_later(
+    email_enqueue(
+        key=f"message:{message.pk}",
+        to=recipient.user.email,
         subject=subject_line(f"A message from {sender.user.name} in your CLP"),
         body=body,
-        to=recipient.user.email,
     )
 
 
@@ -202,7 +215,7 @@ def _send_relayed_message(*, message: Message, site_url: str) -> None:
 def message_send(
     *, sender: Supporter, recipient: Supporter, body: str, site_url: str
 ) -> Message | None:
-    """Store a message and, after the commit, email it to the recipient with the sender's name
+    """Store a message and queue an email of it to the recipient with the sender's name
     and a link to reply through the site. The caller checks access
     (``people.access.contact_for_supporter``) and the sender's rate limit.
 
@@ -219,7 +232,7 @@ def message_send(
     audit_record(
         actor_id=sender.pk, action="message.send", object_type="message", object_id=message.pk
     )
-    _send_relayed_message(message=message, site_url=site_url)
+    _relayed_message_enqueue(message=message, site_url=site_url)
     return message
 
 
@@ -323,6 +336,7 @@ def person_erase(*, person: User, actor: User | None = None) -> None:
     person_erasure_steps_run(person=person)
     Message.objects.filter(sender_id=pk).delete()
     Message.objects.filter(recipient_id=pk).delete()
+    Email.objects.filter(to__iexact=person.email).delete()  # the outbox, sent or not
     audit_person_forget(person_id=pk)
     person.delete()
     by_administrator = actor is not None and actor.pk != pk
