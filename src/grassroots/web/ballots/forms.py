@@ -110,10 +110,11 @@ class ExtendForm(forms.Form):
 
 
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-# At most 9 digits: a weight or a quota past that is a typing error (and Python refuses to read
-# a number of more than 4,300 digits at all).
+# A bounded number of digits: a quota past 9 or a weight past 12 is a typing error (and Python
+# refuses to read a number of more than 4,300 digits at all); a weight of 10 to 12 digits still
+# reaches the range check, which names the limit.
 _QUOTA_LINE = re.compile(r"^(min|max)\s+([^=\s]+)\s*=\s*([0-9]{1,9})$", re.IGNORECASE)
-_SHARE_LINE = re.compile(r"^(.+?)\s*=\s*([0-9]{1,9})$")
+_SHARE_LINE = re.compile(r"^(.+?)\s*=\s*([0-9]{1,12})$")
 RESERVED_SLUGS = frozenset({"new"})
 
 
