@@ -298,8 +298,22 @@ class BallotEditForm(BallotCreateForm):
     def __init__(self, *args: Any, ballot: Ballot, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["slug"]
+        self.ballot = ballot
         if not self.is_bound:
             self.initial = ballot_initial(ballot)
+
+    def _unchanged_time(self, name: str) -> Any:
+        """The form shows times to the minute: a time left as shown keeps its seconds, so
+        saving other changes does not move (or audit) it."""
+        value = self.cleaned_data[name]
+        stored = getattr(self.ballot, name)
+        return stored if value == stored.replace(second=0, microsecond=0) else value
+
+    def clean_opens_at(self) -> Any:
+        return self._unchanged_time("opens_at")
+
+    def clean_closes_at(self) -> Any:
+        return self._unchanged_time("closes_at")
 
 
 def ballot_initial(ballot: Ballot) -> dict[str, Any]:
