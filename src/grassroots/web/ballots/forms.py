@@ -42,7 +42,9 @@ class RankingForm(forms.Form):
             return
         for option in self.options:
             if ballot.method == Method.APPROVAL:
-                field: forms.Field = forms.BooleanField(label=option.name, required=False)
+                field: forms.Field = forms.BooleanField(
+                    label=option.name, required=False, help_text=option.statement
+                )
             else:
                 field = forms.IntegerField(
                     label=option.name,
