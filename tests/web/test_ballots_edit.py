@@ -151,6 +151,7 @@ def test_ballot_edit_once_open_is_refused_with_a_message_and_changes_nothing(
 
 @pytest.mark.parametrize("role", [Role.ORGANISER, Role.SUPPORTER])
 def test_ballot_edit_by_anyone_but_its_officer_is_not_found(
+    *,
     client: Client,
     officer: User,
     make_role_holder: Callable[[Role], User],

@@ -42,11 +42,14 @@ def test_my_ballots_lists_the_ballots_on_my_roll_and_whether_i_voted(
     body = response.content.decode()
     assert response.status_code == 200
     published = _row(body, voted_in.slug)
-    assert "Published" in published and "Voted" in published
+    assert "Published" in published
+    assert "Voted" in published
     assert f'href="/ballots/{voted_in.slug}/result/"' in published
     assert "Cal" not in body  # never how
     open_row = _row(body, waiting.slug)
-    assert "Open" in open_row and "Not voted" in open_row and "not yet" in open_row
+    assert "Open" in open_row
+    assert "Not voted" in open_row
+    assert "not yet" in open_row
     assert before_me.slug not in body
 
 

@@ -115,7 +115,8 @@ def test_scrutineer_sees_the_page_turnout_and_audit_trail_without_controls(
     assert "Scrutinise the ballot" in body
     assert "1 of 2 on the roll have voted" in body
     assert "2 issued to the 2 on the roll" in body
-    assert "ballot.create" in body and "ballot.open" in body
+    assert "ballot.create" in body
+    assert "ballot.open" in body
     assert "roll frozen with 2 voters" in body
     assert f'action="/ballots/{ballot.slug}/manage/' not in body  # not one control
     assert f"/ballots/{ballot.slug}/edit/" not in body
@@ -123,6 +124,7 @@ def test_scrutineer_sees_the_page_turnout_and_audit_trail_without_controls(
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_scrutineer_posting_any_control_is_not_found(
+    *,
     client: Client,
     officer: User,
     watcher: User,
@@ -173,6 +175,7 @@ def test_scrutineer_removed_loses_the_page(client: Client, officer: User, watche
 
 
 def test_ballot_publish_emails_the_officer_and_scrutineers_together(
+    *,
     client: Client,
     officer: User,
     watcher: User,
