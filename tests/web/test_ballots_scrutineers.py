@@ -210,3 +210,16 @@ def test_ballot_publish_emails_the_officer_and_scrutineers_together(
     assert all(
         f"http://testserver/ballots/{ballot.slug}/result/" in message.body for message in results
     )
+
+
+def test_scrutineer_who_erases_their_account_is_no_longer_named(
+    officer: User, watcher: User
+) -> None:
+    from grassroots.web.people.services import person_erase
+
+    ballot = ballot_create(actor=officer)
+    services.ballot_scrutineer_add(actor=officer, ballot=ballot, email=watcher.email)
+
+    person_erase(person=watcher)
+
+    assert not Scrutineer.objects.filter(ballot=ballot).exists()
