@@ -11,8 +11,8 @@ A person erased while on a voter roll leaves the roll as it was, but nameless:
 
 The same holds in every state of the ballot (open, closed, published, cancelled); nothing
 the ballot publishes changes. A ballot they ran as returning officer keeps running without
-them (administrators run any ballot); they stop being anyone's scrutineer. Nothing is audited here: the erasure's own audit row
-says what was done, in counts.
+them (administrators run any ballot); they stop being anyone's scrutineer. Nothing is
+audited here: the erasure's own audit row says what was done, in counts.
 """
 
 from __future__ import annotations
