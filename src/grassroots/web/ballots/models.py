@@ -1,8 +1,9 @@
 """Ballots: a question, its options, an electorate frozen into a voter roll when it opens, one
 single-use credential per voter, and the cast ballots, which carry no link to the voter.
 
-Every change goes through ``ballots.services`` (``ballot_create``, ``ballot_open``,
-``ballot_close``, ``ballot_extend``, ``ballot_cancel``, ``ballot_cast``, ``ballot_publish``),
+Every change goes through ``ballots.services`` (``ballot_create``, ``ballot_update``,
+``ballot_open``, ``ballot_close``, ``ballot_extend``, ``ballot_cancel``, ``ballot_cast``,
+``ballot_publish``, the test votes ``ballot_trial_*`` and ``ballot_scrutineer_*``),
 which also write the audit log, except ``ballot_cast``: a dated row per cast would date each
 ballot, so the close and the cancel record how many were cast.
 
