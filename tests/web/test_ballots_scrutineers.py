@@ -223,3 +223,16 @@ def test_scrutineer_who_erases_their_account_is_no_longer_named(
     person_erase(person=watcher)
 
     assert not Scrutineer.objects.filter(ballot=ballot).exists()
+
+
+def test_scrutineer_finds_the_ballot_on_my_ballots(
+    client: Client, officer: User, watcher: User
+) -> None:
+    ballot = ballot_create(actor=officer, question="Who chairs the committee?")
+    services.ballot_scrutineer_add(actor=officer, ballot=ballot, email=watcher.email)
+    client.force_login(watcher)
+
+    body = client.get("/ballots/mine/").content.decode()
+
+    assert "Ballots you scrutinise" in body
+    assert f'<a href="/ballots/{ballot.slug}/manage/">Who chairs the committee?</a>' in body

@@ -524,3 +524,8 @@ def my_ballot_list(*, user: User) -> list[MyBallot]:
         )
         for entry in entries
     ]
+
+
+def scrutinised_ballot_list(*, user: User) -> list[Ballot]:
+    """The ballots ``user`` was named to scrutinise, newest first."""
+    return list(Ballot.objects.filter(scrutineers__person=user).order_by("-opens_at", "slug"))

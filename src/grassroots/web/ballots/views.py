@@ -146,7 +146,12 @@ def ballot_mine(request: HttpRequest) -> HttpResponse:
     voter's own browser (mine.js), never by the site."""
     user = access.my_ballots(request.user)
     return render(
-        request, "ballots/ballot_mine.html", {"rows": selectors.my_ballot_list(user=user)}
+        request,
+        "ballots/ballot_mine.html",
+        {
+            "rows": selectors.my_ballot_list(user=user),
+            "scrutinised": selectors.scrutinised_ballot_list(user=user),
+        },
     )
 
 
