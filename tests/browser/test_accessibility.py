@@ -40,7 +40,7 @@ PUBLIC = [
     "/elections/history/",
     "/slates/",
 ]
-SUPPORTER = ["/me/", "/me/organisations/", "/me/contacts/", "/me/messages/"]
+SUPPORTER = ["/me/", "/me/organisations/", "/me/contacts/", "/me/messages/", "/ballots/mine/"]
 ORGANISER = [
     "/organise/",
     "/organise/elections/",

@@ -59,3 +59,28 @@ def ballot_published(user: User | AnonymousUser, slug: str) -> Ballot:
     if ballot.status != Status.PUBLISHED:
         raise Http404(NOT_FOUND)
     return ballot
+
+
+def ballot_for_scrutiny(user: User | AnonymousUser, slug: str) -> Ballot:
+    """A ballot's management page: its returning officer (or an administrator), who may act
+    on it, or one of its scrutineers, who only see it (``may_run`` says which)."""
+    ballot = Ballot.objects.filter(slug=slug).first()
+    if ballot is None or not (may_run(user, ballot) or is_scrutineer(user, ballot)):
+        raise Http404(NOT_FOUND)
+    return ballot
+
+
+def is_scrutineer(user: User | AnonymousUser, ballot: Ballot) -> bool:
+    """Whether ``user`` was named a scrutineer of ``ballot`` (and their account is open)."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and ballot.scrutineers.filter(person=user).exists()
+    )
+
+
+def my_ballots(user: User | AnonymousUser) -> User:
+    """The "My ballots" page: any signed-in person, for their own roll entries only."""
+    if not isinstance(user, User):
+        raise Http404(NOT_FOUND)
+    return user

@@ -11,15 +11,15 @@ A person erased while on a voter roll leaves the roll as it was, but nameless:
 
 The same holds in every state of the ballot (open, closed, published, cancelled); nothing
 the ballot publishes changes. A ballot they ran as returning officer keeps running without
-them (administrators run any ballot). Nothing is audited here: the erasure's own audit row
-says what was done, in counts.
+them (administrators run any ballot); they stop being anyone's scrutineer. Nothing is
+audited here: the erasure's own audit row says what was done, in counts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from grassroots.web.ballots.models import Ballot, Credential, VoterRollEntry
+from grassroots.web.ballots.models import Ballot, Credential, Scrutineer, VoterRollEntry
 from grassroots.web.people.models import User
 
 
@@ -29,6 +29,7 @@ def person_erase_from_ballots(person: User) -> None:
     Credential.objects.filter(roll_entry__in=entries, used=False).delete()
     entries.update(person=None)
     Ballot.objects.filter(returning_officer=person).update(returning_officer=None)
+    Scrutineer.objects.filter(person=person).delete()
 
 
 def person_ballots_export(person: User) -> dict[str, list[dict[str, Any]]]:
@@ -55,4 +56,8 @@ def person_ballots_export(person: User) -> dict[str, list[dict[str, Any]]]:
         {"ballot": ballot.slug, "question": ballot.question, "status": ballot.status}
         for ballot in Ballot.objects.filter(returning_officer=person).order_by("opens_at", "pk")
     ]
-    return {"voter_rolls": rolls, "returning_officer_of": run}
+    scrutinised = [
+        {"ballot": row.ballot.slug, "question": row.ballot.question}
+        for row in Scrutineer.objects.filter(person=person).select_related("ballot")
+    ]
+    return {"voter_rolls": rolls, "returning_officer_of": run, "scrutineer_of": scrutinised}

@@ -14,6 +14,7 @@ from grassroots.count import RULES as RULE_TITLES
 from grassroots.web.alliance.models import AffiliationStatus, Organisation
 from grassroots.web.ballots.models import Ballot, BallotOption, Electorate, Method
 from grassroots.web.ballots.services import MAX_SHARE, RULES
+from grassroots.web.people.models import User
 
 
 def _field_name(option: BallotOption) -> str:
@@ -41,7 +42,9 @@ class RankingForm(forms.Form):
             return
         for option in self.options:
             if ballot.method == Method.APPROVAL:
-                field: forms.Field = forms.BooleanField(label=option.name, required=False)
+                field: forms.Field = forms.BooleanField(
+                    label=option.name, required=False, help_text=option.statement
+                )
             else:
                 field = forms.IntegerField(
                     label=option.name,
@@ -115,7 +118,7 @@ _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-
 # reaches the range check, which names the limit.
 _QUOTA_LINE = re.compile(r"^(min|max)\s+([^=\s]+)\s*=\s*([0-9]{1,9})$", re.IGNORECASE)
 _SHARE_LINE = re.compile(r"^(.+?)\s*=\s*([0-9]{1,12})$")
-RESERVED_SLUGS = frozenset({"new"})
+RESERVED_SLUGS = frozenset({"new", "mine"})
 
 
 def _did_you_mean(name: str) -> str:
@@ -223,6 +226,13 @@ class BallotCreateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="One a line, with its category after a comma if quotas use it: Ann Smith, F",
     )
+    statements = forms.CharField(
+        label="Candidates' statements",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Optional, one a line: the option's name, a colon, then the statement voters "
+        "read under the name: Ann Smith: I have organised in Leeds for ten years.",
+    )
     quotas = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -252,6 +262,22 @@ class BallotCreateForm(forms.Form):
             options.append((name.strip(), category.strip()))
         return options
 
+    def clean_statements(self) -> dict[str, str]:
+        statements: dict[str, str] = {}
+        for line in self.cleaned_data["statements"].splitlines():
+            if not line.strip():
+                continue
+            name, colon, statement = line.partition(":")
+            if not colon or not name.strip() or not statement.strip():
+                raise forms.ValidationError(
+                    f"{line.strip()[:60]!r}: write the option's name, a colon and the "
+                    "statement: Ann Smith: I have organised in Leeds."
+                )
+            if name.strip() in statements:
+                raise forms.ValidationError(f"{name.strip()} has two statements: keep one.")
+            statements[name.strip()] = statement.strip()
+        return statements
+
     def clean_quotas(self) -> dict[str, dict[str, int]]:
         quotas: dict[str, dict[str, int]] = {}
         for line in self.cleaned_data["quotas"].splitlines():
@@ -267,4 +293,84 @@ class BallotCreateForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         organisation_shares_match_electorate(self)
+        return data
+
+
+class BallotEditForm(BallotCreateForm):
+    """A draft ballot's edit page: the new-ballot form without its address (which voters'
+    links and the audit trail name), filled from the ballot."""
+
+    def __init__(self, *args: Any, ballot: Ballot, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["slug"]
+        self.ballot = ballot
+        if not self.is_bound:
+            self.initial = ballot_initial(ballot)
+
+    def _unchanged_time(self, name: str) -> Any:
+        """The form shows times to the minute: a time left as shown keeps its seconds, so
+        saving other changes does not move (or audit) it."""
+        value = self.cleaned_data[name]
+        stored = getattr(self.ballot, name)
+        return stored if value == stored.replace(second=0, microsecond=0) else value
+
+    def clean_opens_at(self) -> Any:
+        return self._unchanged_time("opens_at")
+
+    def clean_closes_at(self) -> Any:
+        return self._unchanged_time("closes_at")
+
+
+def ballot_initial(ballot: Ballot) -> dict[str, Any]:
+    """A ballot written back into the form's one-entry-a-line fields."""
+    options = list(ballot.options.order_by("position", "id"))
+    return {
+        "question": ballot.question,
+        "description": ballot.description,
+        "method": ballot.method,
+        "rule": ballot.rule,
+        "seats": ballot.seats,
+        "options": "\n".join(f"{o.name}, {o.category}" if o.category else o.name for o in options),
+        "statements": "\n".join(
+            f"{o.name}: {' '.join(o.statement.split())}" for o in options if o.statement
+        ),
+        "quotas": "\n".join(
+            f"{bound} {category}={number}"
+            for category, limit in sorted(ballot.quotas.items())
+            for bound, number in sorted(limit.items(), reverse=True)
+        ),
+        "opens_at": ballot.opens_at,
+        "closes_at": ballot.closes_at,
+        "electorate": ballot.electorate,
+        "organisations": "\n".join(
+            f"{share.organisation.name} = {share.weight}"
+            for share in ballot.organisations.select_related("organisation")
+        ),
+        "publish_receipts_with_rankings": ballot.publish_receipts_with_rankings,
+    }
+
+
+class ScrutineerForm(forms.Form):
+    """Name a scrutineer: a representative from the list, or an account's exact email."""
+
+    person = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="A representative",
+        empty_label="(choose, or give an email address below)",
+    )
+    email = forms.EmailField(required=False, label="Or the email address of their account")
+
+    def __init__(self, *args: Any, candidates: Sequence[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(pk__in=[user.pk for user in candidates]).order_by(
+            "name"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("person") and not data.get("email"):
+            raise forms.ValidationError("Choose a representative or give an email address.")
         return data

@@ -1,8 +1,9 @@
 """Ballots: a question, its options, an electorate frozen into a voter roll when it opens, one
 single-use credential per voter, and the cast ballots, which carry no link to the voter.
 
-Every change goes through ``ballots.services`` (``ballot_create``, ``ballot_open``,
-``ballot_close``, ``ballot_extend``, ``ballot_cancel``, ``ballot_cast``, ``ballot_publish``),
+Every change goes through ``ballots.services`` (``ballot_create``, ``ballot_update``,
+``ballot_open``, ``ballot_close``, ``ballot_extend``, ``ballot_cancel``, ``ballot_cast``,
+``ballot_publish``, the test votes ``ballot_trial_*`` and ``ballot_scrutineer_*``),
 which also write the audit log, except ``ballot_cast``: a dated row per cast would date each
 ballot, so the close and the cancel record how many were cast.
 
@@ -105,6 +106,8 @@ class BallotOption(models.Model):
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="options")
     name = models.CharField(max_length=150)
     category = models.CharField(max_length=30, blank=True)
+    # A candidate's statement, shown under their name on the voting page.
+    statement = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -217,3 +220,47 @@ class CastBallot(models.Model):
         if not self._state.adding:
             raise CastBallotImmutableError("a cast ballot cannot be changed")
         super().save(*args, **kwargs)
+
+
+class Scrutineer(models.Model):
+    """A supporter the returning officer named to watch a ballot: they see its management
+    page read-only (turnout, audit trail) and are emailed the result with the officer.
+    Named and removed through ``ballot_scrutineer_add`` and ``ballot_scrutineer_remove``."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="scrutineers")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="ballots_scrutinised")
+
+    class Meta:
+        ordering = ("ballot", "person__name")
+        constraints = (
+            models.UniqueConstraint(fields=("ballot", "person"), name="ballots_scrutineer_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.ballot} scrutineer {self.person_id}"
+
+
+class TrialCredential(models.Model):
+    """A returning officer's test credential for a draft ballot ("Try the ballot"). Kept
+    apart from ``Credential``: it is on no roll, counts in no turnout, and ``ballot_open``
+    deletes it with every trial ballot."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="trial_credentials")
+    token_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.ballot} test credential {self.pk}"
+
+
+class TrialBallot(models.Model):
+    """A test ballot cast on a draft with a ``TrialCredential``: counted only as a result
+    labelled TEST on the management page, never published, deleted at opening."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="trial_ballots")
+    ranking = models.JSONField()
+    receipt = models.CharField(max_length=20)
+
+    def __str__(self) -> str:
+        return f"{self.ballot} test ballot"

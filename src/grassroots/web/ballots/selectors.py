@@ -8,6 +8,7 @@ import math
 import random
 import shlex
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from grassroots.count.formats.blt import format_blt
 from grassroots.count.formats.categories import format_categories_csv
 from grassroots.web.alliance.models import AffiliationStatus, Representative
 from grassroots.web.alliance.selectors import membership_confirmed_list
+from grassroots.web.audit.models import AuditEntry
 from grassroots.web.ballots.models import (
     Ballot,
     BallotElectorateOrganisation,
@@ -26,7 +28,11 @@ from grassroots.web.ballots.models import (
     Credential,
     Electorate,
     Method,
+    Scrutineer,
     Status,
+    TrialBallot,
+    TrialCredential,
+    VoterRollEntry,
 )
 from grassroots.web.errors import DomainError
 from grassroots.web.people.models import Membership, Supporter, User
@@ -63,6 +69,11 @@ def credential_get(*, token: str) -> Credential | None:
 def credential_get_by_hash(*, token_hash: str) -> Credential | None:
     """The credential whose token hashes to ``token_hash``, with its ballot, or None."""
     return Credential.objects.select_related("ballot").filter(token_hash=token_hash).first()
+
+
+def trial_credential_get_by_hash(*, token_hash: str) -> TrialCredential | None:
+    """A returning officer's test credential, with its ballot, or None."""
+    return TrialCredential.objects.select_related("ballot").filter(token_hash=token_hash).first()
 
 
 def _current_representatives() -> QuerySet[Representative]:
@@ -307,9 +318,15 @@ def turnout_get(*, ballot: Ballot) -> tuple[int, int]:
 def ballot_profile(*, ballot: Ballot) -> Profile:
     """The cast ballots as an engine profile (after the close only): options in their order,
     each ranking as 0-based option positions, weights included, categories attached."""
+    rows = list(cast_ballot_list(ballot=ballot).values_list("ranking", "weight"))
+    return rows_profile(ballot=ballot, rows=rows)
+
+
+def rows_profile(*, ballot: Ballot, rows: Sequence[tuple[list[int], int]]) -> Profile:
+    """``(ranking, weight)`` rows of ``ballot`` as an engine profile: the cast ballots
+    (``ballot_profile``) or a draft's test ballots (``trial_result``)."""
     options = ballot_options(ballot=ballot)
     position = {option.pk: i for i, option in enumerate(options)}
-    rows = list(cast_ballot_list(ballot=ballot).values_list("ranking", "weight"))
     categories = [option.category for option in options]
     return Profile.from_rankings(
         [option.name for option in options],
@@ -429,3 +446,84 @@ def _refuse_overlaps(
             "ballot opens.",
             field="electorate",
         )
+
+
+def trial_rows(*, ballot: Ballot) -> list[tuple[list[int], int]]:
+    """A draft's test ballots as ``(ranking, weight)`` rows, each weighing 1."""
+    return [
+        (ranking, 1)
+        for ranking in TrialBallot.objects.filter(ballot=ballot).values_list("ranking", flat=True)
+    ]
+
+
+def scrutineer_list(*, ballot: Ballot) -> list[Scrutineer]:
+    return list(ballot.scrutineers.select_related("person").order_by("person__name"))
+
+
+def result_recipients(*, ballot: Ballot) -> list[User]:
+    """Who is emailed the published result: the returning officer and every scrutineer,
+    each once, active accounts only."""
+    people = [ballot.returning_officer] if ballot.returning_officer else []
+    people += [scrutineer.person for scrutineer in scrutineer_list(ballot=ballot)]
+    seen: set[int] = set()
+    recipients = []
+    for person in people:
+        if person.is_active and person.pk not in seen:
+            seen.add(person.pk)
+            recipients.append(person)
+    return recipients
+
+
+def scrutineer_candidates(*, ballot: Ballot) -> list[User]:
+    """Representatives the returning officer may pick as scrutineers without typing an
+    address: the current representatives, linked to an active supporter, of the ballot's
+    organisations (or of every affiliate, for other electorates), not yet named."""
+    representatives = _current_representatives().filter(supporter__user__is_active=True)
+    if ballot.electorate == Electorate.ORGANISATIONS:
+        representatives = representatives.filter(
+            organisation__in=ballot.organisations.values("organisation")
+        )
+    named = ballot.scrutineers.values("person")
+    return list(
+        User.objects.filter(supporter__in=representatives.values("supporter"))
+        .exclude(pk__in=named)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def ballot_audit_trail(*, ballot: Ballot) -> QuerySet[AuditEntry]:
+    """The audit rows about this ballot, oldest first."""
+    return AuditEntry.objects.filter(object_type="ballot", object_id=str(ballot.pk)).order_by(
+        "created_at", "id"
+    )
+
+
+@dataclass(frozen=True)
+class MyBallot:
+    """A ballot whose roll a supporter is on, as their "My ballots" page shows it: whether
+    they have voted (their credential is used), never how."""
+
+    ballot: Ballot
+    voted: bool
+
+
+def my_ballot_list(*, user: User) -> list[MyBallot]:
+    """Every ballot whose roll ``user`` is on, newest first."""
+    entries = (
+        VoterRollEntry.objects.filter(person=user)
+        .select_related("ballot", "credential")
+        .order_by("-ballot__opens_at", "ballot__slug")
+    )
+    return [
+        MyBallot(
+            ballot=entry.ballot,
+            voted=bool(getattr(entry, "credential", None) and entry.credential.used),
+        )
+        for entry in entries
+    ]
+
+
+def scrutinised_ballot_list(*, user: User) -> list[Ballot]:
+    """The ballots ``user`` was named to scrutinise, newest first."""
+    return list(Ballot.objects.filter(scrutineers__person=user).order_by("-opens_at", "slug"))

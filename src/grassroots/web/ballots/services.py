@@ -35,7 +35,10 @@ from grassroots.web.ballots.models import (
     Credential,
     Electorate,
     Method,
+    Scrutineer,
     Status,
+    TrialBallot,
+    TrialCredential,
     VoterRollEntry,
 )
 from grassroots.web.emailtext import subject_line
@@ -169,6 +172,93 @@ def _quotas_possible_check(
         ) from err
 
 
+MAX_STATEMENT = 3000  # a candidate's statement: a few paragraphs
+
+
+def _ballot_check(
+    *,
+    question: str,
+    options: Sequence[tuple[str, str]],
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    method: Method,
+    seats: int,
+    quotas: Mapping[str, Mapping[str, int]] | None,
+    electorate: Electorate,
+    rule: str,
+    organisations: Sequence[tuple[Organisation, int]],
+    statements: Mapping[str, str],
+    slug: str = "",
+) -> dict[str, dict[str, int]]:
+    """Everything a draft ballot must satisfy, for ``ballot_create`` and ``ballot_update``
+    alike; a ``DomainError`` naming the field otherwise. Returns the quotas, cleaned."""
+    _text_check(slug=slug, question=question, options=options)
+    names = [name.strip() for name, _ in options]
+    if len(names) < 2:
+        raise DomainError("A ballot needs at least two options.", field="options")
+    if len(set(names)) != len(names) or not all(names):
+        raise DomainError("Each option needs a different, non-empty name.", field="options")
+    for name, statement in statements.items():
+        if name.strip() not in names:
+            raise DomainError(f"{name!r} is not one of the options.", field="statements")
+        if len(statement.strip()) > MAX_STATEMENT:
+            raise DomainError(
+                f"{name}: a statement may have at most {MAX_STATEMENT} characters.",
+                field="statements",
+            )
+    if closes_at <= opens_at:
+        raise DomainError("It must close after it opens.", field="closes_at")
+    if method == Method.IRV and seats != 1:
+        raise DomainError("Instant runoff fills one seat.", field="seats")
+    if seats < 1 or seats >= len(names) + (method != Method.STV):
+        raise DomainError("Seats must be at least 1 and fewer than the options.", field="seats")
+    if method == Method.YES_NO and len(names) != 2:
+        raise DomainError("A yes/no ballot has exactly two options.", field="options")
+    if rule not in RULES:
+        raise DomainError(f"Choose one of {', '.join(RULES)}.", field="rule")
+    categories = {category for _, category in options}
+    cleaned = {key: dict(value) for key, value in (quotas or {}).items()}
+    for category, limit in cleaned.items():
+        if category not in categories or set(limit) - {"min", "max"}:
+            raise DomainError(
+                f"The quota for {category!r} names no option's category.", field="quotas"
+            )
+    _quotas_possible_check(
+        seats=seats,
+        quotas=cleaned,
+        candidates=[(name.strip(), category.strip()) for name, category in options],
+    )
+    _organisations_check(electorate=electorate, organisations=organisations)
+    return cleaned
+
+
+def _options_store(
+    *,
+    ballot: Ballot,
+    options: Sequence[tuple[str, str]],
+    statements: Mapping[str, str],
+    organisations: Sequence[tuple[Organisation, int]],
+) -> None:
+    """Write a draft's options (in the order given) and organisations, replacing any."""
+    ballot.options.all().delete()
+    ballot.organisations.all().delete()
+    by_name = {name.strip(): statement.strip() for name, statement in statements.items()}
+    BallotOption.objects.bulk_create(
+        BallotOption(
+            ballot=ballot,
+            name=name.strip(),
+            category=category.strip(),
+            statement=by_name.get(name.strip(), ""),
+            position=i,
+        )
+        for i, (name, category) in enumerate(options)
+    )
+    BallotElectorateOrganisation.objects.bulk_create(
+        BallotElectorateOrganisation(ballot=ballot, organisation=organisation, weight=weight)
+        for organisation, weight in organisations
+    )
+
+
 @transaction.atomic  # not durable: slates.services.slate_ballot_create calls it in its own
 def ballot_create(
     *,
@@ -187,38 +277,26 @@ def ballot_create(
     publish_receipts_with_rankings: bool = False,
     returning_officer: User | None = None,
     organisations: Sequence[tuple[Organisation, int]] = (),
+    statements: Mapping[str, str] | None = None,
 ) -> Ballot:
-    """A draft ballot with its options ``(name, category)``, in the order given, and for a
-    ballot of weighted organisations its ``(organisation, share)`` pairs; audit."""
-    _text_check(slug=slug, question=question, options=options)
-    names = [name.strip() for name, _ in options]
-    if len(names) < 2:
-        raise DomainError("A ballot needs at least two options.", field="options")
-    if len(set(names)) != len(names) or not all(names):
-        raise DomainError("Each option needs a different, non-empty name.", field="options")
-    if closes_at <= opens_at:
-        raise DomainError("It must close after it opens.", field="closes_at")
-    if method == Method.IRV and seats != 1:
-        raise DomainError("Instant runoff fills one seat.", field="seats")
-    if seats < 1 or seats >= len(names) + (method != Method.STV):
-        raise DomainError("Seats must be at least 1 and fewer than the options.", field="seats")
-    if method == Method.YES_NO and len(names) != 2:
-        raise DomainError("A yes/no ballot has exactly two options.", field="options")
-    if rule not in RULES:
-        raise DomainError(f"Choose one of {', '.join(RULES)}.", field="rule")
-    categories = {category for _, category in options}
-    quotas = {key: dict(value) for key, value in (quotas or {}).items()}
-    for category, limit in quotas.items():
-        if category not in categories or set(limit) - {"min", "max"}:
-            raise DomainError(
-                f"The quota for {category!r} names no option's category.", field="quotas"
-            )
-    _quotas_possible_check(
+    """A draft ballot with its options ``(name, category)``, in the order given, candidates'
+    ``statements`` by option name, and for a ballot of weighted organisations its
+    ``(organisation, share)`` pairs; audit."""
+    statements = statements or {}
+    quotas = _ballot_check(
+        slug=slug,
+        question=question,
+        options=options,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        method=method,
         seats=seats,
         quotas=quotas,
-        candidates=[(name.strip(), category.strip()) for name, category in options],
+        electorate=electorate,
+        rule=rule,
+        organisations=organisations,
+        statements=statements,
     )
-    _organisations_check(electorate=electorate, organisations=organisations)
     if Ballot.objects.filter(slug=slug).exists():
         raise DomainError("A ballot with this slug exists.", field="slug")
     ballot = Ballot.objects.create(
@@ -235,22 +313,164 @@ def ballot_create(
         publish_receipts_with_rankings=publish_receipts_with_rankings,
         returning_officer=returning_officer or actor,
     )
-    BallotOption.objects.bulk_create(
-        BallotOption(ballot=ballot, name=name.strip(), category=category.strip(), position=i)
-        for i, (name, category) in enumerate(options)
-    )
-    BallotElectorateOrganisation.objects.bulk_create(
-        BallotElectorateOrganisation(ballot=ballot, organisation=organisation, weight=weight)
-        for organisation, weight in organisations
+    _options_store(
+        ballot=ballot, options=options, statements=statements, organisations=organisations
     )
     audit_record(
         actor_id=actor.pk if actor else None,
         action="ballot.create",
         object_type="ballot",
         object_id=ballot.pk,
-        summary=f"{method} ballot {slug}, {len(names)} options, {seats} seats, {electorate}",
+        summary=f"{method} ballot {slug}, {len(options)} options, {seats} seats, {electorate}",
     )
     return ballot
+
+
+NOT_DRAFT = "This ballot is open already: only a draft can be edited."
+
+
+@transaction.atomic(durable=True)
+def ballot_update(
+    *,
+    actor: User | None,
+    ballot: Ballot,
+    question: str,
+    options: Sequence[tuple[str, str]],
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    method: Method = Method.STV,
+    seats: int = 1,
+    quotas: Mapping[str, Mapping[str, int]] | None = None,
+    electorate: Electorate = Electorate.SUPPORTERS,
+    rule: str = "scottish",
+    description: str = "",
+    publish_receipts_with_rankings: bool = False,
+    organisations: Sequence[tuple[Organisation, int]] = (),
+    statements: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Edit a draft ballot, checked exactly as ``ballot_create`` checks a new one; refused
+    once it has opened. Any test ballots are discarded, since they ranked the old options.
+    Audits which fields changed and returns their names."""
+    ballot = _ballot_locked(ballot)
+    if ballot.status != Status.DRAFT:
+        raise DomainError(NOT_DRAFT)
+    statements = statements or {}
+    quotas = _ballot_check(
+        question=question,
+        options=options,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        method=method,
+        seats=seats,
+        quotas=quotas,
+        electorate=electorate,
+        rule=rule,
+        organisations=organisations,
+        statements=statements,
+    )
+    before = _draft_snapshot(ballot)
+    ballot.question = question.strip()
+    ballot.description = description
+    ballot.method = method
+    ballot.rule = rule
+    ballot.seats = seats
+    ballot.quotas = quotas
+    ballot.electorate = electorate
+    ballot.opens_at = opens_at
+    ballot.closes_at = closes_at
+    ballot.publish_receipts_with_rankings = publish_receipts_with_rankings
+    ballot.save()
+    _options_store(
+        ballot=ballot, options=options, statements=statements, organisations=organisations
+    )
+    after = _draft_snapshot(ballot)
+    changed = [name for name in after if before[name] != after[name]]
+    discarded = _trials_discard(ballot)
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="ballot.update",
+        object_type="ballot",
+        object_id=ballot.pk,
+        summary=(
+            f"draft edited: {', '.join(changed) or 'nothing changed'}"
+            + (f"; {discarded} test ballots discarded" if discarded else "")
+        ),
+    )
+    return changed
+
+
+def _draft_snapshot(ballot: Ballot) -> dict[str, Any]:
+    """What an edit may change, to audit which parts did."""
+    return {
+        "question": ballot.question,
+        "description": ballot.description,
+        "method": str(ballot.method),
+        "rule": ballot.rule,
+        "seats": ballot.seats,
+        "quotas": ballot.quotas,
+        "electorate": str(ballot.electorate),
+        "opening": ballot.opens_at,
+        "closing": ballot.closes_at,
+        "receipts with rankings": ballot.publish_receipts_with_rankings,
+        "options": list(ballot.options.order_by("position").values_list("name", "category")),
+        "statements": list(ballot.options.order_by("position").values_list("statement")),
+        "organisations": list(
+            ballot.organisations.order_by("organisation_id").values_list(
+                "organisation_id", "weight"
+            )
+        ),
+    }
+
+
+def _trials_discard(ballot: Ballot) -> int:
+    """Delete a ballot's test credentials and test ballots; return how many test ballots."""
+    discarded, _ = TrialBallot.objects.filter(ballot=ballot).delete()
+    TrialCredential.objects.filter(ballot=ballot).delete()
+    return discarded
+
+
+@transaction.atomic(durable=True)
+def ballot_trial_credential_issue(*, actor: User | None, ballot: Ballot) -> str:
+    """A test credential for a draft ballot, so its returning officer can try the voting
+    page; returns the token's hash (the voting page's cookie holds it). Audited; it is on no
+    roll, and ``ballot_open`` deletes it."""
+    ballot = _ballot_locked(ballot)
+    if ballot.status != Status.DRAFT:
+        raise DomainError("Test votes are for a draft ballot: this one has opened.")
+    hashed = selectors.token_hash(secrets.token_urlsafe(32))
+    TrialCredential.objects.create(ballot=ballot, token_hash=hashed)
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="ballot.trial",
+        object_type="ballot",
+        object_id=ballot.pk,
+        summary="test credential issued to the returning officer",
+    )
+    return hashed
+
+
+@transaction.atomic(durable=True)
+def ballot_trial_cast(*, credential_hash: str, ranking: Sequence[int]) -> Receipt:
+    """Cast a test ballot on a draft with a test credential, once; checked as a real one."""
+    credential = (
+        TrialCredential.objects.select_for_update()
+        .select_related("ballot")
+        .filter(token_hash=credential_hash)
+        .first()
+    )
+    if credential is None:
+        raise DomainError(UNKNOWN_CREDENTIAL)
+    if credential.used:
+        raise DomainError(USED_CREDENTIAL)
+    ballot = credential.ballot
+    if ballot.status != Status.DRAFT:
+        raise DomainError("This ballot has opened: test votes were discarded.")
+    ranking = ranking_check(ballot=ballot, ranking=ranking)
+    credential.used = True
+    credential.save(update_fields=["used"])
+    code = "TEST-" + receipt_code()[5:]
+    TrialBallot.objects.create(ballot=ballot, ranking=ranking, receipt=code)
+    return Receipt(ballot_slug=ballot.slug, code=code)
 
 
 def vote_link(*, site_url: str, slug: str, token: str) -> str:
@@ -335,6 +555,7 @@ def ballot_open(
     users = [user for user, _ in roll]
     if not users:
         raise DomainError("The electorate is empty: nobody could vote.", field="electorate")
+    discarded = _trials_discard(ballot)
     entries = VoterRollEntry.objects.bulk_create(
         VoterRollEntry(ballot=ballot, person=user, weight=weight) for user, weight in roll
     )
@@ -357,7 +578,8 @@ def ballot_open(
         action="ballot.open",
         object_type="ballot",
         object_id=ballot.pk,
-        summary=f"roll frozen with {len(users)} voters; credentials issued",
+        summary=f"roll frozen with {len(users)} voters; credentials issued"
+        + (f"; {discarded} test ballots discarded" if discarded else ""),
     )
     links = [(user.name, user.email, tokens[user.pk]) for user in users]
     send = deliver or _send_credentials
@@ -498,6 +720,7 @@ def ballot_cancel(*, actor: User | None, ballot: Ballot) -> int:
     if ballot.status not in {Status.DRAFT, Status.OPEN}:
         raise DomainError("Only a draft or open ballot can be cancelled.")
     cast = _cast_ballots_reshuffle(ballot)
+    _trials_discard(ballot)
     ballot.status = Status.CANCELLED
     ballot.save(update_fields=["status"])
     audit_record(
@@ -510,14 +733,29 @@ def ballot_cancel(*, actor: User | None, ballot: Ballot) -> int:
     return cast
 
 
-def _tally(ballot: Ballot) -> dict[str, Any]:
+def ballot_count(*, ballot: Ballot, rows: Sequence[tuple[list[int], int]]) -> dict[str, Any]:
+    """Count ``(ranking, weight)`` rows with the engine (ranked methods) or tally them: the
+    real cast ballots at publication, or a draft's test ballots for its TEST result."""
+    if not ballot.is_ranked:
+        return _tally(ballot, rows)
+    profile = selectors.rows_profile(ballot=ballot, rows=rows)
+    limits = {
+        category: Limit(limit.get("min", 0), limit.get("max"))
+        for category, limit in ballot.quotas.items()
+    }
+    try:
+        result = count(profile, rule=selectors.ballot_rule(ballot=ballot), quotas=Quotas(limits))
+    except CountError as err:
+        raise DomainError(f"The count failed: {err}") from err
+    return result.to_dict()
+
+
+def _tally(ballot: Ballot, rows: Sequence[tuple[list[int], int]]) -> dict[str, Any]:
     """Approval and yes/no: the options by votes; the top ``seats`` win (ties noted)."""
     options = selectors.ballot_options(ballot=ballot)
     totals = dict.fromkeys((option.pk for option in options), 0)
     valid = 0
-    for ranking, weight in selectors.cast_ballot_list(ballot=ballot).values_list(
-        "ranking", "weight"
-    ):
+    for ranking, weight in rows:
         valid += weight
         for option_id in ranking:
             totals[option_id] += weight
@@ -540,27 +778,15 @@ def _tally(ballot: Ballot) -> dict[str, Any]:
 
 
 @transaction.atomic(durable=True)
-def ballot_publish(*, actor: User | None, ballot: Ballot) -> dict[str, Any]:
+def ballot_publish(*, actor: User | None, ballot: Ballot, site_url: str = "") -> dict[str, Any]:
     """Count a closed ballot with the engine (or tally it), store the result and publish it
-    with every receipt code and the anonymised ballots; audit. Returns the result."""
+    with every receipt code and the anonymised ballots; audit; after the commit, email the
+    returning officer and the scrutineers together. Returns the result."""
     ballot = _ballot_locked(ballot)
     if ballot.status != Status.CLOSED:
         raise DomainError("Only a closed ballot can be counted and published.")
-    if ballot.is_ranked:
-        profile = selectors.ballot_profile(ballot=ballot)
-        limits = {
-            category: Limit(limit.get("min", 0), limit.get("max"))
-            for category, limit in ballot.quotas.items()
-        }
-        try:
-            result = count(
-                profile, rule=selectors.ballot_rule(ballot=ballot), quotas=Quotas(limits)
-            )
-        except CountError as err:
-            raise DomainError(f"The count failed: {err}") from err
-        stored: dict[str, Any] = result.to_dict()
-    else:
-        stored = _tally(ballot)
+    rows = list(selectors.cast_ballot_list(ballot=ballot).values_list("ranking", "weight"))
+    stored = ballot_count(ballot=ballot, rows=rows)
     ballot.result = stored
     ballot.status = Status.PUBLISHED
     ballot.save(update_fields=["result", "status"])
@@ -571,4 +797,68 @@ def ballot_publish(*, actor: User | None, ballot: Ballot) -> dict[str, Any]:
         object_id=ballot.pk,
         summary=f"counted and published; elected {len(stored['elected'])}",
     )
+    people = [(user.name, user.email) for user in selectors.result_recipients(ballot=ballot)]
+    transaction.on_commit(lambda: _send_result(ballot=ballot, people=people, site_url=site_url))
     return stored
+
+
+def _send_result(*, ballot: Ballot, people: Sequence[tuple[str, str]], site_url: str) -> None:
+    """Tell the returning officer and every scrutineer that the result is published, in one
+    go after the commit, so no one of them hears first. One message each: no scrutineer
+    sees another's address."""
+    alliance = settings.GRASSROOTS_ALLIANCE_NAME
+    page = site_url.rstrip("/") + reverse("ballots:result", args=(ballot.slug,))
+    elected = ", ".join((ballot.result or {}).get("elected", [])) or "nobody"
+    for name, email in people:
+        body = (
+            f'Hello {name},\n\nThe result of {alliance}\'s ballot "{ballot.question}" is '
+            f"published.\n\nElected: {elected}\n\nThe count sheet, every receipt code and the "
+            f"anonymised ballots:\n\n{page}\n"
+        )
+        send_mail(subject_line(f"Result: {ballot.question}"), body, None, [email])
+
+
+SCRUTINEER_ANSWER = (
+    "If that address belongs to an account on this site, its holder is now a scrutineer of "
+    "this ballot; the list shows everyone who is."
+)
+
+
+@transaction.atomic(durable=True)
+def ballot_scrutineer_add(
+    *, actor: User | None, ballot: Ballot, email: str = "", person: User | None = None
+) -> None:
+    """Name a scrutineer: ``person`` (chosen from the representatives), or the active
+    account with exactly ``email``. Nothing happens for an unknown address, and the caller
+    answers the same either way (``SCRUTINEER_ANSWER``). Audited when someone is named."""
+    ballot = _ballot_locked(ballot)
+    if ballot.status in {Status.PUBLISHED, Status.CANCELLED}:
+        raise DomainError("This ballot has ended: there is nothing left to scrutinise.")
+    if person is None and email.strip():
+        person = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if person is None or not person.is_active:
+        return
+    _, created = Scrutineer.objects.get_or_create(ballot=ballot, person=person)
+    if created:
+        audit_record(
+            actor_id=actor.pk if actor else None,
+            action="ballot.scrutineer_add",
+            object_type="ballot",
+            object_id=ballot.pk,
+            summary=f"scrutineer named (user {person.pk})",
+        )
+
+
+@transaction.atomic(durable=True)
+def ballot_scrutineer_remove(*, actor: User | None, ballot: Ballot, person_id: int) -> None:
+    """Remove a scrutineer from a ballot; audited."""
+    ballot = _ballot_locked(ballot)
+    removed, _ = Scrutineer.objects.filter(ballot=ballot, person_id=person_id).delete()
+    if removed:
+        audit_record(
+            actor_id=actor.pk if actor else None,
+            action="ballot.scrutineer_remove",
+            object_type="ballot",
+            object_id=ballot.pk,
+            summary=f"scrutineer removed (user {person_id})",
+        )

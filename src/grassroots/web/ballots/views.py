@@ -16,8 +16,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from grassroots.web.ballots import access, charts, selectors, services
-from grassroots.web.ballots.forms import BallotCreateForm, ExtendForm, RankingForm
-from grassroots.web.ballots.models import Ballot, Credential, Electorate, Method, Status
+from grassroots.web.ballots.forms import (
+    BallotCreateForm,
+    BallotEditForm,
+    ExtendForm,
+    RankingForm,
+    ScrutineerForm,
+)
+from grassroots.web.ballots.models import (
+    Ballot,
+    Credential,
+    Electorate,
+    Method,
+    Status,
+    TrialCredential,
+)
 from grassroots.web.errors import DomainError
 from grassroots.web.people.access import acting_user
 from grassroots.web.people.roles import Role, user_roles
@@ -57,6 +70,7 @@ def ballot_new(request: HttpRequest) -> HttpResponse:
                 electorate=Electorate(data["electorate"]),
                 organisations=data["organisations"],
                 publish_receipts_with_rankings=data["publish_receipts_with_rankings"],
+                statements=data["statements"],
             )
         except DomainError as err:
             err.show_on(form)
@@ -65,6 +79,79 @@ def ballot_new(request: HttpRequest) -> HttpResponse:
             return redirect("ballots:manage", slug=ballot.slug)
     return render(
         request, "ballots/ballot_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def ballot_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The returning officer edits a draft; once it has opened the page says it cannot."""
+    ballot = access.ballot_for_returning_officer(request.user, slug)
+    if ballot.status != Status.DRAFT:
+        return render(
+            request,
+            "ballots/ballot_edit.html",
+            {"ballot": ballot, "refused": services.NOT_DRAFT},
+            status=409,
+        )
+    form = BallotEditForm(request.POST if request.method == "POST" else None, ballot=ballot)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = services.ballot_update(
+                actor=acting_user(request),
+                ballot=ballot,
+                question=data["question"],
+                description=data["description"],
+                options=data["options"],
+                statements=data["statements"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                method=Method(data["method"]),
+                rule=data["rule"],
+                seats=data["seats"],
+                quotas=data["quotas"],
+                electorate=Electorate(data["electorate"]),
+                organisations=data["organisations"],
+                publish_receipts_with_rankings=data["publish_receipts_with_rankings"],
+            )
+        except DomainError as err:
+            if err.message == services.NOT_DRAFT:
+                return render(
+                    request,
+                    "ballots/ballot_edit.html",
+                    {"ballot": ballot, "refused": err.message},
+                    status=409,
+                )
+            err.show_on(form)
+        else:
+            messages.success(
+                request,
+                f"The draft is saved ({', '.join(changed)} changed)."
+                if changed
+                else "Nothing had changed.",
+            )
+            return redirect("ballots:manage", slug=ballot.slug)
+    return render(
+        request,
+        "ballots/ballot_edit.html",
+        {"ballot": ballot, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def ballot_mine(request: HttpRequest) -> HttpResponse:
+    """My ballots: every ballot whose roll the signed-in person is on, whether they have
+    voted (never how), and the result once published. Receipts are kept, if at all, in the
+    voter's own browser (mine.js), never by the site."""
+    user = access.my_ballots(request.user)
+    return render(
+        request,
+        "ballots/ballot_mine.html",
+        {
+            "rows": selectors.my_ballot_list(user=user),
+            "scrutinised": selectors.scrutinised_ballot_list(user=user),
+        },
     )
 
 
@@ -84,30 +171,60 @@ def ballot_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def ballot_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    """The returning officer's page: turnout and the controls for the ballot's status."""
-    ballot = access.ballot_for_returning_officer(request.user, slug)
+    """The returning officer's page: turnout and the controls for the ballot's status. Its
+    scrutineers see the same page without the controls."""
+    ballot = access.ballot_for_scrutiny(request.user, slug)
     return _manage_render(request, ballot, ExtendForm(initial={"closes_at": ballot.closes_at}))
 
 
+def _trial_result(ballot: Ballot) -> dict[str, Any] | None:
+    """A draft's test ballots counted as the real ones will be, for the TEST panel."""
+    if ballot.status != Status.DRAFT:
+        return None
+    rows = selectors.trial_rows(ballot=ballot)
+    if not rows:
+        return None
+    try:
+        result = services.ballot_count(ballot=ballot, rows=rows)
+    except DomainError as err:
+        return {"ballots": len(rows), "error": err.message}
+    return {"ballots": len(rows), "elected": result["elected"], "totals": result.get("totals")}
+
+
 def _manage_render(
-    request: HttpRequest, ballot: Ballot, extend_form: ExtendForm, *, error: str = ""
+    request: HttpRequest,
+    ballot: Ballot,
+    extend_form: ExtendForm,
+    *,
+    error: str = "",
+    scrutineer_form: ScrutineerForm | None = None,
 ) -> HttpResponse:
     voted, roll = selectors.turnout_get(ballot=ballot)
     preview = selectors.roll_preview(ballot=ballot) if ballot.status == Status.DRAFT else None
+    may_run = access.may_run(request.user, ballot)
+    candidates = selectors.scrutineer_candidates(ballot=ballot) if may_run else []
     return render(
         request,
         "ballots/ballot_manage.html",
         {
             "ballot": ballot,
+            "may_run": may_run,
             "voted": voted,
             "roll": roll,
+            "issued": ballot.credentials.count(),
             "preview": preview,
             "to_choose": len(selectors.members_still_to_choose(ballot=ballot)),
             "extend_form": extend_form,
+            "scrutineers": selectors.scrutineer_list(ballot=ballot),
+            "scrutineer_form": scrutineer_form or ScrutineerForm(candidates=candidates),
+            "trial": _trial_result(ballot),
+            "audit_trail": selectors.ballot_audit_trail(ballot=ballot),
             "error": error,
             "Status": Status,
         },
-        status=400 if error or extend_form.errors else 200,
+        status=400
+        if error or extend_form.errors or (scrutineer_form and scrutineer_form.errors)
+        else 200,
     )
 
 
@@ -189,13 +306,38 @@ def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse
             services.ballot_cancel(actor=actor, ballot=ballot)
             messages.success(request, "The ballot is cancelled.")
         elif action == "publish":
-            services.ballot_publish(actor=actor, ballot=ballot)
+            services.ballot_publish(actor=actor, ballot=ballot, site_url=_site_url(request))
             messages.success(request, "The result and the ballots are published.")
         elif action == "remind":
             sent = services.ballot_choice_reminders_send(
                 actor=actor, ballot=ballot, site_url=_site_url(request)
             )
             messages.success(request, f"{sent} member(s) were asked to choose an organisation.")
+        elif action == "try":
+            hashed = services.ballot_trial_credential_issue(actor=actor, ballot=ballot)
+            return _vote_cookie_set(
+                redirect("ballots:vote", slug=ballot.slug), hashed, slug=ballot.slug
+            )
+        elif action == "scrutineer":
+            form = ScrutineerForm(
+                request.POST, candidates=selectors.scrutineer_candidates(ballot=ballot)
+            )
+            if not form.is_valid():
+                return _manage_render(request, ballot, ExtendForm(), scrutineer_form=form)
+            services.ballot_scrutineer_add(
+                actor=actor,
+                ballot=ballot,
+                email=form.cleaned_data["email"],
+                person=form.cleaned_data["person"],
+            )
+            messages.success(request, services.SCRUTINEER_ANSWER)
+        elif action == "unscrutineer":
+            try:
+                person_id = int(request.POST.get("person", ""))
+            except ValueError:
+                raise Http404(access.NOT_FOUND) from None
+            services.ballot_scrutineer_remove(actor=actor, ballot=ballot, person_id=person_id)
+            messages.success(request, "The scrutineer is removed.")
         elif action == "extend":
             if not extend_form.is_valid():
                 return _manage_render(request, ballot, extend_form)
@@ -257,8 +399,8 @@ def _vote_refused(
 
 
 def _credential_or_refusal(
-    request: HttpRequest, credential: Credential | None, slug: str
-) -> Credential | HttpResponse:
+    request: HttpRequest, credential: Credential | TrialCredential | None, slug: str
+) -> Credential | TrialCredential | HttpResponse:
     """The credential if it may vote here, or the refusal page for an unknown or used one."""
     if credential is None or credential.ballot.slug != slug:
         return _vote_refused(request, services.UNKNOWN_CREDENTIAL, status=404)
@@ -279,18 +421,25 @@ def vote_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if isinstance(credential, HttpResponse):
         return credential
     page = reverse("ballots:vote", args=(slug,))
-    response = HttpResponseRedirect(page, status=303)
+    response = _vote_cookie_set(
+        HttpResponseRedirect(page, status=303), credential.token_hash, slug=slug
+    )
+    return _referrer_policy(response, request)
+
+
+def _vote_cookie_set(response: HttpResponse, token_hash: str, *, slug: str) -> HttpResponse:
+    """Give the browser the short-lived pass to the ballot's voting page."""
     response.set_signed_cookie(
         VOTE_COOKIE,
-        credential.token_hash,
+        token_hash,
         salt=VOTE_COOKIE_SALT,
         max_age=VOTE_COOKIE_SECONDS,
-        path=page,
+        path=reverse("ballots:vote", args=(slug,)),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
     )
-    return _referrer_policy(response, request)
+    return response
 
 
 @never_cache
@@ -301,26 +450,30 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if hashed is None:
         return _vote_refused(request, LINK_NEEDED, status=403)
-    credential = _credential_or_refusal(
-        request, selectors.credential_get_by_hash(token_hash=hashed), slug
-    )
+    # A real credential, or the returning officer's test credential on a draft.
+    found: Credential | TrialCredential | None = selectors.credential_get_by_hash(
+        token_hash=hashed
+    ) or selectors.trial_credential_get_by_hash(token_hash=hashed)
+    credential = _credential_or_refusal(request, found, slug)
     if isinstance(credential, HttpResponse):
         return credential
+    trial = isinstance(credential, TrialCredential)
     ballot = credential.ballot
     options = selectors.ballot_options(ballot=ballot)
     form = RankingForm(
         request.POST if request.method == "POST" else None, ballot=ballot, options=options
     )
     if request.method == "POST" and form.is_valid():
+        cast = services.ballot_trial_cast if trial else services.ballot_cast
         try:
-            receipt = services.ballot_cast(
-                credential_hash=hashed, ranking=form.cleaned_data["ranking"]
-            )
+            receipt = cast(credential_hash=hashed, ranking=form.cleaned_data["ranking"])
         except DomainError as err:
             err.show_on(form)
         else:
             response = render(
-                request, "ballots/receipt.html", {"ballot": ballot, "receipt": receipt}
+                request,
+                "ballots/receipt.html",
+                {"ballot": ballot, "receipt": receipt, "trial": trial},
             )
             response.delete_cookie(VOTE_COOKIE, path=request.path)
             return _referrer_policy(response, request)
@@ -328,7 +481,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         render(
             request,
             "ballots/vote.html",
-            {"ballot": ballot, "form": form},
+            {"ballot": ballot, "form": form, "trial": trial},
             status=400 if form.errors else 200,
         ),
         request,

@@ -31,10 +31,12 @@
   var options = Array.prototype.map.call(
     numbers.querySelectorAll("[data-option]"),
     function (row, index) {
+      var statement = row.querySelector(".statement");
       return {
         index: index,
         name: row.getAttribute("data-name"),
         category: row.getAttribute("data-category"),
+        statement: statement ? statement.textContent : "",
         input: row.querySelector("input"),
         hasError: !!row.querySelector("[role=alert]"),
       };
@@ -193,6 +195,13 @@
     li.appendChild(o.place);
     li.appendChild(name);
     li.appendChild(controls);
+    if (o.statement) {
+      // The candidate's statement, under the name as on the numbers form.
+      var statement = document.createElement("p");
+      statement.className = "rank-statement";
+      statement.textContent = o.statement;
+      li.appendChild(statement);
+    }
     o.item = li;
     if (canDrag) {
       li.draggable = true;
