@@ -43,6 +43,7 @@ from grassroots.web.ballots.models import (
 )
 from grassroots.web.emailtext import subject_line
 from grassroots.web.errors import DomainError
+from grassroots.web.people.mail import send_later
 from grassroots.web.people.models import User
 
 # Receipt codes: no 0/O, 1/I, so a voter can read one out.
@@ -505,8 +506,8 @@ def _send_choice_reminders(
             "open until you choose which.\n\n"
             f"Choose on your memberships page:\n\n{page}\n"
         )
-        subject = subject_line(f"Choose the organisation you vote with: {ballot.question}")
-        send_mail(subject, body, None, [email])
+        subject = f"Choose the organisation you vote with: {ballot.question}"
+        send_later(subject=subject, body=body, to=email)
 
 
 @transaction.atomic(durable=True)
@@ -815,7 +816,12 @@ def _send_result(*, ballot: Ballot, people: Sequence[tuple[str, str]], site_url:
             f"published.\n\nElected: {elected}\n\nThe count sheet, every receipt code and the "
             f"anonymised ballots:\n\n{page}\n"
         )
-        send_mail(subject_line(f"Result: {ballot.question}"), body, None, [email])
+        send_later(
+            key=f"ballot-result:{ballot.pk}:{email}",
+            subject=f"Result: {ballot.question}",
+            body=body,
+            to=email,
+        )
 
 
 SCRUTINEER_ANSWER = (
