@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grassroots.count.errors import FormatError
@@ -67,6 +67,9 @@ _NAME = st.text(
 )
 
 
+# No deadline: on a loaded two-core machine one example can pass hypothesis's 200 ms and fail
+# a correct round trip for its time alone, as the other property tests here already allow.
+@settings(deadline=None)
 @given(
     names=st.lists(_NAME, min_size=1, max_size=6, unique=True),
     data=st.data(),
