@@ -238,6 +238,38 @@ def server_stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
+def _proc_cpu(pid: int) -> tuple[int, float]:
+    """(parent pid, CPU seconds used so far) of a process, from /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return -1, 0.0
+    fields = stat.rpartition(")")[2].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(server_pid: int, database: str) -> dict[str, float]:
+    """CPU seconds used so far by the server (with its worker processes), by PostgreSQL's
+    backends serving ``database``, and by this process (the load generator): so the report
+    can say what a ballot costs, whatever else the machine is doing."""
+    server = postgres = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        ppid, used = _proc_cpu(pid)
+        if server_pid in {pid, ppid}:
+            server += used
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {database} " in title:
+            postgres += used
+    return {"server": server, "postgres": postgres, "driver": time.process_time()}
+
+
 # -- 3. opening the ballot ----------------------------------------------------------------
 
 
@@ -291,6 +323,8 @@ class Load:
     voters_started: int = 0
     measured_from: float = 0.0
     measured_to: float = 0.0
+    cpu_from: dict[str, float] = field(default_factory=dict)
+    cpu_to: dict[str, float] = field(default_factory=dict)
 
 
 async def vote_once(http: Any, base: str, token: str, rng: random.Random, load: Load) -> None:
@@ -351,6 +385,7 @@ async def voters_run(
     warmup: float,
     duration: float,
     seed_value: int,
+    cpu: Any = dict,
 ) -> Load:
     """A closed loop: ``concurrency`` voters at a time, each taking the next token as the
     last finishes, for ``warmup`` seconds unmeasured and then ``duration`` seconds measured;
@@ -374,17 +409,67 @@ async def voters_run(
     async def clock() -> None:
         await asyncio.sleep(warmup)
         load.measuring, load.measured_from = True, time.perf_counter()
+        load.cpu_from = cpu()
+        await asyncio.sleep(duration)
+        load.cpu_to = cpu()
 
     async with aiohttp.ClientSession(
         connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()
     ) as http:
         ticking = asyncio.create_task(clock())
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        ticking.cancel()
+        if not ticking.done():
+            ticking.cancel()
+            load.cpu_to = cpu()
         load.measured_to = min(time.perf_counter(), end)
         if not load.measuring:
             load.measured_from = load.measured_to
     return load
+
+
+def casts_direct(
+    tokens: Sequence[str], ballot_id: int, *, threads: int, duration: float
+) -> tuple[Step, list[str], float]:
+    """Cast with ``services.ballot_cast`` itself from ``threads`` threads, no HTTP: what the
+    database and the cast's locking allow, without the web server's cost per request."""
+    from django.db import connections
+
+    from grassroots.web.ballots import selectors, services
+    from grassroots.web.ballots.models import Ballot
+
+    options = [o.pk for o in selectors.ballot_options(ballot=Ballot.objects.get(pk=ballot_id))]
+    step, receipts = Step("cast (service, no HTTP)"), []
+    queue = list(tokens)
+    lock = threading.Lock()
+    start = time.perf_counter()
+    end = start + duration
+
+    def work(seed_value: int) -> None:
+        rng = random.Random(seed_value)
+        try:
+            while time.perf_counter() < end:
+                with lock:
+                    if not queue:
+                        return
+                    token = queue.pop()
+                ranking = rng.sample(options, rng.randint(1, len(options)))
+                t0 = time.perf_counter()
+                try:
+                    receipt = services.ballot_cast(credential_token=token, ranking=ranking)
+                except Exception as err:  # counted and reported
+                    step.error(type(err).__name__)
+                    continue
+                step.ok(time.perf_counter() - t0)
+                receipts.append(receipt.code)
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return step, receipts, time.perf_counter() - start
 
 
 # -- 5. the check -------------------------------------------------------------------------
@@ -481,13 +566,20 @@ def arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--concurrency", type=int, default=32, help="voters under way at once")
     p.add_argument("--warmup", type=float, default=5, help="seconds not measured")
     p.add_argument("--duration", type=float, default=60, help="seconds measured")
+    p.add_argument(
+        "--direct",
+        type=float,
+        default=20,
+        metavar="SECONDS",
+        help="afterwards, cast for SECONDS with the cast service itself from threads, no HTTP",
+    )
     p.add_argument("--no-forecast", action="store_true", help="skip the forecast page")
     p.add_argument("--profile", metavar="FILE", help="py-spy the server while voting, to FILE")
     p.add_argument("--json", metavar="FILE", help="write the figures as JSON to FILE")
     p.add_argument("--smoke", action="store_true", help="a tiny, quick run: checks it works")
     args = p.parse_args(argv)
     if args.smoke:
-        args.voters, args.warmup, args.duration = 300, 1, 3
+        args.voters, args.warmup, args.duration, args.direct = 300, 1, 3, 1
         args.concurrency = min(args.concurrency, 8)
     return args
 
@@ -555,6 +647,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "raw",
                         "--rate",
                         "50",
+                        "--gil",
                         "--output",
                         args.profile,
                         "--duration",
@@ -568,6 +661,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{args.duration:g} s measured",
                 flush=True,
             )
+            report["load_average_before"] = os.getloadavg()
             load = asyncio.run(
                 voters_run(
                     base,
@@ -576,8 +670,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     warmup=args.warmup,
                     duration=args.duration,
                     seed_value=2,
+                    cpu=lambda: cpu_snapshot(proc.pid, urlsplit(args.database_url).path[1:]),
                 )
             )
+            report["load_average_after"] = os.getloadavg()
             if profiler is not None:
                 profiler.wait(timeout=120)
             measured = load.measured_to - load.measured_from
@@ -585,9 +681,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             report["measured_s"] = measured
             report["voters_started"] = load.voters_started
             report["steps"] = rows
+            casts = load.steps["cast"].seconds
+            if casts and load.cpu_from and load.cpu_to:
+                report["cpu_ms_per_ballot"] = {
+                    part: 1000 * (load.cpu_to[part] - load.cpu_from[part]) / len(casts)
+                    for part in load.cpu_from
+                }
+                print(f"   CPU ms per ballot: {report['cpu_ms_per_ballot']}", flush=True)
             report["errors"] = {name: s.errors for name, s in load.steps.items() if s.errors}
             print(table(rows), flush=True)
-            report["check"] = database_check(seeded.ballot_id, load.receipts)
+            print(
+                f"   load average (1 min) before {report['load_average_before'][0]:.1f}, "
+                f"after {report['load_average_after'][0]:.1f}",
+                flush=True,
+            )
+            receipts = list(load.receipts)
+            if args.direct:
+                used = set(range(load.voters_started))
+                left = [t for n, t in enumerate(tokens) if n not in used]
+                direct, direct_receipts, elapsed = casts_direct(
+                    left, seeded.ballot_id, threads=args.concurrency, duration=args.direct
+                )
+                receipts += direct_receipts
+                report["direct"] = direct.summary(elapsed)
+                print(table([report["direct"]]), flush=True)
+            report["check"] = database_check(seeded.ballot_id, receipts)
             print(f"== check: {report['check']}", flush=True)
             if not args.no_forecast:
                 from grassroots.web.elections.demo import elections_demo_create
