@@ -249,25 +249,36 @@ def _proc_cpu(pid: int) -> tuple[int, float]:
 
 
 def cpu_snapshot(server_pid: int, database: str) -> dict[str, float]:
-    """CPU seconds used so far by the server (with its worker processes), by PostgreSQL's
-    backends serving ``database``, and by this process (the load generator): so the report
-    can say what a ballot costs, whatever else the machine is doing."""
-    server = postgres = 0.0
+    """CPU seconds used so far by the server (with its worker processes), by each of
+    PostgreSQL's backends serving ``database`` (``pg <pid>``), and by this process (the load
+    generator): so the report can say what a ballot costs, whatever else the machine does."""
+    found = {"server": 0.0, "driver": time.process_time()}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         pid = int(entry.name)
         ppid, used = _proc_cpu(pid)
         if server_pid in {pid, ppid}:
-            server += used
+            found["server"] += used
             continue
         try:
             title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
         if title.startswith("postgres: ") and f" {database} " in title:
-            postgres += used
-    return {"server": server, "postgres": postgres, "driver": time.process_time()}
+            found[f"pg {pid}"] = used
+    return found
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """CPU seconds used between two snapshots by the server, PostgreSQL and the driver. A
+    backend that ends in between (the site reconnects every minute, CONN_MAX_AGE) is left
+    out: its last seconds are lost, so PostgreSQL's figure is a floor."""
+    used = {part: after[part] - before[part] for part in ("server", "driver")}
+    used["postgres"] = sum(
+        seconds - before.get(pid, 0.0) for pid, seconds in after.items() if pid.startswith("pg ")
+    )
+    return used
 
 
 # -- 3. opening the ballot ----------------------------------------------------------------
@@ -684,8 +695,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             casts = load.steps["cast"].seconds
             if casts and load.cpu_from and load.cpu_to:
                 report["cpu_ms_per_ballot"] = {
-                    part: 1000 * (load.cpu_to[part] - load.cpu_from[part]) / len(casts)
-                    for part in load.cpu_from
+                    part: 1000 * seconds / len(casts)
+                    for part, seconds in cpu_used(load.cpu_from, load.cpu_to).items()
                 }
                 print(f"   CPU ms per ballot: {report['cpu_ms_per_ballot']}", flush=True)
             report["errors"] = {name: s.errors for name, s in load.steps.items() if s.errors}
