@@ -4,9 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-LINT_PATHS := src tests $(wildcard benchmarks scripts)
+LINT_PATHS := src tests $(wildcard benchmarks scripts loadtest)
 
-.PHONY: run count-example test check-wheel lint format bench docs install clean
+.PHONY: run count-example test check-wheel lint format bench loadtest docs install clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
@@ -61,8 +61,20 @@ format: $(STAMP)
 bench: $(STAMP) .venv-bench/.installed
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
+## The voting path under load on PostgreSQL (docs/reliability.md): empties the database
+## LOADTEST_DATABASE_URL (its name must contain "load"), serves the site in production mode on
+## 127.0.0.1 and measures a bounded load; LOADTEST_ARGS=--smoke for a quick run, --help for more.
+.venv-load/.installed: pyproject.toml loadtest/requirements.txt
+	$(PYTHON) -m venv .venv-load
+	.venv-load/bin/python -m pip install --quiet --upgrade pip
+	.venv-load/bin/python -m pip install --quiet -e . -r loadtest/requirements.txt
+	@touch .venv-load/.installed
+
+loadtest: .venv-load/.installed
+	.venv-load/bin/python -m loadtest.run $(LOADTEST_ARGS)
+
 docs: $(STAMP)
 	GRASSROOTS_DEV=1 $(BIN)/python -m grassroots.cli.docs > docs/cli.md
 
 clean:
-	rm -rf $(VENV) .venv-bench .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench .venv-load .pytest_cache .mypy_cache .ruff_cache

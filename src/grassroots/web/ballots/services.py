@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,6 +79,21 @@ def receipt_code() -> str:
 
 def _ballot_locked(ballot: Ballot) -> Ballot:
     return Ballot.objects.select_for_update().get(pk=ballot.pk)
+
+
+def _ballot_shared(ballot_id: int) -> Ballot:
+    """The ballot re-read under a shared lock (PostgreSQL ``FOR SHARE``), for a cast: casts
+    of one ballot go side by side, while closing, cancelling or extending it (which lock it
+    for update, ``_ballot_locked``) waits for the casts under way, and a cast that comes
+    after sees it closed. On SQLite the cast's IMMEDIATE transaction already holds the whole
+    database."""
+    if connection.vendor != "postgresql":
+        return Ballot.objects.get(pk=ballot_id)
+    table = Ballot._meta.db_table
+    return Ballot.objects.raw(
+        f"SELECT * FROM {table} WHERE id = %s FOR SHARE",  # noqa: S608 (the model's own table)
+        [ballot_id],
+    )[0]
 
 
 def _organisations_check(
@@ -612,7 +627,9 @@ def ballot_cast(
     cookie, ``views.vote``), never both.
 
     1. Lock the credential (``select_for_update``; on SQLite the IMMEDIATE transaction takes
-       the write lock first), so concurrent submissions of one credential queue up here.
+       the write lock first), so concurrent submissions of one credential queue up here;
+       then share-lock the ballot (``_ballot_shared``): other voters' casts do not wait for
+       this one, but closing the ballot does.
     2. Refuse an unknown or used credential, or a ballot that is not open.
     3. Check the ranking.
     4. Mark the credential used and store the ballot with a fresh receipt code and the roll
@@ -627,8 +644,8 @@ def ballot_cast(
         raise DomainError(UNKNOWN_CREDENTIAL)
     wanted = credential_hash or selectors.token_hash(credential_token)
     credential = (
-        Credential.objects.select_for_update()
-        .select_related("ballot", "roll_entry")
+        Credential.objects.select_for_update(of=("self",))
+        .select_related("roll_entry")
         .filter(token_hash=wanted)
         .first()
     )
@@ -636,7 +653,7 @@ def ballot_cast(
         raise DomainError(UNKNOWN_CREDENTIAL)
     if credential.used:
         raise DomainError(USED_CREDENTIAL)
-    ballot = credential.ballot
+    ballot = _ballot_shared(credential.ballot_id)
     now = timezone.now()
     if ballot.status != Status.OPEN or not ballot.opens_at <= now < ballot.closes_at:
         raise DomainError(NOT_OPEN)

@@ -1,0 +1,1 @@
+"""The voting path under load: ``make loadtest`` (docs/reliability.md)."""
