@@ -105,7 +105,12 @@ def organisation_add(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = access.organisation_for_organiser(request.user, organisation_id)
-    form = OrganisationForm(form_data(request), initial=OrganisationForm.initial_for(organisation))
+    # The stored values are read only to show the form, not to check a post.
+    form = (
+        OrganisationForm(request.POST)
+        if request.method == "POST"
+        else OrganisationForm(initial=OrganisationForm.initial_for(organisation))
+    )
     if done := handle_form(
         request,
         form,
