@@ -20,12 +20,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from grassroots.web.alliance.models import GroupRequest, OrganisationMembership
+from grassroots.web.alliance.selectors import REPRESENTATIVE_SALT
 from grassroots.web.audit.models import AuditEntry
 from grassroots.web.ballots import services as ballot_services
 from grassroots.web.ballots.models import Ballot
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.elections import services as election_services
-from grassroots.web.people.models import User
+from grassroots.web.events.selectors import CONTACT_SALT
+from grassroots.web.people.models import Message, MessageBlock, MessageReport, User
+from grassroots.web.people.naming import naming_token
 from grassroots.web.people.roles import Role
 from tests.web.ballot_factories import (
     ballot_create,
@@ -54,53 +57,89 @@ PERSONAS = [
     "administrator",
 ]
 EVERYONE = frozenset(PERSONAS)
+LOGGED_IN = EVERYONE - {"public"}
 SUPPORTERS = frozenset({"supporter", "representative"})
 ORGANISERS = frozenset({"organiser", "other_organiser", "administrator"})
 EVENT_ORGANISERS = ORGANISERS | {"committee"}
 OFFICER = frozenset({"organiser", "administrator"})
+MODERATORS = frozenset({"committee", "administrator"})
 
 
 @dataclass(frozen=True)
 class Case:
-    """One address to try: who may open it, what it must show them, and how it is used."""
+    """One address to try: who may open it, what it must show them, and how it is used.
+
+    ``follow``: the address answers with a redirect, and the page it leads to must show the
+    object (an emailed link swapped for a cookie). ``refusal``: the status that refuses
+    anyone not allowed, when it is not 404 (the voting page without its link says 403).
+    """
 
     allowed: frozenset[str]
     kwargs: tuple[tuple[str, str], ...] = ()
     shows: str | None = None
     post_only: bool = False
     label: str = ""
+    follow: bool = False
+    refusal: int = 404
 
 
 def _case(allowed: frozenset[str] | set[str], shows: str | None = None, **kw: Any) -> Case:
     post_only = kw.pop("post_only", False)
     label = kw.pop("label", "")
-    return Case(frozenset(allowed), tuple(sorted(kw.items())), shows, post_only, label)
+    follow = kw.pop("follow", False)
+    refusal = kw.pop("refusal", 404)
+    return Case(
+        frozenset(allowed), tuple(sorted(kw.items())), shows, post_only, label, follow, refusal
+    )
 
 
 # Values the world fixture fills in: "{name}" is replaced by the world's value.
 E, S = "{election}", "{section}"
 EXPECTED: dict[str, list[Case]] = {
     "dashboard": [_case(EVERYONE)],
-    "organise": [_case(EVENT_ORGANISERS)],
+    # A representative finds there the pages of the organisation they represent.
+    "organise": [_case(EVENT_ORGANISERS | {"representative"})],
     "constituencies:clp_list": [_case(EVERYONE, "Leeds Central and Headingley")],
     "people:join": [_case(EVERYONE)],
     "people:join_done": [_case(EVERYONE)],
     "people:login": [_case(EVERYONE)],
     "people:login_link": [_case(EVERYONE)],
     "people:logout": [_case(EVERYONE, post_only=True)],
-    "people:me": [_case(SUPPORTERS)],
+    # Every account may see, export and erase its own data, supporter or not.
+    "people:me": [_case(LOGGED_IN)],
     "people:consent_change": [_case(SUPPORTERS, post_only=True)],
-    "people:export": [_case(SUPPORTERS)],
-    "people:erase": [_case(SUPPORTERS)],
+    "people:export": [_case(LOGGED_IN)],
+    "people:erase": [_case(LOGGED_IN)],
     "people:contacts": [_case(SUPPORTERS)],
     "people:message_send": [
         _case({"representative"}, "Sam Subject", supporter_id="{supporter_id}"),
     ],
     "people:message_list": [_case(SUPPORTERS)],
+    # Only the recipient of a message may block its sender or report it.
+    "people:message_block": [_case({"supporter"}, message_id="{message_id}", post_only=True)],
+    "people:message_report": [
+        _case({"supporter"}, "See you at the meeting", message_id="{message_id}")
+    ],
+    "people:message_unblock": [
+        _case({"supporter"}, supporter_id="{blocked_supporter_id}", post_only=True)
+    ],
+    # The queue shows private messages: the committee and administrators, not organisers.
+    "people:message_report_list": [_case(MODERATORS, "See you at the meeting")],
+    "people:message_report_resolve": [
+        _case(MODERATORS, report_id="{message_report_id}", post_only=True)
+    ],
+    "people:role_list": [_case({"administrator"}, "Rita Rep")],
+    "people:role_change": [_case({"administrator"}, post_only=True)],
     "people:clp_counts": [_case(EVENT_ORGANISERS)],
     "alliance:organisation_list": [_case(EVERYONE, "Unity Union")],
     "alliance:organisation_detail": [_case(EVERYONE, "Unity Union", slug="{organisation_slug}")],
     "alliance:committee": [_case(EVERYONE, "Rita Rep")],
+    # Whoever holds the emailed link may agree; a forged one is refused.
+    "alliance:representative_agree": [
+        _case(EVERYONE, "Unity Union", token="{representative_token}", label="link"),
+        _case(frozenset(), token="{contact_token}", label="another kind of link"),
+        _case(frozenset(), token="x" * 43, label="forged"),
+    ],
     "alliance:group_request_add": [_case(SUPPORTERS)],
     "alliance:organisation_manage_list": [_case(EVENT_ORGANISERS, "Unity Union")],
     "alliance:organisation_add": [_case(ORGANISERS)],
@@ -173,6 +212,11 @@ EXPECTED: dict[str, list[Case]] = {
             event_id="{draft_event_id}",
             post_only=True,
         )
+    ],
+    "events:contact_agree": [
+        _case(EVERYONE, "Open Meeting", token="{contact_token}", label="link"),
+        _case(frozenset(), token="{representative_token}", label="another kind of link"),
+        _case(frozenset(), token="x" * 43, label="forged"),
     ],
     "events:feed_all": [_case(EVERYONE, "Open Meeting")],
     "events:feed_group": [_case(EVERYONE, "Open Meeting", slug="leeds-grassroots")],
@@ -288,11 +332,21 @@ EXPECTED: dict[str, list[Case]] = {
         _case(EVERYONE, slug="published-ballot", label="published"),
         _case(frozenset(), slug="open-ballot", label="open"),
     ],
-    "ballots:vote": [
-        _case(EVERYONE, "Which strategy?", slug="open-ballot", token="{token}", label="own"),
+    # The emailed link leads whoever holds it to the voting page; the page itself opens only
+    # from the link, so everyone who comes to it directly is refused.
+    "ballots:vote_link": [
+        _case(
+            EVERYONE,
+            "Which strategy?",
+            slug="open-ballot",
+            token="{token}",
+            follow=True,
+            label="own",
+        ),
         _case(frozenset(), slug="published-ballot", token="{token}", label="other ballot"),
         _case(frozenset(), slug="open-ballot", token="x" * 43, label="forged"),
     ],
+    "ballots:vote": [_case(frozenset(), slug="open-ballot", refusal=403, label="no link")],
     "slates:slate_index": [_case(EVERYONE, "NEC elections (test)")],
     "slates:slate_detail": [_case(EVERYONE, election_slug=E, section_slug=S)],
     "slates:nominee_list": [_case(EVERYONE, "Nora Nominee", election_slug=E, section_slug=S)],
@@ -349,7 +403,12 @@ def world(db: None) -> dict[str, Any]:
         organisation=organisation, supporter=supporter, consent_wording="I belong."
     )
     group_request = GroupRequest.objects.create(supporter=supporter, constituency=clp)
-    event = event_create(title="Open Meeting", constituency=clp)
+    message = Message.objects.create(
+        sender=rep_supporter, recipient=supporter, body="See you at the meeting"
+    )
+    MessageBlock.objects.create(blocker=supporter, blocked=rep_supporter)
+    message_report = MessageReport.objects.create(message=message, reason="Unwanted")
+    event = event_create(title="Open Meeting", constituency=clp, contact_email="asked@example.org")
     draft = event_create(title="Secret Draft Meeting", published=False, created_by=organiser)
     speaker_create(name="Listed Speaker")
     hidden = speaker_create(name="Hidden Speaker", listed=False, contact="hidden@example.org")
@@ -407,6 +466,15 @@ def world(db: None) -> dict[str, Any]:
         "slate_membership_id": slate_membership.pk,
         "candidate_id": candidate.pk,
         "token": token,
+        "message_id": message.pk,
+        "blocked_supporter_id": rep_supporter.pk,
+        "message_report_id": message_report.pk,
+        "representative_token": naming_token(
+            salt=REPRESENTATIVE_SALT, object_id=representative.pk, email=rep_supporter.user.email
+        ),
+        "contact_token": naming_token(
+            salt=CONTACT_SALT, object_id=event.pk, email="asked@example.org"
+        ),
     }
     mail.outbox.clear()
     return {"users": users, "values": values}
@@ -432,8 +500,8 @@ def _url(world: dict[str, Any], name: str, case: Case) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def _refused(response: Any, persona: str) -> bool:
-    if response.status_code == 404:
+def _refused(response: Any, persona: str, case: Case) -> bool:
+    if response.status_code == case.refusal:
         return True
     return (
         persona == "public"
@@ -449,7 +517,9 @@ def _wrong(world: dict[str, Any], url: str, case: Case, persona: str) -> str | N
         if case.post_only:
             response = client.post(url, {})
             return None if response.status_code < 500 else f"POST {response.status_code}"
-        response = client.get(url)
+        response = client.get(url, follow=case.follow)
+        if case.follow and not response.redirect_chain:
+            return f"GET {response.status_code}, expected a redirect"
         if response.status_code != 200:
             return f"GET {response.status_code}, expected 200"
         body = b"".join(response) if response.streaming else response.content
@@ -459,10 +529,10 @@ def _wrong(world: dict[str, Any], url: str, case: Case, persona: str) -> str | N
     audited = AuditEntry.objects.count()
     if not case.post_only:
         response = client.get(url)
-        if not _refused(response, persona):
+        if not _refused(response, persona, case):
             return f"GET {response.status_code}, expected a refusal"
     response = client.post(url, {})
-    if not (_refused(response, persona) or response.status_code == 405):
+    if not (_refused(response, persona, case) or response.status_code == 405):
         return f"POST {response.status_code}, expected a refusal"
     if AuditEntry.objects.count() != audited:
         return "a refused POST wrote the audit log"

@@ -1,13 +1,15 @@
 """Views of the alliance app: each checks access, validates a form, calls one service, and
-renders or redirects."""
+renders or redirects (the last three steps by ``grassroots.web.forms_flow``)."""
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -26,17 +28,15 @@ from grassroots.web.alliance.models import (
     AffiliationStatus,
     ElectionMethod,
     OrganisationKind,
+    OrganisationMembership,
     Representative,
 )
 from grassroots.web.alliance.page_parts import organisation_page_parts
 from grassroots.web.errors import DomainError
+from grassroots.web.forms_flow import form_data, form_status, handle_action, handle_form
 from grassroots.web.people.access import acting_user
 from grassroots.web.people.models import Supporter
 from grassroots.web.people.naming import naming_token_read
-
-
-def _status(form: forms.Form) -> int:
-    return 400 if form.errors else 200
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -69,8 +69,7 @@ def organisation_manage_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _organisation_fields(form: OrganisationForm) -> dict[str, object]:
-    data = form.cleaned_data
+def _organisation_fields(data: dict[str, Any]) -> dict[str, object]:
     return {
         "name": data["name"],
         "kind": OrganisationKind(data["kind"]),
@@ -87,84 +86,85 @@ def _organisation_fields(form: OrganisationForm) -> dict[str, object]:
 @login_required
 def organisation_add(request: HttpRequest) -> HttpResponse:
     access.organisation_add_for_organiser(request.user)
-    form = OrganisationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(
-                actor=acting_user(request),
-                **_organisation_fields(form),  # type: ignore[arg-type]  # checked by the form
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, f"{organisation.name} is recorded.")
-            return redirect("alliance:organisation_manage_list")
+    form = OrganisationForm(form_data(request))
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.organisation_create(
+            actor=acting_user(request),
+            **_organisation_fields(data),  # type: ignore[arg-type]  # checked by the form
+        ),
+        success=lambda organisation: f"{organisation.name} is recorded.",
+        redirect_to=reverse("alliance:organisation_manage_list"),
+    ):
+        return done
     context = {"form": form, "organisation": None}
-    return render(request, "alliance/organisation_form.html", context, status=_status(form))
+    return render(request, "alliance/organisation_form.html", context, status=form_status(form))
 
 
 @login_required
 def organisation_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = access.organisation_for_organiser(request.user, organisation_id)
-    if request.method == "POST":
-        form = OrganisationForm(request.POST)
-    else:
-        form = OrganisationForm(initial=OrganisationForm.initial_for(organisation))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(
-                actor=acting_user(request),
-                organisation=organisation,
-                **_organisation_fields(form),  # type: ignore[arg-type]  # checked by the form
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, f"{organisation.name} is updated.")
-            return redirect("alliance:organisation_manage_list")
+    # The stored values are read only to show the form, not to check a post.
+    form = (
+        OrganisationForm(request.POST)
+        if request.method == "POST"
+        else OrganisationForm(initial=OrganisationForm.initial_for(organisation))
+    )
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.organisation_update(
+            actor=acting_user(request),
+            organisation=organisation,
+            **_organisation_fields(data),  # type: ignore[arg-type]  # checked by the form
+        ),
+        success=f"{organisation.name} is updated.",
+        redirect_to=reverse("alliance:organisation_manage_list"),
+    ):
+        return done
     context = {"form": form, "organisation": organisation}
-    return render(request, "alliance/organisation_form.html", context, status=_status(form))
+    return render(request, "alliance/organisation_form.html", context, status=form_status(form))
 
 
 @login_required
 def representative_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """An organisation's representatives, past and present, and a form to record one."""
     organisation = access.organisation_for_representative(request.user, organisation_id)
-    form = RepresentativeForm(
-        request.POST if request.method == "POST" else None,
-        initial={"started_on": timezone.localdate()},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            representative = services.representative_record(
-                actor=acting_user(request),
-                organisation=organisation,
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                site_url=request.build_absolute_uri("/"),
-                started_on=form.cleaned_data["started_on"],
-                method=ElectionMethod(form.cleaned_data["method"]),
-                method_note=form.cleaned_data["method_note"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            asked = (
-                " We emailed them to ask whether they agree to be named publicly."
-                if representative.email
-                else ""
-            )
-            messages.success(
-                request, f"{representative.name} is recorded as a representative.{asked}"
-            )
-            return redirect("alliance:representative_list", organisation.pk)
+    form = RepresentativeForm(form_data(request), initial={"started_on": timezone.localdate()})
+
+    def recorded(representative: Representative) -> str:
+        asked = (
+            " We emailed them to ask whether they agree to be named publicly."
+            if representative.email
+            else ""
+        )
+        return f"{representative.name} is recorded as a representative.{asked}"
+
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.representative_record(
+            actor=acting_user(request),
+            organisation=organisation,
+            name=data["name"],
+            email=data["email"],
+            site_url=request.build_absolute_uri("/"),
+            started_on=data["started_on"],
+            method=ElectionMethod(data["method"]),
+            method_note=data["method_note"],
+        ),
+        success=recorded,
+        redirect_to=reverse("alliance:representative_list", args=[organisation.pk]),
+    ):
+        return done
     context = {
         "organisation": organisation,
         "representatives": list(selectors.representative_list(organisation=organisation)),
         "today": timezone.localdate(),
         "form": form,
     }
-    return render(request, "alliance/representative_list.html", context, status=_status(form))
+    return render(request, "alliance/representative_list.html", context, status=form_status(form))
 
 
 @login_required
@@ -174,25 +174,20 @@ def representative_end(
     representative = access.representative_for_representative(
         request.user, organisation_id, representative_id
     )
-    form = RepresentativeEndForm(
-        request.POST if request.method == "POST" else None,
-        initial={"ended_on": timezone.localdate()},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.representative_end(
-                actor=acting_user(request),
-                representative=representative,
-                ended_on=form.cleaned_data["ended_on"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            who = f"{representative.name}'s" if representative.name else "The representative's"
-            messages.success(request, f"{who} term is ended.")
-            return redirect("alliance:representative_list", organisation_id)
+    form = RepresentativeEndForm(form_data(request), initial={"ended_on": timezone.localdate()})
+    who = f"{representative.name}'s" if representative.name else "The representative's"
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.representative_end(
+            actor=acting_user(request), representative=representative, ended_on=data["ended_on"]
+        ),
+        success=f"{who} term is ended.",
+        redirect_to=reverse("alliance:representative_list", args=[organisation_id]),
+    ):
+        return done
     context = {"form": form, "representative": representative}
-    return render(request, "alliance/representative_end.html", context, status=_status(form))
+    return render(request, "alliance/representative_end.html", context, status=form_status(form))
 
 
 @login_required
@@ -200,22 +195,18 @@ def rules_edit(request: HttpRequest) -> HttpResponse:
     """The alliance's rules on committee seats, for administrators."""
     rules = access.alliance_rules_for_administrator(request.user)
     form = RulesForm(
-        request.POST if request.method == "POST" else None,
+        form_data(request),
         initial={"national_seats": rules.national_seats, "local_seats": rules.local_seats},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.alliance_rules_update(
-                actor=acting_user(request),
-                national_seats=form.cleaned_data["national_seats"],
-                local_seats=form.cleaned_data["local_seats"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "The rules are updated.")
-            return redirect("alliance:committee")
-    return render(request, "alliance/rules_form.html", {"form": form}, status=_status(form))
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.alliance_rules_update(actor=acting_user(request), **data),
+        success="The rules are updated.",
+        redirect_to=reverse("alliance:committee"),
+    ):
+        return done
+    return render(request, "alliance/rules_form.html", {"form": form}, status=form_status(form))
 
 
 def committee(request: HttpRequest) -> HttpResponse:
@@ -228,22 +219,22 @@ def group_request_add(request: HttpRequest) -> HttpResponse:
     """A supporter asks to set up a local group in their CLP, if it has none."""
     supporter = access.group_request_add_for_supporter(request.user)
     group = selectors.local_group_for_clp(constituency=supporter.constituency)
-    form = GroupRequestForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.group_request_create(supporter=supporter, note=form.cleaned_data["note"])
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "Thank you: an organiser will be in touch.")
-            return redirect("alliance:group_request_add")
+    form = GroupRequestForm(form_data(request))
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.group_request_create(supporter=supporter, note=data["note"]),
+        success="Thank you: an organiser will be in touch.",
+        redirect_to=reverse("alliance:group_request_add"),
+    ):
+        return done
     context = {
         "form": form,
         "supporter": supporter,
         "group": group,
         "asked": selectors.group_request_open_exists(supporter=supporter),
     }
-    return render(request, "alliance/group_request_form.html", context, status=_status(form))
+    return render(request, "alliance/group_request_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -259,24 +250,20 @@ def group_request_list(request: HttpRequest) -> HttpResponse:
 def group_request_put_in_touch(request: HttpRequest, request_id: int) -> HttpResponse:
     group_request = access.group_request_for_organiser(request.user, request_id)
     contactable = selectors.group_request_contactable_list(constituency=group_request.constituency)
-    form = PutInTouchForm(
-        request.POST if request.method == "POST" else None, contactable=contactable
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.group_request_put_in_touch(
-                actor=acting_user(request),
-                group_request=group_request,
-                supporters=form.cleaned_data["supporters"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "Recorded: they were put in touch.")
-            return redirect("alliance:group_request_list")
+    form = PutInTouchForm(form_data(request), contactable=contactable)
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.group_request_put_in_touch(
+            actor=acting_user(request), group_request=group_request, supporters=data["supporters"]
+        ),
+        success="Recorded: they were put in touch.",
+        redirect_to=reverse("alliance:group_request_list"),
+    ):
+        return done
     context = {"form": form, "group_request": group_request}
     return render(
-        request, "alliance/group_request_put_in_touch.html", context, status=_status(form)
+        request, "alliance/group_request_put_in_touch.html", context, status=form_status(form)
     )
 
 
@@ -307,21 +294,19 @@ def membership_mine(request: HttpRequest) -> HttpResponse:
     """The supporter's memberships of organisations, and a form to say they belong to one."""
     supporter = access.membership_add_for_supporter(request.user)
     form = MembershipClaimForm(
-        request.POST if request.method == "POST" else None,
+        form_data(request),
         organisations=selectors.membership_claimable_list(supporter=supporter),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_claim(
-                supporter=supporter,
-                organisation=form.cleaned_data["organisation"],
-                consent=form.cleaned_data["consent"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "Recorded: its representatives will confirm your membership.")
-            return redirect("alliance:membership_mine")
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.membership_claim(
+            supporter=supporter, organisation=data["organisation"], consent=data["consent"]
+        ),
+        success="Recorded: its representatives will confirm your membership.",
+        redirect_to=reverse("alliance:membership_mine"),
+    ):
+        return done
     return _membership_mine_render(request, supporter, claim_form=form)
 
 
@@ -334,25 +319,31 @@ def membership_vote_with(request: HttpRequest) -> HttpResponse:
         status__in=selectors.LIVE_MEMBERSHIP
     )
     form = MembershipVoteWithForm(request.POST, memberships=list(live))
-    if form.is_valid():
+
+    def choose(data: dict[str, Any]) -> OrganisationMembership | None:
         chosen_id = form.chosen_id()
         membership = (
             None if chosen_id is None else access.membership_for_self(request.user, chosen_id)
         )
-        try:
-            services.membership_vote_with(supporter=supporter, membership=membership)
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            if membership is None:
-                messages.success(request, "Your choice is cleared.")
-            else:
-                messages.success(
-                    request,
-                    "In joint ballots of several of your organisations, you vote with "
-                    f"{membership.organisation.name}.",
-                )
-            return redirect("alliance:membership_mine")
+        services.membership_vote_with(supporter=supporter, membership=membership)
+        return membership
+
+    def chosen(membership: OrganisationMembership | None) -> str:
+        if membership is None:
+            return "Your choice is cleared."
+        return (
+            "In joint ballots of several of your organisations, you vote with "
+            f"{membership.organisation.name}."
+        )
+
+    if done := handle_form(
+        request,
+        form,
+        choose,
+        success=chosen,
+        redirect_to=reverse("alliance:membership_mine"),
+    ):
+        return done
     return _membership_mine_render(request, supporter, vote_form=form)
 
 
@@ -387,14 +378,13 @@ def membership_decide(
     """Confirm or end a membership (``decision`` comes from the URL)."""
     membership = access.membership_for_representative(request.user, organisation_id, membership_id)
     service = services.membership_confirm if decision == "confirm" else services.membership_end
-    try:
-        service(actor=acting_user(request), membership=membership)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        done = "confirmed" if decision == "confirm" else "ended"
-        messages.success(request, f"{membership.supporter.user.name}'s membership is {done}.")
-    return redirect("alliance:membership_list", organisation_id)
+    done = "confirmed" if decision == "confirm" else "ended"
+    return handle_action(
+        request,
+        lambda: service(actor=acting_user(request), membership=membership),
+        success=f"{membership.supporter.user.name}'s membership is {done}.",
+        redirect_to=reverse("alliance:membership_list", args=[organisation_id]),
+    )
 
 
 def representative_agree(request: HttpRequest, token: str) -> HttpResponse:

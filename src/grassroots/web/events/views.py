@@ -1,5 +1,5 @@
 """Views of the events app: each checks access, validates a form, calls one service, and
-renders or redirects."""
+renders or redirects (the last three steps by ``grassroots.web.forms_flow``)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from grassroots.web.events import access, selectors, services
 from grassroots.web.events.forms import EventForm, PublishForm, SpeakerForm
 from grassroots.web.events.ical import calendar_build
 from grassroots.web.events.models import Event, EventKind
+from grassroots.web.forms_flow import form_data, form_status, handle_action, handle_form
 from grassroots.web.people.models import User
 from grassroots.web.people.naming import naming_token_read
 
@@ -71,48 +72,49 @@ def _event_form_page(
     request: HttpRequest, form: EventForm, event: Event | None = None
 ) -> HttpResponse:
     context = {"form": form, "event": event, "clp_options": constituency_choices()}
-    status = 400 if form.errors else 200
-    return render(request, "events/event_form.html", context, status=status)
+    return render(request, "events/event_form.html", context, status=form_status(form))
 
 
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
     """A new event, saved as a draft."""
     actor = access.event_create_for_organiser(request.user)
-    form = EventForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(
-                actor=actor, site_url=request.build_absolute_uri("/"), **form.service_kwargs()
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "The event is saved as a draft. Publish it when ready.")
-            return redirect("events:event_detail", event.pk)
+    form = EventForm(form_data(request))
+    if done := handle_form(
+        request,
+        form,
+        lambda _data: services.event_create(
+            actor=actor, site_url=request.build_absolute_uri("/"), **form.service_kwargs()
+        ),
+        success="The event is saved as a draft. Publish it when ready.",
+        redirect_to=lambda event: reverse("events:event_detail", args=[event.pk]),
+    ):
+        return done
     return _event_form_page(request, form)
 
 
 @login_required
 def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     event = access.event_for_organiser(request.user, event_id)
-    if request.method == "POST":
-        form = EventForm(request.POST, event=event)
-        if form.is_valid():
-            try:
-                services.event_update(
-                    actor=_user(request),
-                    event=event,
-                    site_url=request.build_absolute_uri("/"),
-                    **form.service_kwargs(),
-                )
-            except DomainError as err:
-                err.show_on(form)
-            else:
-                messages.success(request, "The event is updated.")
-                return redirect("events:event_detail", event.pk)
-    else:
-        form = EventForm(initial=EventForm.initial_for(event), event=event)
+    # The stored values are read only to show the form, not to check a post.
+    form = (
+        EventForm(request.POST, event=event)
+        if request.method == "POST"
+        else EventForm(initial=EventForm.initial_for(event), event=event)
+    )
+    if done := handle_form(
+        request,
+        form,
+        lambda _data: services.event_update(
+            actor=_user(request),
+            event=event,
+            site_url=request.build_absolute_uri("/"),
+            **form.service_kwargs(),
+        ),
+        success="The event is updated.",
+        redirect_to=reverse("events:event_detail", args=[event.pk]),
+    ):
+        return done
     return _event_form_page(request, form, event)
 
 
@@ -124,16 +126,14 @@ def event_publish(request: HttpRequest, event_id: int) -> HttpResponse:
     form = PublishForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Choose publish or unpublish.", status=400)
-    try:
-        if form.cleaned_data["action"] == "publish":
-            services.event_publish(actor=_user(request), event=event)
-            messages.success(request, "The event is published.")
-        else:
-            services.event_unpublish(actor=_user(request), event=event)
-            messages.success(request, "The event is back to draft.")
-    except DomainError as err:
-        messages.error(request, err.message)
-    return redirect("events:event_detail", event.pk)
+    publish = form.cleaned_data["action"] == "publish"
+    service = services.event_publish if publish else services.event_unpublish
+    return handle_action(
+        request,
+        lambda: service(actor=_user(request), event=event),
+        success="The event is published." if publish else "The event is back to draft.",
+        redirect_to=reverse("events:event_detail", args=[event.pk]),
+    )
 
 
 def _calendar_response(request: HttpRequest, *, name: str, events: list[Event]) -> HttpResponse:
@@ -177,42 +177,43 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
 
 def _speaker_form_page(request: HttpRequest, form: SpeakerForm, speaker: object) -> HttpResponse:
     context = {"form": form, "speaker": speaker, "clp_options": constituency_choices()}
-    status = 400 if form.errors else 200
-    return render(request, "events/speaker_form.html", context, status=status)
+    return render(request, "events/speaker_form.html", context, status=form_status(form))
 
 
 @login_required
 def speaker_create(request: HttpRequest) -> HttpResponse:
     actor = access.event_create_for_organiser(request.user)
-    form = SpeakerForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.speaker_create(actor=actor, **form.service_kwargs())
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "The speaker is added.")
-            return redirect("events:speaker_list")
+    form = SpeakerForm(form_data(request))
+    if done := handle_form(
+        request,
+        form,
+        lambda _data: services.speaker_create(actor=actor, **form.service_kwargs()),
+        success="The speaker is added.",
+        redirect_to=reverse("events:speaker_list"),
+    ):
+        return done
     return _speaker_form_page(request, form, None)
 
 
 @login_required
 def speaker_edit(request: HttpRequest, speaker_id: int) -> HttpResponse:
     speaker = access.speaker_for_organiser(request.user, speaker_id)
-    if request.method == "POST":
-        form = SpeakerForm(request.POST)
-        if form.is_valid():
-            try:
-                services.speaker_update(
-                    actor=_user(request), speaker=speaker, **form.service_kwargs()
-                )
-            except DomainError as err:
-                err.show_on(form)
-            else:
-                messages.success(request, "The speaker is updated.")
-                return redirect("events:speaker_list")
-    else:
-        form = SpeakerForm(initial=SpeakerForm.initial_for(speaker))
+    # The stored values are read only to show the form, not to check a post.
+    form = (
+        SpeakerForm(request.POST)
+        if request.method == "POST"
+        else SpeakerForm(initial=SpeakerForm.initial_for(speaker))
+    )
+    if done := handle_form(
+        request,
+        form,
+        lambda _data: services.speaker_update(
+            actor=_user(request), speaker=speaker, **form.service_kwargs()
+        ),
+        success="The speaker is updated.",
+        redirect_to=reverse("events:speaker_list"),
+    ):
+        return done
     return _speaker_form_page(request, form, speaker)
 
 

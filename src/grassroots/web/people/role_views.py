@@ -4,13 +4,13 @@ after confirming; every change is audited (``people.role_services``)."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from grassroots.web.errors import DomainError
+from grassroots.web.forms_flow import handle_form
 from grassroots.web.people import role_services
 from grassroots.web.people.access import roles_for_administrator
 from grassroots.web.people.models import User
@@ -78,11 +78,13 @@ def role_change(request: HttpRequest) -> HttpResponse:
     service = (
         role_services.account_role_grant if change == "grant" else role_services.account_role_revoke
     )
-    try:
-        service(actor=actor, user=user, role=role)
-    except DomainError as err:
-        err.show_on(form)
-        return _list(request, form, status=400)
-    done = "is now" if change == "grant" else "is no longer"
-    messages.success(request, f"{user.email} {done} {role.value}.")
-    return redirect("people:role_list")
+    now = "is now" if change == "grant" else "is no longer"
+    if done := handle_form(
+        request,
+        form,
+        lambda _data: service(actor=actor, user=user, role=role),
+        success=f"{user.email} {now} {role.value}.",
+        redirect_to=reverse("people:role_list"),
+    ):
+        return done
+    return _list(request, form, status=400)

@@ -1,4 +1,5 @@
-"""Views of the people app: each validates a form, calls one service, renders or redirects."""
+"""Views of the people app: each validates a form, calls one service, renders or redirects
+(where a success is announced, through ``grassroots.web.forms_flow``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sesame.utils import get_user
 
 from grassroots.web.constituencies.selectors import constituency_choices
 from grassroots.web.errors import DomainError
+from grassroots.web.forms_flow import form_data, form_status, handle_action, handle_form
 from grassroots.web.people import access, selectors, services
 from grassroots.web.people.consents import WORDING
 from grassroots.web.people.forms import (
@@ -162,16 +164,17 @@ def consent_change(request: HttpRequest) -> HttpResponse:
         messages.error(request, "That consent could not be changed.")
         return redirect("people:me")
     kind = ConsentKind(form.cleaned_data["kind"])
-    try:
-        if form.cleaned_data["action"] == "give":
-            services.consent_give(supporter=supporter, kind=kind)
-        else:
-            services.consent_withdraw(supporter=supporter, kind=kind)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, "Your consent is updated.")
-    return redirect("people:me")
+    service = (
+        services.consent_give
+        if form.cleaned_data["action"] == "give"
+        else services.consent_withdraw
+    )
+    return handle_action(
+        request,
+        lambda: service(supporter=supporter, kind=kind),
+        success="Your consent is updated.",
+        redirect_to=reverse("people:me"),
+    )
 
 
 @login_required
@@ -218,29 +221,30 @@ def message_send(request: HttpRequest, supporter_id: int) -> HttpResponse:
     does not get it, and the sender sees the same answer (people.services.message_send)."""
     recipient = access.contact_for_supporter(request.user, supporter_id)
     sender = access.supporter_for_self(request.user)
-    form = MessageForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        key = str(sender.pk)
-        if rate_limit_hit(MESSAGES_PER_SENDER_HOUR, key=key) or rate_limit_hit(
-            MESSAGES_PER_SENDER_DAY, key=key
-        ):
-            form.add_error("body", MESSAGES_LIMITED)
-            context = {"form": form, "recipient": recipient}
-            return render(request, "people/message_form.html", context, status=429)
-        try:
-            services.message_send(
-                sender=sender,
-                recipient=recipient,
-                body=form.cleaned_data["body"],
-                site_url=_site_url(request),
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, f"Your message to {recipient.user.name} is on its way.")
-            return redirect("people:contacts")
+    form = MessageForm(form_data(request))
     context = {"form": form, "recipient": recipient}
-    return render(request, "people/message_form.html", context, status=400 if form.errors else 200)
+    key = str(sender.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            rate_limit_hit(MESSAGES_PER_SENDER_HOUR, key=key)
+            or rate_limit_hit(MESSAGES_PER_SENDER_DAY, key=key)
+        )
+    ):
+        form.add_error("body", MESSAGES_LIMITED)
+        return render(request, "people/message_form.html", context, status=429)
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.message_send(
+            sender=sender, recipient=recipient, body=data["body"], site_url=_site_url(request)
+        ),
+        success=f"Your message to {recipient.user.name} is on its way.",
+        redirect_to=reverse("people:contacts"),
+    ):
+        return done
+    return render(request, "people/message_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -261,13 +265,12 @@ def message_list(request: HttpRequest) -> HttpResponse:
 def message_block(request: HttpRequest, message_id: int) -> HttpResponse:
     """Block the sender of a message the viewer received."""
     message = access.message_for_recipient(request.user, message_id)
-    try:
-        services.message_block(blocker=message.recipient, blocked=message.sender)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, f"You will receive no more messages from {message.sender.user}.")
-    return redirect("people:message_list")
+    return handle_action(
+        request,
+        lambda: services.message_block(blocker=message.recipient, blocked=message.sender),
+        success=f"You will receive no more messages from {message.sender.user}.",
+        redirect_to=reverse("people:message_list"),
+    )
 
 
 @login_required
@@ -284,23 +287,17 @@ def message_unblock(request: HttpRequest, supporter_id: int) -> HttpResponse:
 def message_report(request: HttpRequest, message_id: int) -> HttpResponse:
     """Report a received message to the organisers, and block its sender if asked."""
     message = access.message_for_recipient(request.user, message_id)
-    form = MessageReportForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.message_report(
-                message=message,
-                reason=form.cleaned_data["reason"],
-                block=form.cleaned_data["block"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "Thank you: the organisers will look at the message.")
-            return redirect("people:message_list")
+    form = MessageReportForm(form_data(request))
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.message_report(message=message, **data),
+        success="Thank you: the organisers will look at the message.",
+        redirect_to=reverse("people:message_list"),
+    ):
+        return done
     context = {"form": form, "message": message}
-    return render(
-        request, "people/message_report.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "people/message_report.html", context, status=form_status(form))
 
 
 @login_required
@@ -321,18 +318,17 @@ def message_report_resolve(request: HttpRequest, report_id: int) -> HttpResponse
     """Close a report, saying what was done."""
     moderator, report = access.report_for_moderator(request.user, report_id)
     form = ReportResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.message_report_resolve(
-                actor=moderator, report=report, resolution=form.cleaned_data["resolution"]
-            )
-        except DomainError as err:
-            messages.error(request, err.message)
-        else:
-            messages.success(request, f"Report {report.pk} is closed.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Say what was done about the report.")
-    return redirect("people:message_report_list")
+        return redirect("people:message_report_list")
+    return handle_action(
+        request,
+        lambda: services.message_report_resolve(
+            actor=moderator, report=report, resolution=form.cleaned_data["resolution"]
+        ),
+        success=f"Report {report.pk} is closed.",
+        redirect_to=reverse("people:message_report_list"),
+    )
 
 
 @login_required

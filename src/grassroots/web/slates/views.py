@@ -1,19 +1,18 @@
 """Views of the slates app: each checks access, validates a form, calls one service, and
-renders or redirects."""
+renders or redirects (the last three steps by ``grassroots.web.forms_flow``)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grassroots.web.ballots.models import Electorate
 from grassroots.web.elections.selectors import party_election_list, section_get
-from grassroots.web.errors import DomainError
+from grassroots.web.forms_flow import form_data, form_status, handle_action, handle_form
 from grassroots.web.people.access import acting_user
 from grassroots.web.people.roles import user_roles
 from grassroots.web.slates import access, selectors, services
@@ -45,28 +44,28 @@ def nominee_list(request: HttpRequest, election_slug: str, section_slug: str) ->
 def slate_nominate(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
     """An affiliate's representative (or an organiser) nominates someone for the slate."""
     section, organisations = access.section_for_nominator(request.user, election_slug, section_slug)
-    form = SlateNominationForm(
-        request.POST if request.method == "POST" else None, organisations=organisations
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            nomination = services.slate_nomination_submit(
-                actor=acting_user(request),
-                organisation=form.cleaned_data["organisation"],
-                section=section,
-                name=form.cleaned_data["name"],
-                gender=form.cleaned_data["gender"],
-                clp=form.cleaned_data["clp"],
-                statement=form.cleaned_data["statement"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, f"{nomination.organisation} nominates {nomination.name}.")
-            return redirect("slates:nominee_list", election_slug, section_slug)
-    status = 400 if form.errors else 200
+    form = SlateNominationForm(form_data(request), organisations=organisations)
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.slate_nomination_submit(
+            actor=acting_user(request),
+            organisation=data["organisation"],
+            section=section,
+            name=data["name"],
+            gender=data["gender"],
+            clp=data["clp"],
+            statement=data["statement"],
+        ),
+        success=lambda nomination: f"{nomination.organisation} nominates {nomination.name}.",
+        redirect_to=reverse("slates:nominee_list", args=[election_slug, section_slug]),
+    ):
+        return done
     return render(
-        request, "slates/nominate.html", {"section": section, "form": form}, status=status
+        request,
+        "slates/nominate.html",
+        {"section": section, "form": form},
+        status=form_status(form),
     )
 
 
@@ -74,22 +73,22 @@ def slate_nominate(request: HttpRequest, election_slug: str, section_slug: str) 
 def slate_ballot(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
     """Organisers set up the section's slate ballot and publish the slate it chose."""
     section = access.section_for_organiser(request.user, election_slug, section_slug)
-    form = SlateBallotForm(request.POST if request.method == "POST" else None, section=section)
-    if request.method == "POST" and form.is_valid():
-        try:
-            ballot = services.slate_ballot_create(
-                actor=acting_user(request),
-                section=section,
-                slate_size=form.cleaned_data["slate_size"],
-                closes_at=form.cleaned_data["closes_at"],
-                electorate=Electorate(form.cleaned_data["electorate"]),
-                organisations=form.cleaned_data["organisations"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "The slate ballot is set up as a draft: open it to vote.")
-            return redirect("ballots:manage", ballot.slug)
+    form = SlateBallotForm(form_data(request), section=section)
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.slate_ballot_create(
+            actor=acting_user(request),
+            section=section,
+            slate_size=data["slate_size"],
+            closes_at=data["closes_at"],
+            electorate=Electorate(data["electorate"]),
+            organisations=data["organisations"],
+        ),
+        success="The slate ballot is set up as a draft: open it to vote.",
+        redirect_to=lambda ballot: reverse("ballots:manage", args=[ballot.slug]),
+    ):
+        return done
     context = {
         "section": section,
         "form": form,
@@ -102,7 +101,7 @@ def slate_ballot(request: HttpRequest, election_slug: str, section_slug: str) ->
         "published": selectors.published_slate_get(section=section),
         "endorsement_form": EndorsementForm(initial={"endorsed_on": timezone.localdate()}),
     }
-    return render(request, "slates/slate_ballot.html", context, status=400 if form.errors else 200)
+    return render(request, "slates/slate_ballot.html", context, status=form_status(form))
 
 
 @login_required
@@ -132,13 +131,13 @@ def slate_publish(
                 "back_url": reverse("slates:slate_ballot", args=(election_slug, section_slug)),
             },
         )
-    try:
-        services.slate_publish(actor=acting_user(request), ballot=ballot)
-    except DomainError as err:
-        messages.error(request, err.message)
-        return redirect("slates:slate_ballot", election_slug, section_slug)
-    messages.success(request, "The slate is published.")
-    return redirect("slates:slate_detail", section.election.slug, section.slug)
+    return handle_action(
+        request,
+        lambda: services.slate_publish(actor=acting_user(request), ballot=ballot),
+        success="The slate is published.",
+        redirect_to=reverse("slates:slate_detail", args=[section.election.slug, section.slug]),
+        refused_to=reverse("slates:slate_ballot", args=[election_slug, section_slug]),
+    )
 
 
 @login_required
@@ -149,21 +148,16 @@ def endorsement_record(request: HttpRequest, election_slug: str, section_slug: s
     published = selectors.published_slate_get(section=section)
     if published is None or published.selection.slate is None:
         raise Http404(access.NOT_FOUND)
+    slate = published.selection.slate
     form = EndorsementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.endorsement_record(
-                actor=acting_user(request),
-                organisation=form.cleaned_data["organisation"],
-                slate=published.selection.slate,
-                endorsed_on=form.cleaned_data["endorsed_on"],
-                source=form.cleaned_data["source"],
-            )
-        except DomainError as err:
-            err.show_on(form)
-        else:
-            messages.success(request, "The endorsement is recorded.")
-            return redirect("slates:slate_detail", election_slug, section_slug)
+    if done := handle_form(
+        request,
+        form,
+        lambda data: services.endorsement_record(actor=acting_user(request), slate=slate, **data),
+        success="The endorsement is recorded.",
+        redirect_to=reverse("slates:slate_detail", args=[election_slug, section_slug]),
+    ):
+        return done
     context = {"section": section, "published": published, "endorsement_form": form}
     return render(request, "slates/endorsement.html", context, status=400)
 
