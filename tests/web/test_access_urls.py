@@ -299,6 +299,10 @@ EXPECTED: dict[str, list[Case]] = {
     ],
     "ballots:ballot_list": [_case(EVERYONE, "Which strategy?")],
     "ballots:new": [_case(ORGANISERS)],
+    # Every account's own list of the ballots whose roll it is on.
+    "ballots:mine": [_case(LOGGED_IN)],
+    # Only a draft is edited, by its returning officer (or an administrator).
+    "ballots:edit": [_case(OFFICER, "Secret draft question", slug="draft-ballot")],
     "ballots:detail": [
         _case(EVERYONE, "Which strategy?", slug="open-ballot", label="open"),
         _case(OFFICER, "Secret draft question", slug="draft-ballot", label="draft"),
