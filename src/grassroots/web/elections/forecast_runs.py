@@ -36,7 +36,6 @@ from grassroots.forecast import (
 )
 from grassroots.web.elections import selectors
 from grassroots.web.elections.models import ForecastRun, ForecastStatus, PartyElection, Section
-from grassroots.web.errors import DomainError
 from grassroots.web.people.models import User
 
 logger = logging.getLogger(__name__)
@@ -166,8 +165,8 @@ def forecast_run_compute(*, run_id: int) -> str:
             seed=inputs["seed"],
             progress=told,
         )
-    except (ScenarioError, DomainError) as err:
-        return _failed(run_id, err.message)
+    except ScenarioError as err:
+        return _failed(run_id, str(err))
     except Exception as err:  # recorded for the organiser; the worker's log has the trace
         logger.exception("forecast run %s failed", run_id)
         return _failed(
