@@ -25,6 +25,7 @@ from grassroots.web.ballots import services as ballot_services
 from grassroots.web.ballots.models import Ballot
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.elections import services as election_services
+from grassroots.web.elections.models import ForecastRun
 from grassroots.web.people.models import User
 from grassroots.web.people.roles import Role
 from tests.web.ballot_factories import (
@@ -194,6 +195,12 @@ EXPECTED: dict[str, list[Case]] = {
     ],
     "elections:result_import": [_case(ORGANISERS, election_slug=E, section_slug=S)],
     "elections:forecast": [_case(ORGANISERS, election_slug=E, section_slug=S)],
+    "elections:forecast_run": [
+        _case(ORGANISERS, election_slug=E, section_slug=S, run_id="{forecast_run_id}")
+    ],
+    "elections:forecast_run_progress": [
+        _case(ORGANISERS, election_slug=E, section_slug=S, run_id="{forecast_run_id}")
+    ],
     "elections:election_manage_list": [_case(ORGANISERS, "NEC elections (test)")],
     "elections:party_election_create": [_case(ORGANISERS)],
     "elections:election_organise": [_case(ORGANISERS, "Left Slate", election_slug=E)],
@@ -380,6 +387,9 @@ def world(db: None) -> dict[str, Any]:
     open_ballot = ballot_create(slug="open-ballot", question="Which strategy?", actor=organiser)
     token = ballot_open_with_tokens(open_ballot)[0]
     Ballot.objects.filter(pk__in=[published.pk]).update(returning_officer=organiser)
+    forecast_run = ForecastRun.objects.create(
+        section=section, inputs={"form": {}}, input_hash="0" * 64, runs_total=10
+    )
 
     users: dict[str, User | None] = {
         "public": None,
@@ -407,6 +417,7 @@ def world(db: None) -> dict[str, Any]:
         "slate_membership_id": slate_membership.pk,
         "candidate_id": candidate.pk,
         "token": token,
+        "forecast_run_id": forecast_run.pk,
     }
     mail.outbox.clear()
     return {"users": users, "values": values}
