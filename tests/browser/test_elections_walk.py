@@ -118,4 +118,6 @@ def test_organiser_sees_a_candidate_cross_the_threshold_and_reads_the_result_by_
     expect(page.locator("#chances tbody tr")).to_have_count(4)
     expect(page.locator("#sizes tbody tr")).to_have_count(2)
     expect(page.locator("#sizes tr.best")).to_have_count(1)
-    assert "share_0=60" in page.url
+    # The result has its own address, under which the figures asked with are shown again.
+    assert re.search(r"/organise/elections/nec-test/[-\w]+/forecast/\d+/$", page.url), page.url
+    expect(page.get_by_label("Red: share of voters (%)")).to_have_value("60")
