@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from grassroots.web.constituencies.services import constituency_load
 from grassroots.web.elections.models import ForecastRun, ForecastStatus
-from grassroots.web.people.roles import Role
+from grassroots.web.people.roles import GROUP_ROLES, Role
 from tests.web.factories import role_holder_create
 from tests.web.test_elections_forecast_runs import URL, _direct, _section
 from tests.web.test_mail_worker import _wait_for, sink, start_worker  # noqa: F401 (fixtures)
@@ -23,7 +24,9 @@ def test_worker_runs_a_queued_forecast_and_stores_the_result(
     start_worker: Any,  # noqa: F811 (the fixture imported above)
     client: Client,
 ) -> None:
-    constituency_load()  # another module's transactional test may have emptied them
+    constituency_load()  # another module's transactional test may have emptied them,
+    for role in GROUP_ROLES:  # and the role groups
+        Group.objects.get_or_create(name=role.value)
     section = _section()
     client.force_login(role_holder_create(Role.ORGANISER))
     ask = {"share_0": "50", "loyalty_0": "70", "share_1": "40", "loyalty_1": "80"}
