@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
@@ -118,4 +119,51 @@ def test_organiser_sees_a_candidate_cross_the_threshold_and_reads_the_result_by_
     expect(page.locator("#chances tbody tr")).to_have_count(4)
     expect(page.locator("#sizes tbody tr")).to_have_count(2)
     expect(page.locator("#sizes tr.best")).to_have_count(1)
-    assert "share_0=60" in page.url
+    # The result has its own address, under which the figures asked with are shown again.
+    assert re.search(r"/organise/elections/nec-test/[-\w]+/forecast/\d+/$", page.url), page.url
+    expect(page.get_by_label("Red: share of voters (%)")).to_have_value("60")
+
+
+def test_forecast_page_shows_progress_until_the_worker_stores_the_result(
+    live_server: LiveServer, page: Page, settings: Any
+) -> None:
+    """The page answers at once with a progress bar, which polls (htmx, under the site's
+    script policy) and brings up the result when the run is done."""
+    from grassroots.web.elections.forecast_runs import forecast_run_compute
+    from grassroots.web.elections.models import ForecastRun, ForecastStatus
+
+    election = election_create()
+    section = section_get(election)
+    section.seats = 2
+    section.quotas = {"F": {"min": 1}}
+    section.save()
+    people = candidates_create(section, [("Ann Ash", "F"), ("Cal Cedar", "M")])
+    slate_with(election, "Red", [people["Ann Ash"]])
+    slate_with(election, "Blue", [people["Cal Cedar"]])
+    leeds = Constituency.objects.get(name="Leeds Central and Headingley")
+    organiser = supporter_create(clp=leeds, name="Sam Okafor", email="sam@example.org")
+    organiser.user.groups.add(Group.objects.get(name=Role.ORGANISER.value))
+    site = live_server.url
+    _log_in(page, site, "sam@example.org")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    page.goto(f"{site}/organise/elections/nec-test/clp/forecast/")
+    page.get_by_label("Runs", exact=True).fill("10")
+    page.get_by_role("button", name="Run the forecast").click()
+    bar = page.get_by_role("progressbar")
+    expect(bar).to_have_attribute("max", "10")
+    expect(page.get_by_role("status")).to_contain_text("queued")
+    expect(page.get_by_role("link", name="Refresh")).to_be_visible()
+    expect(page.locator("#seats")).to_have_count(0)
+
+    run = ForecastRun.objects.get()
+    ForecastRun.objects.filter(pk=run.pk).update(status=ForecastStatus.RUNNING, runs_done=5)
+    expect(bar).to_have_attribute("value", "5")  # the poll brought the new count
+    assert forecast_run_compute(run_id=run.pk) == "done"
+    expect(page.locator("#seats tbody tr")).to_have_count(2, timeout=10_000)
+    expect(page.get_by_role("progressbar")).to_have_count(0)
+    assert errors == []

@@ -26,6 +26,7 @@ from grassroots.web.ballots import services as ballot_services
 from grassroots.web.ballots.models import Ballot
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.elections import services as election_services
+from grassroots.web.elections.models import ForecastRun
 from grassroots.web.events.selectors import CONTACT_SALT
 from grassroots.web.people.models import Message, MessageBlock, MessageReport, User
 from grassroots.web.people.naming import naming_token
@@ -238,6 +239,12 @@ EXPECTED: dict[str, list[Case]] = {
     ],
     "elections:result_import": [_case(ORGANISERS, election_slug=E, section_slug=S)],
     "elections:forecast": [_case(ORGANISERS, election_slug=E, section_slug=S)],
+    "elections:forecast_run": [
+        _case(ORGANISERS, election_slug=E, section_slug=S, run_id="{forecast_run_id}")
+    ],
+    "elections:forecast_run_progress": [
+        _case(ORGANISERS, election_slug=E, section_slug=S, run_id="{forecast_run_id}")
+    ],
     "elections:election_manage_list": [_case(ORGANISERS, "NEC elections (test)")],
     "elections:party_election_create": [_case(ORGANISERS)],
     "elections:election_organise": [_case(ORGANISERS, "Left Slate", election_slug=E)],
@@ -443,6 +450,9 @@ def world(db: None) -> dict[str, Any]:
     open_ballot = ballot_create(slug="open-ballot", question="Which strategy?", actor=organiser)
     token = ballot_open_with_tokens(open_ballot)[0]
     Ballot.objects.filter(pk__in=[published.pk]).update(returning_officer=organiser)
+    forecast_run = ForecastRun.objects.create(
+        section=section, inputs={"form": {}}, input_hash="0" * 64, runs_total=10
+    )
 
     users: dict[str, User | None] = {
         "public": None,
@@ -479,6 +489,7 @@ def world(db: None) -> dict[str, Any]:
         "contact_token": naming_token(
             salt=CONTACT_SALT, object_id=event.pk, email="asked@example.org"
         ),
+        "forecast_run_id": forecast_run.pk,
     }
     mail.outbox.clear()
     return {"users": users, "values": values}

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -205,8 +206,10 @@ def test_forecast_page_access(
     run = {"run": "1", "uncertainty": "0", "runs": "10"}
     run |= {"share_0": "60", "loyalty_0": "100", "share_1": "40", "loyalty_1": "100"}
     assert client.get(URL, run).status_code == status
+    asked = client.post(URL, run)
+    assert asked.status_code == (303 if status == 200 else 404)
     # A run without the slates' figures is a bad form for those allowed, still 404 for others.
-    assert client.get(URL, {"run": "1", "runs": "10"}).status_code == (
+    assert client.post(URL, {"run": "1", "runs": "10"}).status_code == (
         400 if status == 200 else 404
     )
     download = client.get(URL, {**run, "format": "json"})
@@ -223,6 +226,14 @@ def test_supporter_cannot_see_a_forecast(client: Client, section: Section) -> No
 
 def _organiser(client: Client, make_role_holder: Callable[[Role], User]) -> None:
     client.force_login(make_role_holder(Role.ORGANISER))
+
+
+def _forecast(client: Client, query: dict[str, str]) -> HttpResponse:
+    """Ask for a forecast as the page's form does, and open the run it redirects to (the
+    tests' task backend runs it at once)."""
+    asked = client.post(URL, query)
+    assert asked.status_code == 303, asked.content.decode()
+    return client.get(asked["Location"])
 
 
 def test_forecast_page_shows_the_scenario_it_built(
@@ -257,7 +268,7 @@ def test_forecast_page_runs_and_compares_sizes(
         "runs": "10",
         "sizes": "Red",
     }
-    response = client.get(URL, query)
+    response = _forecast(client, query)
     assert response.status_code == 200
     html = response.content.decode()
     # Everyone follows a slate and ranks only its candidates: 60% and 40% of two seats,
@@ -280,7 +291,7 @@ def test_forecast_page_refuses_bad_figures_next_to_them(
     client: Client, make_role_holder: Callable[[Role], User], section: Section
 ) -> None:
     _organiser(client, make_role_holder)
-    response = client.get(
+    response = client.post(
         URL,
         {
             "run": "1",
@@ -297,7 +308,7 @@ def test_forecast_page_refuses_bad_figures_next_to_them(
     assert 'id="id_share_0_error"' in html
     assert "Ensure this value is less than or equal to 100." in html
     assert "id_runs_error" in html  # below 10 runs
-    response = client.get(
+    response = client.post(
         URL,
         {
             "run": "1",
@@ -398,7 +409,7 @@ def test_forecast_page_compares_orders_for_voters_who_follow_them(
         "runs": "10",
         "orders": "Red",
     }
-    response = client.get(URL, query)
+    response = _forecast(client, query)
     assert response.status_code == 200
     rows = response.context["order_rows"]
     assert [(row["label"], row["expected"]) for row in rows] == [
@@ -425,7 +436,7 @@ def test_forecast_page_says_when_nobody_follows_the_order(
         "runs": "10",
         "orders": "Blue",
     }
-    html = client.get(URL, query).content.decode()
+    html = _forecast(client, query).content.decode()
     assert "None of Blue&#x27;s loyal voters follow its order (set above)" in html
     assert 'id="orders"' not in html
 
@@ -443,7 +454,7 @@ def test_forecast_page_bounds_the_work_of_one_request(
         "uncertainty": "5",
         "runs": "501",
     }
-    response = client.get(URL, query)
+    response = client.post(URL, query)
     assert response.status_code == 400
     assert "Ensure this value is less than or equal to 500." in response.content.decode()
 

@@ -16,7 +16,7 @@ comparison, not two independent noisy ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any
@@ -114,11 +114,26 @@ class Forecast:
         }
 
 
-def simulate(scenario: Scenario, *, runs: int = 200, seed: int = 1, jobs: int = 1) -> Forecast:
+Progress = Callable[[int], None]
+"""Told the number of runs done so far (of one forecast), after each chunk of them."""
+
+CHUNK = 25  # runs between two calls of a ``progress`` function
+
+
+def simulate(
+    scenario: Scenario,
+    *,
+    runs: int = 200,
+    seed: int = 1,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> Forecast:
     """Forecast ``scenario`` over ``runs`` simulated ballots, each counted by the engine.
 
     With ``jobs`` above 1 the runs are shared among that many processes. Every run draws from
-    its own stream (``[seed, run, part]``), so the forecast is the same whatever ``jobs`` is.
+    its own stream (``[seed, run, part]``), so the forecast is the same whatever ``jobs`` is,
+    and the same when a ``progress`` function is given and the runs are made ``CHUNK`` at a
+    time so that it can be told how many are done.
     """
     scenario.check()
     if not 1 <= runs <= MAX_RUNS:
@@ -126,7 +141,14 @@ def simulate(scenario: Scenario, *, runs: int = 200, seed: int = 1, jobs: int = 
     if jobs < 1:
         raise ScenarioError(f"jobs must be at least 1, got {jobs}", field="jobs")
     jobs = min(jobs, runs)
-    if jobs == 1:
+    if jobs == 1 and progress is not None:
+        parts = []
+        for start in range(0, runs, CHUNK):
+            stop = min(start + CHUNK, runs)
+            parts.append(_runs(scenario, seed, start, stop))
+            progress(stop)
+        elected, seats, first = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    elif jobs == 1:
         elected, seats, first = _runs(scenario, seed, 0, runs)
     else:
         from concurrent.futures import ProcessPoolExecutor
@@ -143,6 +165,8 @@ def simulate(scenario: Scenario, *, runs: int = 200, seed: int = 1, jobs: int = 
                 )
             )
         elected, seats, first = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+        if progress is not None:
+            progress(runs)
     return Forecast(
         scenario=scenario, seed=seed, elected=elected, seats=seats, first_preferences=first
     )
@@ -225,22 +249,25 @@ def slate_sizes(
     runs: int = 200,
     seed: int = 1,
     jobs: int = 1,
+    progress: Progress | None = None,
 ) -> SizeAdvice:
     """Forecast the election with ``slate`` standing each of ``sizes`` candidates.
 
     The slate stands its first candidates in its own order; the others do
-    not stand. Every size uses the same seed, so the runs are paired.
+    not stand. Every size uses the same seed, so the runs are paired. ``progress`` is told
+    the runs done over all sizes.
     """
     standing = len(scenario.slates[scenario.slate_index(slate)].candidates)
     tried = sorted(set(sizes)) if sizes is not None else list(range(1, standing + 1))
-    forecasts = []
+    forecasts: list[tuple[int, Forecast]] = []
     for size in tried:
         smaller = scenario.with_slate_size(slate, size)
         try:
             smaller.check()
         except ScenarioError:
             continue  # e.g. too few candidates of a category left for the quota
-        forecasts.append((size, simulate(smaller, runs=runs, seed=seed, jobs=jobs)))
+        told = _offset(progress, runs * len(forecasts))
+        forecasts.append((size, simulate(smaller, runs=runs, seed=seed, jobs=jobs, progress=told)))
     if not forecasts:
         raise ScenarioError(f'no size of "{slate}" can be forecast', field="slates")
     return SizeAdvice(slate=slate, forecasts=tuple(forecasts))
@@ -287,13 +314,15 @@ def slate_orders(
     runs: int = 200,
     seed: int = 1,
     jobs: int = 1,
+    progress: Progress | None = None,
 ) -> OrderAdvice:
     """Forecast the election with ``slate`` listing its candidates in each of ``orders``.
 
     Order only matters through the voters who follow it (the slate's ``follow_order``),
     so a slate whose voters ignore its order is refused. Without ``orders``: the order as
     listed, then (with a minimum quota) one alternating by the quota's category starting
-    with it, then the list reversed. Every order uses the same seed.
+    with it, then the list reversed. Every order uses the same seed. ``progress`` is told
+    the runs done over all orders.
     """
     index = scenario.slate_index(slate)
     chosen = scenario.slates[index]
@@ -304,11 +333,20 @@ def slate_orders(
             field=f"slates[{index}].follow_order",
         )
     tried = list(orders) if orders is not None else default_orders(scenario, slate)
-    forecasts = []
+    forecasts: list[tuple[str, tuple[str, ...], Forecast]] = []
     for label, order in tried:
         listed = scenario.with_slate_order(slate, order)
-        forecasts.append((label, tuple(order), simulate(listed, runs=runs, seed=seed, jobs=jobs)))
+        told = _offset(progress, runs * len(forecasts))
+        forecast = simulate(listed, runs=runs, seed=seed, jobs=jobs, progress=told)
+        forecasts.append((label, tuple(order), forecast))
     return OrderAdvice(slate=slate, forecasts=tuple(forecasts))
+
+
+def _offset(progress: Progress | None, before: int) -> Progress | None:
+    """``progress`` told the runs done before this forecast plus this forecast's own."""
+    if progress is None:
+        return None
+    return lambda done: progress(before + done)
 
 
 def default_orders(scenario: Scenario, slate: str) -> list[tuple[str, list[str]]]:

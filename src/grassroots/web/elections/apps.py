@@ -7,3 +7,9 @@ class ElectionsConfig(AppConfig):
     name = "grassroots.web.elections"
     label = "elections"
     verbose_name = "Party elections"
+
+    def ready(self) -> None:
+        from grassroots.web.elections.erasure import person_erase_from_elections
+        from grassroots.web.people.erasure import person_erasure_step_register
+
+        person_erasure_step_register("elections", person_erase_from_elections)

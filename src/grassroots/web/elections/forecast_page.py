@@ -1,41 +1,34 @@
-"""The forecast page of a section: its forms and its view.
+"""The forecast page of a section: its forms and its views.
 
 Organisers see the scenario the site builds from the section
 (:mod:`grassroots.web.elections.forecasting`), may change each slate's share
-and loyalty and the uncertainty, and run the forecast. The page only reads:
-it stores nothing and writes no audit row, so it answers GET, and its address
-(with the figures in it) can be shared or bookmarked. The same figures
-download as a scenario file for ``grassroots forecast``.
+and loyalty and the uncertainty, and ask for the forecast. Asking (POST) stores
+the inputs as a forecast run, queues it for the worker
+(:mod:`grassroots.web.elections.forecast_runs`) and redirects at once to the
+run's own address, which shows a progress bar until the result is stored and
+then the result; that address can be shared among organisers. The same figures
+download as a scenario file for ``grassroots forecast`` (a GET of the page).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
-from grassroots.forecast import (
-    Forecast,
-    OrderAdvice,
-    Scenario,
-    ScenarioError,
-    SizeAdvice,
-    scenario_to_mapping,
-)
+from grassroots.forecast import Scenario, scenario_to_mapping
 from grassroots.forecast import Slate as ForecastSlate
-from grassroots.web.elections import access, selectors
+from grassroots.web.elections import access, forecast_runs
 from grassroots.web.elections.forecasting import WEB_VOTERS, section_scenario
+from grassroots.web.elections.models import ForecastRun, ForecastStatus, Section
 from grassroots.web.errors import DomainError
-
-SEED = 1
-SIZE_RUNS = 100  # runs per slate size: a size comparison is paired, so fewer runs suffice
-BAR_MAX = 340
-BAR_HEIGHT = 28
+from grassroots.web.people.access import acting_user
 
 
 class SlateFiguresForm(forms.Form):
@@ -131,7 +124,8 @@ class ForecastSettingsForm(forms.Form):
 
 
 def forecast_view(request: HttpRequest, election_slug: str, section_slug: str) -> HttpResponse:
-    """The section's forecast: the scenario, the figures to change, and the result of a run."""
+    """The section's forecast: the scenario and the figures to change. POST asks for the
+    forecast and redirects (303) to its run; GET with ``format=json`` downloads the scenario."""
     section = access.section_for_organiser(request.user, election_slug, section_slug)
     context: dict[str, Any] = {"section": section, "voters": WEB_VOTERS}
     try:
@@ -139,8 +133,9 @@ def forecast_view(request: HttpRequest, election_slug: str, section_slug: str) -
     except DomainError as err:
         context["error"] = err.message
         return render(request, "elections/forecast.html", context, status=200)
-    run = "run" in request.GET or request.GET.get("format") == "json"
-    data = request.GET if run else None
+    asked = request.method == "POST"
+    run = asked or "run" in request.GET or request.GET.get("format") == "json"
+    data = (request.POST if asked else request.GET) if run else None
     slates = base.scenario.slates
     figures = SlateFiguresForm(data, slates=slates)
     settings = ForecastSettingsForm(data, slates=[s.name for s in slates])
@@ -150,7 +145,7 @@ def forecast_view(request: HttpRequest, election_slug: str, section_slug: str) -
         form=settings,
         figures=figures,
         slate_rows=figures.rows(),
-        scenario_url=_download_url(request, figures, settings),
+        scenario_url=_download_url(section, data, figures, settings),
     )
     if not run:
         return render(request, "elections/forecast.html", context)
@@ -169,38 +164,103 @@ def forecast_view(request: HttpRequest, election_slug: str, section_slug: str) -
         return render(request, "elections/forecast.html", context, status=400)
     if request.GET.get("format") == "json":
         return _scenario_download(built.scenario)
-    from grassroots.forecast import simulate, slate_orders, slate_sizes
+    if not asked:
+        return render(request, "elections/forecast.html", context)  # shown, not run: POST runs
+    forecast = forecast_runs.forecast_run_request(
+        section=section,
+        scenario=built.scenario,
+        runs=settings.cleaned_data["runs"],
+        sizes=settings.cleaned_data["sizes"],
+        orders=settings.cleaned_data["orders"],
+        form=_form_values(figures, settings),
+        by=acting_user(request),
+    )
+    return HttpResponseRedirect(_run_url(section, forecast), status=303)
 
-    forecast = simulate(built.scenario, runs=settings.cleaned_data["runs"], seed=SEED)
-    context.update(_forecast_context(forecast, section.election))
-    runs = min(settings.cleaned_data["runs"], SIZE_RUNS)
-    if chosen := settings.cleaned_data["sizes"]:
-        advice = slate_sizes(built.scenario, chosen, runs=runs, seed=SEED)
-        context.update(advice=advice, size_runs=runs, size_rows=_size_rows(advice))
-    if chosen := settings.cleaned_data["orders"]:
-        try:
-            ordering = slate_orders(built.scenario, chosen, runs=runs, seed=SEED)
-        except ScenarioError:
-            context["order_error"] = (
-                f"None of {chosen}'s loyal voters follow its order (set above), so every order "
-                "forecasts alike."
-            )
-        else:
-            context.update(ordering=ordering, order_rows=_order_rows(ordering))
+
+def forecast_run_view(
+    request: HttpRequest, election_slug: str, section_slug: str, run_id: int
+) -> HttpResponse:
+    """A forecast run: its progress while the worker runs it, then its result (or error),
+    under the figures it was asked with, ready to change and run again."""
+    section = access.section_for_organiser(request.user, election_slug, section_slug)
+    forecast = get_object_or_404(ForecastRun, pk=run_id, section=section)
+    context: dict[str, Any] = {"section": section, "voters": WEB_VOTERS, **_run_context(forecast)}
+    try:
+        base = section_scenario(section=section)
+    except DomainError as err:
+        context["error"] = err.message  # the slates changed since: the stored result still shows
+    else:
+        data = forecast.inputs.get("form", {})
+        slates = base.scenario.slates
+        figures = SlateFiguresForm(data, slates=slates)
+        settings = ForecastSettingsForm(data, slates=[s.name for s in slates])
+        context.update(
+            basis=base.basis,
+            notes=base.notes,
+            form=settings,
+            figures=figures,
+            slate_rows=figures.rows(),
+            scenario_url=_download_url(section, data, figures, settings),
+        )
+    if forecast.status == ForecastStatus.DONE and forecast.result:
+        context.update(forecast.result)
     return render(request, "elections/forecast.html", context)
 
 
-def _download_url(request: HttpRequest, *forms_: forms.Form) -> str:
+def forecast_run_progress(
+    request: HttpRequest, election_slug: str, section_slug: str, run_id: int
+) -> HttpResponse:
+    """The progress bar alone, which the run's page polls; once the run is over it tells the
+    page to reload (``HX-Refresh``) and stops polling."""
+    section = access.section_for_organiser(request.user, election_slug, section_slug)
+    forecast = get_object_or_404(ForecastRun, pk=run_id, section=section)
+    context = {"section": section, **_run_context(forecast)}
+    response = render(request, "elections/forecast_progress.html", context)
+    if not context["run_active"]:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _run_url(section: Section, forecast: ForecastRun) -> str:
+    return reverse(
+        "elections:forecast_run", args=[section.election.slug, section.slug, forecast.pk]
+    )
+
+
+def _run_context(forecast: ForecastRun) -> dict[str, Any]:
+    section = forecast.section
+    args = [section.election.slug, section.slug, forecast.pk]
+    return {
+        "run": forecast,
+        "run_active": forecast.status in (ForecastStatus.QUEUED, ForecastStatus.RUNNING),
+        "run_url": reverse("elections:forecast_run", args=args),
+        "progress_url": reverse("elections:forecast_run_progress", args=args),
+    }
+
+
+def _form_values(*forms_: forms.Form) -> dict[str, str]:
+    """The forms' cleaned values as text, as the run's page shows them again."""
+    values = {}
+    for form in forms_:
+        for name in form.fields:
+            value = form.cleaned_data.get(name)
+            values[name] = "" if value is None else str(value)
+    return values
+
+
+def _download_url(section: Section, data: Mapping[str, Any] | None, *forms_: forms.Form) -> str:
     """The scenario file's address: the figures asked for, or before any run the ones shown."""
-    query = request.GET.copy()
-    if "run" not in query:
-        for form in forms_:
-            for name, field in form.fields.items():
-                if field.initial is not None:
-                    query[name] = str(field.initial)
-        query["run"] = "1"
+    query = QueryDict(mutable=True)
+    for form in forms_:
+        for name, field in form.fields.items():
+            value = data.get(name) if data is not None else field.initial
+            if value is not None:
+                query[name] = str(value)
+    query["run"] = "1"
     query["format"] = "json"
-    return f"{request.path}?{query.urlencode()}"
+    path = reverse("elections:forecast", args=[section.election.slug, section.slug])
+    return f"{path}?{query.urlencode()}"
 
 
 def _scenario_download(scenario: Scenario) -> HttpResponse:
@@ -208,76 +268,3 @@ def _scenario_download(scenario: Scenario) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="scenario.json"'
     return response
-
-
-def _forecast_context(forecast: Forecast, election: Any) -> dict[str, Any]:
-    """Rows of the seats table and chart, and the chances table, as the template shows them."""
-    from grassroots.forecast import chances_table
-
-    seats = forecast.scenario.seats
-    columns = [k for k in range(seats + 1) if (forecast.seats == k).any()]
-    colours = {s.name: s.colour for s in selectors.slate_list(election=election)}
-    first = forecast.first_preferences.mean(axis=0)
-    rows = []
-    for index, group in enumerate(forecast.groups):
-        low, high = forecast.seats_range(group)
-        expected = forecast.expected_seats(group)
-        chances = forecast.seat_chances(group)
-        rows.append(
-            {
-                "name": group,
-                "first_preferences": round(100 * float(first[index])),
-                "expected": f"{expected:.2f}",
-                "low": low,
-                "high": high,
-                "chances": [round(100 * chances[k]) or "" for k in columns],
-                "bar": round(BAR_MAX * expected / seats),
-                "colour": colours.get(group, selectors.GREY),
-                "y": index * BAR_HEIGHT,
-            }
-        )
-    return {
-        "forecast": forecast,
-        "seat_columns": columns,
-        "seat_rows": rows,
-        "chart_height": BAR_HEIGHT * len(rows),
-        "chances": [
-            (name, slate, category, round(100 * chance))
-            for name, slate, category, chance in chances_table(forecast)
-        ],
-    }
-
-
-def _size_rows(advice: SizeAdvice) -> list[dict[str, Any]]:
-    rows = []
-    for size, forecast in advice.forecasts:
-        low, high = forecast.seats_range(advice.slate)
-        slate = forecast.scenario.slates[forecast.scenario.slate_index(advice.slate)]
-        rows.append(
-            {
-                "size": size,
-                "expected": f"{forecast.expected_seats(advice.slate):.2f}",
-                "low": low,
-                "high": high,
-                "last_chance": round(100 * forecast.chance(slate.candidates[-1].name)),
-                "best": size == advice.best_size,
-            }
-        )
-    return rows
-
-
-def _order_rows(advice: OrderAdvice) -> list[dict[str, Any]]:
-    rows = []
-    for label, order, forecast in advice.forecasts:
-        low, high = forecast.seats_range(advice.slate)
-        rows.append(
-            {
-                "label": label,
-                "expected": f"{forecast.expected_seats(advice.slate):.2f}",
-                "low": low,
-                "high": high,
-                "candidates": [(name, round(100 * forecast.chance(name))) for name in order],
-                "best": label == advice.best,
-            }
-        )
-    return rows

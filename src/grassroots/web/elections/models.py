@@ -13,6 +13,7 @@ of a stored result is in ``elections.analysis`` (plain functions).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -212,3 +213,46 @@ class SectionResult(models.Model):
 
     def __str__(self) -> str:
         return f"result of {self.section}"
+
+
+class ForecastStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ForecastRun(models.Model):
+    """A section's forecast, asked for on the forecast page and run by the worker.
+
+    ``input_hash`` is the hash of ``inputs`` (the scenario, the runs, the comparisons, the seed
+    and the version of the code that shapes the result): two requests with the same inputs
+    share one run and its stored ``result``, which its own address shows to every organiser.
+    ``requested_by`` is kept for audit, and emptied when that person erases their account.
+    """
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="forecast_runs")
+    inputs = models.JSONField()
+    input_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=10, choices=ForecastStatus.choices, default=ForecastStatus.QUEUED
+    )
+    runs_done = models.PositiveIntegerField(default=0)
+    runs_total = models.PositiveIntegerField()
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"Forecast {self.pk} of {self.section} ({self.status})"

@@ -38,6 +38,17 @@ urlpatterns = [
         forecast_page.forecast_view,
         name="forecast",
     ),
+    path(
+        "organise/elections/<slug:election_slug>/<slug:section_slug>/forecast/<int:run_id>/",
+        forecast_page.forecast_run_view,
+        name="forecast_run",
+    ),
+    path(
+        "organise/elections/<slug:election_slug>/<slug:section_slug>/forecast/"
+        "<int:run_id>/progress/",
+        forecast_page.forecast_run_progress,
+        name="forecast_run_progress",
+    ),
     path("organise/elections/", views.election_manage_list, name="election_manage_list"),
     path("organise/elections/new/", views.party_election_create, name="party_election_create"),
     path(
