@@ -1,5 +1,6 @@
 """`make run`'s server command, `grassroots serve --with-worker`: one command serves the site and
-runs the worker that sends its email, and one Ctrl-C stops both."""
+runs the worker that sends its email, and one Ctrl-C (or a service manager's SIGTERM) stops
+both."""
 
 from __future__ import annotations
 
@@ -101,3 +102,32 @@ def test_serve_with_worker_sends_a_login_link_and_ctrl_c_stops_both(
 
     assert handler.received[0][1] == "nia@example.org"
     assert not Path(f"/proc/{worker}").exists()  # the worker stopped (and was reaped) too
+
+
+def test_serve_with_worker_stopped_by_sigterm_stops_its_worker_too(tmp_path: Path) -> None:
+    """systemd and other service managers stop a service with SIGTERM, to the server only."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"GRASSROOTS_DATA_DIR": str(tmp_path / "var"), "PORT": str(_free_port())}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "grassroots", "serve", "--with-worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    try:
+        base = f"http://127.0.0.1:{env['PORT']}"
+        _open(urllib.request.build_opener(), f"{base}/login/", time.monotonic() + 60)
+        workers = _children(server.pid)
+        assert len(workers) == 1
+
+        server.terminate()
+        assert server.wait(timeout=20) == 0
+        _wait_for(lambda: not Path(f"/proc/{workers[0]}").exists(), what="the worker to stop")
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        for pid in workers:
+            if Path(f"/proc/{pid}").exists():
+                os.kill(pid, signal.SIGKILL)

@@ -1,5 +1,6 @@
 """Build the wheel, install it without extras into a fresh virtual environment, and serve the
-site from it in an empty directory, as an operator would (docs/operations.md).
+site from it in an empty directory, as an operator would (docs/operations.md): ``grassroots
+serve --with-worker``, the server and the worker that sends its email.
 
 Nothing here imports the checkout's site: the installed site runs in its own processes, with
 an environment made from scratch (production settings: a secret key of its own, no
@@ -12,6 +13,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -142,7 +144,10 @@ def fetch(url: str, *, timeout: float = 10) -> tuple[int, str, bytes]:
 
 @dataclass
 class InstalledSite:
-    """The installed site, served by ``grassroots serve`` from ``directory``."""
+    """The installed site, served by ``grassroots serve --with-worker`` from ``directory``.
+
+    The server and its worker write to one log: the console email backend (no EMAIL_HOST)
+    prints each email there when the worker sends it."""
 
     url: str
     directory: Path
@@ -168,27 +173,83 @@ class InstalledSite:
             check=False,
         )
 
-    def login_link(self, email: str, *, since: int, timeout: float = 15) -> str:
-        """The login link the site last emailed to ``email`` (the console email backend prints
-        it in the server's log), after the log's first ``since`` characters."""
+    def emailed(self, email: str, *, since: int) -> list[str]:
+        """The bodies' lines of the emails sent to ``email`` after the log's first ``since``
+        characters, one string per email."""
+        # Each email the console backend prints ends with a line of 79 dashes.
+        emails = self.log()[since:].split("-" * 79)
+        return [m for m in emails if re.search(r"^To: " + re.escape(email) + r"$", m, re.M)]
+
+    def link(self, email: str, path: str, *, since: int, timeout: float = 20) -> str:
+        """The last link whose path starts with ``path`` that the site emailed to ``email``
+        after the log's first ``since`` characters, waiting for the worker to send it."""
         deadline = time.monotonic() + timeout
-        pattern = re.compile(
-            r"^To: " + re.escape(email) + r"$.*?^(http\S+/login/link/\S+)$", re.M | re.S
-        )
+        pattern = re.compile(r"^(https?://[^/\s]+" + re.escape(path) + r"\S*)$", re.M)
         while time.monotonic() < deadline:
-            matches = pattern.findall(self.log()[since:])
-            if matches:
-                return str(matches[-1])
+            links = [
+                found for m in self.emailed(email, since=since) for found in pattern.findall(m)
+            ]
+            if links:
+                return str(links[-1])
+            if self.process.poll() is not None:
+                break
             time.sleep(0.2)
         raise AssertionError(
-            f"no login link for {email} in the server's log:\n{self.log()[since:]}"
+            f"no {path} link emailed to {email} in the site's log:\n{self.log()[since:]}"
         )
+
+    def login_link(self, email: str, *, since: int, timeout: float = 20) -> str:
+        """The login link the site last emailed to ``email`` after the log's first ``since``
+        characters."""
+        return self.link(email, "/login/link/", since=since, timeout=timeout)
+
+    def worker_pids(self) -> list[int]:
+        """The server's child processes: the worker ``--with-worker`` started."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in children.read_text().split()]
+        except OSError:  # the server has stopped
+            return []
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    try:  # a zombie (stopped, not yet reaped by anyone) is not running
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _stop(site: InstalledSite) -> None:
+    """Ctrl-C, as docs/operations.md says: the server stops, then stops its worker, which
+    finishes its running task first. Whatever is left after that is killed, and reported."""
+    workers = site.worker_pids()
+    if site.process.poll() is None:
+        site.process.send_signal(signal.SIGINT)
+    try:
+        site.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        site.process.kill()
+        site.process.wait()
+        raise AssertionError(f"grassroots serve did not stop on Ctrl-C:\n{site.log()}") from None
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if _running(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    if left:
+        raise AssertionError(f"the worker (pid {left}) outlived grassroots serve:\n{site.log()}")
 
 
 @contextmanager
 def installed_site(workdir: Path) -> Iterator[InstalledSite]:
     """Build and install the wheel under ``workdir``, load the demo data and serve the site
-    from an empty directory there; stop the server on exit."""
+    with its worker from an empty directory there; stop both on exit."""
     wheel = wheel_build(workdir / "dist")
     bin_dir = venv_install(wheel, workdir / "venv")
     directory = workdir / "site"
@@ -208,9 +269,9 @@ def installed_site(workdir: Path) -> Iterator[InstalledSite]:
     log_path = workdir / "serve.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(bin_dir / "grassroots"), "serve"],
+            [str(bin_dir / "grassroots"), "serve", "--with-worker"],
             cwd=directory,
-            env=env,
+            env=env | {"PYTHONUNBUFFERED": "1"},  # each email in the log as it is sent
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -226,12 +287,7 @@ def installed_site(workdir: Path) -> Iterator[InstalledSite]:
         _wait_until_serving(site)
         yield site
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(site)
 
 
 def _wait_until_serving(site: InstalledSite, timeout: float = 60) -> None:

@@ -363,6 +363,14 @@ def serve_command(
         worker = subprocess.Popen(
             [sys.executable, "-m", "grassroots", "worker"], start_new_session=True
         )
+        # A service manager stops the server with SIGTERM, which would end this process at
+        # once and leave the worker running: take it as a Ctrl-C, so the worker stops too.
+        import signal
+
+        def _stop(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, _stop)
     try:
         site_serve(
             host=host,
