@@ -72,9 +72,7 @@ def voters() -> list[User]:
 
 
 @pytest.fixture
-def start_worker(
-    settings: Any, tmp_path: Path
-) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+def start_worker(settings: Any, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     """Start `grassroots worker` on the test database, sending to ``port``; stop it after."""
     settings.TASKS = DATABASE_QUEUE
     workers: list[subprocess.Popen[bytes]] = []
@@ -145,10 +143,12 @@ def test_mail_server_down_while_the_ballot_opens_then_up_every_voter_gets_one_wo
     start_worker(port)  # nothing listens on the port: every attempt fails
 
     _wait_for(
-        lambda: Credential.objects.filter(
-            ballot=ballot, delivery=Delivery.FAILED, attempts__gte=2
-        ).count()
-        == 8,
+        lambda: (
+            Credential.objects.filter(
+                ballot=ballot, delivery=Delivery.FAILED, attempts__gte=2
+            ).count()
+            == 8
+        ),
         what="two failed attempts for every voter",
     )
     sink = LinkSink()

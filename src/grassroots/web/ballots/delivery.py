@@ -128,8 +128,8 @@ def _attempt_failed(*, credential_ids: Sequence[int], error: str, claimed: bool)
         rows = Credential.objects.filter(held, pk__in=credential_ids, used=False).values_list(
             "pk", "attempts"
         )
-        for pk, attempts in rows:
-            attempts = max(attempts if claimed else attempts + 1, 1)
+        for pk, counted in rows:
+            attempts = max(counted if claimed else counted + 1, 1)
             next_attempt_at = None
             if attempts < settings.MAIL_MAX_ATTEMPTS:
                 wait = settings.MAIL_RETRY_SECONDS * 2 ** (attempts - 1)

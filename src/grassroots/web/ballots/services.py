@@ -363,11 +363,13 @@ def ballot_open(
             ids = list(Credential.objects.filter(ballot=ballot).values_list("pk", flat=True))
         batches_enqueue(ballot_id=ballot.pk, credential_ids=ids)
     else:
-        person = {entry.pk: entry.person_id for entry in entries}
         users = {user.pk: user for user, _ in roll}
-        links = [
-            (users[person[pk]].name, users[person[pk]].email, token) for pk, token in tokens.items()
+        voters = [
+            (users[entry.person_id], tokens[entry.pk])
+            for entry in entries
+            if entry.person_id is not None
         ]
+        links = [(user.name, user.email, token) for user, token in voters]
         transaction.on_commit(lambda: deliver(ballot=ballot, site_url=site_url, links=links))
     return len(roll)
 
@@ -504,8 +506,8 @@ def ballot_cast(
     except IntegrityError as err:  # a simultaneous vote drew the same code: nothing is kept
         raise DomainError(RECEIPT_CLASH) from err
     voter = None
-    if ballot.email_receipts:
-        voter = User.objects.filter(pk=credential.roll_entry.person_id, is_active=True).first()
+    if ballot.email_receipts and (person_id := credential.roll_entry.person_id) is not None:
+        voter = User.objects.filter(pk=person_id, is_active=True).first()
     if voter is not None:
         address, name = voter.email, voter.name
         transaction.on_commit(

@@ -352,7 +352,7 @@ def vote_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     response = HttpResponseRedirect(page, status=303)
     response.set_signed_cookie(
         VOTE_COOKIE,
-        credential.token_hash,
+        selectors.token_hash(token),  # the credential's, as it was found by it
         salt=VOTE_COOKIE_SALT,
         max_age=VOTE_COOKIE_SECONDS,
         path=page,
