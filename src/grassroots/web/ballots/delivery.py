@@ -5,7 +5,8 @@
 connection for its batch and, for each credential still to deliver, in its own small steps:
 
 1. claims it with one UPDATE, which also stores the SHA-256 of a fresh token (replacing any
-   earlier hash, so an earlier link stops working), counts an attempt and takes a lease;
+   earlier hash, so an earlier link stops working), counts an attempt and takes a lease
+   (``CLAIM`` credentials are claimed in one small transaction, to spare the database);
 2. emails the link (the token exists only in memory and in that email; never in the outbox);
 3. marks it sent and empties its times.
 
@@ -44,6 +45,7 @@ from grassroots.web.mail.services import _message_id_domain
 logger = logging.getLogger(__name__)
 
 BATCH = 200  # credentials per task: one SMTP connection each
+CLAIM = 20  # credentials claimed (and their new hashes stored) in one small transaction
 
 
 class Reason:
@@ -162,12 +164,14 @@ def credentials_deliver_batch(
     candidates = list(
         in_range.filter(_due(timezone.now()))
         .order_by("pk")
-        .values_list("pk", "roll_entry__person__name", "roll_entry__person__email")
+        .values_list("pk", "roll_entry__person__name", "roll_entry__person__email", "links_sent")
     )
     connection = get_connection()
     opened = False
     failed: list[int] = []
-    for index, (pk, name, address) in enumerate(candidates):
+    claims: dict[int, tuple[str, str]] = {}  # claimed and not yet emailed: pk -> token, hash
+    tried: set[int] = set()
+    for index, (pk, name, address, links_sent) in enumerate(candidates):
         if not address:  # erased since the roll was frozen: nobody to send to
             continue
         if not opened:
@@ -175,23 +179,18 @@ def credentials_deliver_batch(
                 connection.open()
                 opened = True
             except Exception as err:  # the server is down: the rest of the batch waits
-                rest = [row[0] for row in candidates[index:]]
                 error = f"{type(err).__name__}: {err}"
+                failed += _attempt_failed(credential_ids=list(claims), error=error, claimed=True)
+                rest = [row[0] for row in candidates[index:] if row[0] not in tried]
                 failed += _attempt_failed(credential_ids=rest, error=error, claimed=False)
                 break
-        token = secrets.token_urlsafe(32)
-        hashed = token_hash(token)
-        now = timezone.now()
-        with transaction.atomic():
-            claimed = Credential.objects.filter(_due(now), pk=pk, used=False).update(
-                token_hash=hashed,
-                delivery=Delivery.SENDING,
-                attempts=F("attempts") + 1,
-                lease_until=now + timedelta(seconds=settings.TASK_LEASE_SECONDS),
-            )
-        if not claimed:
+        if pk not in tried:
+            chunk = [row[0] for row in candidates[index : index + CLAIM] if row[2]]
+            tried.update(chunk)
+            claims.update(_claim(chunk))
+        if pk not in claims:
             continue  # voted, or taken by another run, since the batch was read
-        links_sent = Credential.objects.filter(pk=pk).values_list("links_sent", flat=True)[0]
+        token, hashed = claims.pop(pk)
         link = vote_link(site_url=ballot.site_url, slug=ballot.slug, token=token)
         message = EmailMessage(
             subject_line(f"Your vote: {ballot.question}"),
@@ -223,6 +222,29 @@ def credentials_deliver_batch(
         ballot_id=ballot_id, first_id=first_id, last_id=last_id, reason=reason, failed=failed
     )
     return outcome
+
+
+def _claim(credential_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Claim the credentials still due, each with a fresh token whose hash replaces the old,
+    in one small transaction; the token and hash of each one claimed, by id. One commit for
+    several claims keeps the database's work per email low; a kill before they are emailed
+    leaves them sending, with hashes of links nobody has, retried with fresh tokens once the
+    lease ends."""
+    now = timezone.now()
+    lease_until = now + timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    claimed = {}
+    with transaction.atomic():
+        for pk in credential_ids:
+            token = secrets.token_urlsafe(32)
+            hashed = token_hash(token)
+            if Credential.objects.filter(_due(now), pk=pk, used=False).update(
+                token_hash=hashed,
+                delivery=Delivery.SENDING,
+                attempts=F("attempts") + 1,
+                lease_until=lease_until,
+            ):
+                claimed[pk] = (token, hashed)
+    return claimed
 
 
 def _next_run_enqueue(
