@@ -288,6 +288,10 @@ EXPECTED: dict[str, list[Case]] = {
         _case(EVERYONE, slug="published-ballot", label="published"),
         _case(frozenset(), slug="open-ballot", label="open"),
     ],
+    "ballots:link_resend": [
+        _case(EVERYONE, slug="open-ballot", post_only=True, label="open"),
+        _case(OFFICER, slug="draft-ballot", post_only=True, label="draft"),
+    ],
     "ballots:vote": [
         _case(EVERYONE, "Which strategy?", slug="open-ballot", token="{token}", label="own"),
         _case(frozenset(), slug="published-ballot", token="{token}", label="other ballot"),
