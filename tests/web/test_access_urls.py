@@ -345,6 +345,12 @@ EXPECTED: dict[str, list[Case]] = {
     ],
     # The emailed link leads whoever holds it to the voting page; the page itself opens only
     # from the link, so everyone who comes to it directly is refused.
+    # Anyone may ask for a new voting link on an open ballot's page (the answer is the same
+    # for any address); a draft's page, and so its form, is its officers' only.
+    "ballots:link_resend": [
+        _case(EVERYONE, slug="open-ballot", post_only=True, label="open"),
+        _case(OFFICER, slug="draft-ballot", post_only=True, label="draft"),
+    ],
     "ballots:vote_link": [
         _case(
             EVERYONE,

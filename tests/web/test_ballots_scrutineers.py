@@ -114,7 +114,7 @@ def test_scrutineer_sees_the_page_turnout_and_audit_trail_without_controls(
     assert response.status_code == 200
     assert "Scrutinise the ballot" in body
     assert "1 of 2 on the roll have voted" in body
-    assert "2 issued to the 2 on the roll" in body
+    assert "2 sent, 0 queued, 0 failed" in body
     assert "ballot.create" in body
     assert "ballot.open" in body
     assert "roll frozen with 2 voters" in body

@@ -132,6 +132,7 @@ def site_worker(*, interval: float, batch: bool, say: Callable[[str], None]) -> 
     from django.core.management import call_command
     from django.db import close_old_connections
 
+    from grassroots.web.ballots.delivery import credentials_recover
     from grassroots.web.mail.services import emails_recover, tasks_recover
 
     if _migrations_pending():
@@ -145,6 +146,8 @@ def site_worker(*, interval: float, batch: bool, say: Callable[[str], None]) -> 
     unsent = emails_recover()
     if unsent:
         say(f"{unsent} email(s) waiting to be sent")
+    if credentials_recover():
+        say("Voting links waiting to be sent are queued again")
     call_command(
         "db_worker",
         queue_name="*",

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from grassroots.web.ballots import services
+from grassroots.web.ballots import delivery, services
 from grassroots.web.ballots.models import Ballot, Electorate, Method
 from grassroots.web.people.models import Supporter
 
@@ -133,7 +133,7 @@ def ballots_demo_create() -> str:
         unused = _open_and_vote(rng, strategy, [p for *_, p in STRATEGIES], STRATEGY_VOTERS)
         made.append("demo-strategy (open)")
         if unused:
-            try_link = "; vote in it at " + services.vote_link(
+            try_link = "; vote in it at " + delivery.vote_link(
                 site_url=SITE_URL, slug="demo-strategy", token=unused[0]
             )
     if not made:

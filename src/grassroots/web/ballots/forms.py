@@ -246,6 +246,11 @@ class BallotCreateForm(forms.Form):
         required=False,
         label="Publish each receipt beside its ranking (lets a voter prove their vote)",
     )
+    email_receipts = forms.BooleanField(
+        required=False,
+        label="Email each voter their receipt code after they vote",
+        help_text="The mail server then holds each voter's address beside their receipt.",
+    )
 
     def clean_slug(self) -> str:
         slug: str = self.cleaned_data["slug"]
@@ -374,3 +379,9 @@ class ScrutineerForm(forms.Form):
         if not self.errors and not data.get("person") and not data.get("email"):
             raise forms.ValidationError("Choose a representative or give an email address.")
         return data
+
+
+class VotingLinkResendForm(forms.Form):
+    """A voter who lost their link asks for a new one; the answer is the same for any address."""
+
+    email = forms.EmailField(label="Your email address", max_length=254)

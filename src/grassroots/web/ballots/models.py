@@ -74,6 +74,12 @@ class Ballot(models.Model):
     # Off by default: a receipt beside its ranking lets a voter prove their vote to whoever
     # pressures them (docs/ballots.md).
     publish_receipts_with_rankings = models.BooleanField(default=False)
+    # Off by default: the email puts the voter's address beside their receipt code in the
+    # mail server's hands (docs/ballots.md, "Receipts by email").
+    email_receipts = models.BooleanField(default=False)
+    # The site's address, recorded when the ballot opens: the voting links the worker emails
+    # later (first delivery, retries, reminders, resent links) start with it.
+    site_url = models.CharField(max_length=200, blank=True, editable=False)
     result = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -171,17 +177,44 @@ class VoterRollEntry(models.Model):
         return f"{self.ballot} roll entry {self.pk}"
 
 
+class Delivery(models.TextChoices):
+    """Where a credential's email stands (``ballots.delivery``)."""
+
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
 class Credential(models.Model):
     """A voter's single-use credential. Only the SHA-256 of the token is stored; the token
-    itself is emailed once, as a link, and never kept. ``used`` says the voter has voted,
-    never how: nothing points from a cast ballot back here."""
+    is made by the task that emails it (``ballots.delivery``), exists only in that email and
+    is never kept. Until its first delivery a credential has no hash; each new delivery (a
+    retry, a reminder, a resent link) replaces the hash, so only the last link emailed works.
+    ``used`` says the voter has voted, never how: nothing points from a cast ballot back here.
+
+    The delivery fields change only when an email is sent, never at a cast; the times are
+    emptied once the email is sent."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="credentials")
     roll_entry = models.OneToOneField(
         VoterRollEntry, on_delete=models.PROTECT, related_name="credential"
     )
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     used = models.BooleanField(default=False)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.QUEUED)
+    # Attempts since the email was last queued; after MAIL_MAX_ATTEMPTS it stays failed until
+    # the returning officer retries it.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # How many links were emailed: from the second on, the email says it replaces the earlier.
+    links_sent = models.PositiveSmallIntegerField(default=0)
+    # Queued or failed: when it may next be tried (empty: failed for good, or sent).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Sending: when another run may take it for abandoned and send a fresh link.
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=["ballot", "delivery"]),)
 
     def __str__(self) -> str:
         return f"{self.ballot} credential {self.pk}"

@@ -26,6 +26,7 @@ from grassroots.web.ballots.models import (
     BallotOption,
     CastBallot,
     Credential,
+    Delivery,
     Electorate,
     Method,
     Scrutineer,
@@ -313,6 +314,35 @@ def turnout_get(*, ballot: Ballot) -> tuple[int, int]:
     roll = ballot.roll.count()
     voted = Credential.objects.filter(ballot=ballot, used=True).count()
     return voted, roll
+
+
+@dataclass(frozen=True)
+class DeliveryCounts:
+    """Where the voting links stand, in counts only (never who): queued (including those
+    being sent), sent, failed (``retrying`` of them will be tried again by themselves)."""
+
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+
+
+def delivery_counts(*, ballot: Ballot) -> DeliveryCounts:
+    rows = dict(
+        Credential.objects.filter(ballot=ballot)
+        .values_list("delivery")
+        .annotate(n=Count("pk"))
+        .values_list("delivery", "n")
+    )
+    retrying = Credential.objects.filter(
+        ballot=ballot, delivery=Delivery.FAILED, next_attempt_at__isnull=False
+    ).count()
+    return DeliveryCounts(
+        queued=rows.get(Delivery.QUEUED, 0) + rows.get(Delivery.SENDING, 0),
+        sent=rows.get(Delivery.SENT, 0),
+        failed=rows.get(Delivery.FAILED, 0),
+        retrying=retrying,
+    )
 
 
 def ballot_profile(*, ballot: Ballot) -> Profile:

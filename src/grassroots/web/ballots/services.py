@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime
 import random
 import secrets
+import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,12 +27,14 @@ from grassroots.count.quota import QuotaGuard
 from grassroots.web.alliance.models import AffiliationStatus, Organisation
 from grassroots.web.audit.services import audit_record
 from grassroots.web.ballots import selectors
+from grassroots.web.ballots.delivery import Reason, batches_enqueue
 from grassroots.web.ballots.models import (
     Ballot,
     BallotElectorateOrganisation,
     BallotOption,
     CastBallot,
     Credential,
+    Delivery,
     Electorate,
     Method,
     Scrutineer,
@@ -41,8 +43,8 @@ from grassroots.web.ballots.models import (
     TrialCredential,
     VoterRollEntry,
 )
-from grassroots.web.emailtext import subject_line
 from grassroots.web.errors import DomainError
+from grassroots.web.mail.services import email_enqueue
 from grassroots.web.people.mail import send_later
 from grassroots.web.people.models import User
 
@@ -291,6 +293,7 @@ def ballot_create(
     rule: str = "scottish",
     description: str = "",
     publish_receipts_with_rankings: bool = False,
+    email_receipts: bool = False,
     returning_officer: User | None = None,
     organisations: Sequence[tuple[Organisation, int]] = (),
     statements: Mapping[str, str] | None = None,
@@ -327,6 +330,7 @@ def ballot_create(
         opens_at=opens_at,
         closes_at=closes_at,
         publish_receipts_with_rankings=publish_receipts_with_rankings,
+        email_receipts=email_receipts,
         returning_officer=returning_officer or actor,
     )
     _options_store(
@@ -489,25 +493,6 @@ def ballot_trial_cast(*, credential_hash: str, ranking: Sequence[int]) -> Receip
     return Receipt(ballot_slug=ballot.slug, code=code)
 
 
-def vote_link(*, site_url: str, slug: str, token: str) -> str:
-    return site_url.rstrip("/") + reverse("ballots:vote_link", args=(slug, token))
-
-
-def _send_credentials(
-    *, ballot: Ballot, site_url: str, links: Sequence[tuple[str, str, str]]
-) -> None:
-    alliance = settings.GRASSROOTS_ALLIANCE_NAME
-    closes = timezone.localtime(ballot.closes_at)
-    for name, email, token in links:
-        link = vote_link(site_url=site_url, slug=ballot.slug, token=token)
-        body = (
-            f"Hello {name},\n\nYou may vote in {alliance}'s ballot: {ballot.question}\n\n"
-            f"Your personal voting link (it works once; do not share it):\n\n{link}\n\n"
-            f"Voting closes {closes:%-d %B %Y at %H:%M}.\n"
-        )
-        send_mail(subject_line(f"Your vote: {ballot.question}"), body, None, [email])
-
-
 def _send_choice_reminders(
     *, ballot: Ballot, site_url: str, people: Sequence[tuple[str, str]], organisations: str
 ) -> None:
@@ -558,49 +543,137 @@ def ballot_choice_reminders_send(*, actor: User | None, ballot: Ballot, site_url
 def ballot_open(
     *, actor: User | None, ballot: Ballot, site_url: str, deliver: Deliver | None = None
 ) -> int:
-    """Open a draft ballot: freeze the roll from the electorate, issue one credential per
-    voter (storing only its hash), audit, and after the commit email each voter their link.
+    """Open a draft ballot: freeze the roll from the electorate, store one credential per
+    voter, queued and without a token, queue the tasks that email the links in batches
+    (``ballots.delivery``: each token is made in the task that emails it, so a failed email is
+    retried with a fresh one and no link is lost), and audit. Bulk inserts only, so it answers
+    in about the same time for any roll; the tasks are committed with the credentials.
 
-    ``deliver`` replaces the email (the demo hands its fictional voters' tokens to itself);
-    it too runs only after the commit. Returns the size of the roll.
+    ``deliver`` replaces the email (the demo hands its fictional voters' tokens to itself):
+    the tokens are then made here and handed to it after the commit. Returns the roll's size.
     """
     ballot = _ballot_locked(ballot)
     if ballot.status != Status.DRAFT:
         raise DomainError("Only a draft ballot can open.")
     roll = selectors.electorate_roll(ballot=ballot)
-    users = [user for user, _ in roll]
-    if not users:
+    if not roll:
         raise DomainError("The electorate is empty: nobody could vote.", field="electorate")
     discarded = _trials_discard(ballot)
     entries = VoterRollEntry.objects.bulk_create(
-        VoterRollEntry(ballot=ballot, person=user, weight=weight) for user, weight in roll
+        (VoterRollEntry(ballot=ballot, person=user, weight=weight) for user, weight in roll),
+        batch_size=2000,
     )
     if any(entry.pk is None for entry in entries):  # backends without RETURNING ids
         entries = list(VoterRollEntry.objects.filter(ballot=ballot).order_by("person_id"))
-    tokens = {entry.person_id: secrets.token_urlsafe(32) for entry in entries}
-    Credential.objects.bulk_create(
-        Credential(
-            ballot=ballot,
-            roll_entry=entry,
-            token_hash=selectors.token_hash(tokens[entry.person_id]),
-        )
-        for entry in entries
+    now = timezone.now()
+    tokens = {entry.pk: secrets.token_urlsafe(32) for entry in entries} if deliver else {}
+    credentials = Credential.objects.bulk_create(
+        (
+            Credential(
+                ballot=ballot,
+                roll_entry=entry,
+                token_hash=selectors.token_hash(tokens[entry.pk]) if deliver else None,
+                delivery=Delivery.SENT if deliver else Delivery.QUEUED,
+                links_sent=1 if deliver else 0,
+                next_attempt_at=None if deliver else now,
+            )
+            for entry in entries
+        ),
+        batch_size=2000,
     )
     ballot.status = Status.OPEN
-    ballot.opens_at = min(ballot.opens_at, timezone.now())
-    ballot.save(update_fields=["status", "opens_at"])
+    ballot.opens_at = min(ballot.opens_at, now)
+    ballot.site_url = site_url
+    ballot.save(update_fields=["status", "opens_at", "site_url"])
     audit_record(
         actor_id=actor.pk if actor else None,
         action="ballot.open",
         object_type="ballot",
         object_id=ballot.pk,
-        summary=f"roll frozen with {len(users)} voters; credentials issued"
+        summary=f"roll frozen with {len(roll)} voters; credentials queued for delivery"
         + (f"; {discarded} test ballots discarded" if discarded else ""),
     )
-    links = [(user.name, user.email, tokens[user.pk]) for user in users]
-    send = deliver or _send_credentials
-    transaction.on_commit(lambda: send(ballot=ballot, site_url=site_url, links=links))
-    return len(users)
+    if deliver is None:
+        ids = [credential.pk for credential in credentials]
+        if any(pk is None for pk in ids):
+            ids = list(Credential.objects.filter(ballot=ballot).values_list("pk", flat=True))
+        batches_enqueue(ballot_id=ballot.pk, credential_ids=ids)
+    else:
+        users = {user.pk: user for user, _ in roll}
+        voters = [
+            (users[entry.person_id], tokens[entry.pk])
+            for entry in entries
+            if entry.person_id is not None
+        ]
+        links = [(user.name, user.email, token) for user, token in voters]
+        transaction.on_commit(lambda: deliver(ballot=ballot, site_url=site_url, links=links))
+    return len(roll)
+
+
+def _open_ballot_locked(ballot: Ballot) -> Ballot:
+    ballot = _ballot_locked(ballot)
+    if ballot.status != Status.OPEN:
+        raise DomainError("The ballot is not open.")
+    return ballot
+
+
+@transaction.atomic(durable=True)
+def ballot_reminders_send(*, actor: User | None, ballot: Ballot) -> int:
+    """Email everyone on the roll who has not voted a reminder with a new link (the server
+    does not know their old token; the new link replaces it), by the background tasks; audit
+    the count, never who. Returns how many reminders are queued."""
+    ballot = _open_ballot_locked(ballot)
+    now = timezone.now()
+    waiting = Credential.objects.filter(ballot=ballot, used=False).exclude(
+        delivery=Delivery.SENDING
+    )
+    ids = list(waiting.values_list("pk", flat=True))
+    if not ids:
+        raise DomainError("Everyone on the roll has voted, or is being sent a link right now.")
+    Credential.objects.filter(pk__in=ids, used=False).update(
+        delivery=Delivery.QUEUED, attempts=0, next_attempt_at=now, lease_until=None
+    )
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="ballot.reminders",
+        object_type="ballot",
+        object_id=ballot.pk,
+        summary=f"reminders with new links queued for {len(ids)} voters who had not voted",
+    )
+    batches_enqueue(ballot_id=ballot.pk, credential_ids=ids, reason=Reason.REMINDER)
+    return len(ids)
+
+
+@transaction.atomic(durable=True)
+def ballot_delivery_retry(*, actor: User | None, ballot: Ballot) -> int:
+    """Queue again, at once and with a fresh count of attempts, every voting link whose
+    delivery failed; audit the count. Returns it."""
+    ballot = _open_ballot_locked(ballot)
+    failed = Credential.objects.filter(ballot=ballot, used=False, delivery=Delivery.FAILED)
+    ids = list(failed.values_list("pk", flat=True))
+    if not ids:
+        raise DomainError("No voting link has failed to be delivered.")
+    Credential.objects.filter(pk__in=ids, used=False).update(
+        delivery=Delivery.QUEUED, attempts=0, next_attempt_at=timezone.now(), lease_until=None
+    )
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="ballot.delivery_retry",
+        object_type="ballot",
+        object_id=ballot.pk,
+        summary=f"{len(ids)} failed voting links queued again",
+    )
+    batches_enqueue(ballot_id=ballot.pk, credential_ids=ids)
+    return len(ids)
+
+
+def voting_link_resend_request(*, ballot: Ballot, email: str) -> None:
+    """Queue a task that sends a new voting link to ``email`` if it is on the ballot's roll
+    and has not voted. The request does the same work whatever the address, so neither its
+    answer nor its time says who is on the roll; the task looks the address up."""
+    from grassroots.web.ballots.tasks import voting_link_resend
+
+    voting_link_resend.enqueue(ballot.pk, email.strip().lower())
 
 
 def ranking_check(*, ballot: Ballot, ranking: Sequence[int]) -> list[int]:
@@ -670,7 +743,36 @@ def ballot_cast(
         )
     except IntegrityError as err:  # a simultaneous vote drew the same code: nothing is kept
         raise DomainError(RECEIPT_CLASH) from err
+    voter = None
+    if ballot.email_receipts and (person_id := credential.roll_entry.person_id) is not None:
+        voter = User.objects.filter(pk=person_id, is_active=True).first()
+    if voter is not None:
+        address, name = voter.email, voter.name
+        transaction.on_commit(
+            lambda: _receipt_email_enqueue(ballot=ballot, name=name, email=address, code=code)
+        )
     return Receipt(ballot_slug=ballot.slug, code=code)
+
+
+def _receipt_email_enqueue(*, ballot: Ballot, name: str, email: str, code: str) -> None:
+    """Queue the voter's receipt through the outbox, after the cast's commit. The key is
+    random, so the outbox row names neither the roll entry nor the credential; the body (the
+    code) is emptied once sent (docs/ballots.md, "Receipts by email")."""
+    alliance = settings.GRASSROOTS_ALLIANCE_NAME
+    result = ballot.site_url.rstrip("/") + reverse("ballots:detail", args=(ballot.slug,))
+    body = (
+        f'Hello {name},\n\nYour vote in {alliance}\'s ballot "{ballot.question}" is recorded.\n\n'
+        f"Your receipt code: {code}\n\n"
+        "Keep it. After the ballot closes every receipt code is published; find yours to "
+        f"check your vote was counted:\n\n{result}\n\n"
+        "The code does not show how you voted.\n"
+    )
+    email_enqueue(
+        key=f"receipt:{uuid.uuid4().hex}",
+        to=email,
+        subject=f"Your receipt: {ballot.question}",
+        body=body,
+    )
 
 
 def _cast_ballots_reshuffle(ballot: Ballot) -> int:

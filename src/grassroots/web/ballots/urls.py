@@ -19,6 +19,7 @@ urlpatterns = [
     path("ballots/<slug:slug>/ballots.blt", views.ballot_blt, name="blt"),
     path("ballots/<slug:slug>/categories.csv", views.ballot_categories, name="categories"),
     path("ballots/<slug:slug>/receipts.txt", views.ballot_receipts, name="receipts"),
+    path("ballots/<slug:slug>/link/", views.voting_link_resend, name="link_resend"),
     path("ballots/<slug:slug>/vote/", views.vote, name="vote"),
     path("ballots/<slug:slug>/vote/<str:token>/", views.vote_link, name="vote_link"),
 ]

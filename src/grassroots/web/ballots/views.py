@@ -22,6 +22,7 @@ from grassroots.web.ballots.forms import (
     ExtendForm,
     RankingForm,
     ScrutineerForm,
+    VotingLinkResendForm,
 )
 from grassroots.web.ballots.models import (
     Ballot,
@@ -33,6 +34,7 @@ from grassroots.web.ballots.models import (
 )
 from grassroots.web.errors import DomainError
 from grassroots.web.people.access import acting_user
+from grassroots.web.people.ratelimit import HOUR, RateLimit, client_ip, rate_limit_hit
 from grassroots.web.people.roles import Role, user_roles
 
 
@@ -71,6 +73,7 @@ def ballot_new(request: HttpRequest) -> HttpResponse:
                 organisations=data["organisations"],
                 publish_receipts_with_rankings=data["publish_receipts_with_rankings"],
                 statements=data["statements"],
+                email_receipts=data["email_receipts"],
             )
         except DomainError as err:
             err.show_on(form)
@@ -157,6 +160,17 @@ def ballot_mine(request: HttpRequest) -> HttpResponse:
 
 def ballot_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ballot = access.ballot_for_public(request.user, slug)
+    return _detail_render(request, ballot, VotingLinkResendForm())
+
+
+def _detail_render(
+    request: HttpRequest,
+    ballot: Ballot,
+    resend_form: VotingLinkResendForm,
+    *,
+    resent: bool = False,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "ballots/ballot_detail.html",
@@ -165,8 +179,40 @@ def ballot_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "options": selectors.ballot_options(ballot=ballot),
             "shares": selectors.electorate_organisation_list(ballot=ballot),
             "may_run": access.may_run(request.user, ballot),
+            "resend_form": resend_form,
+            "resent": resent,
         },
+        status=status,
     )
+
+
+# A new voting link, per address and per client, like login links: each one replaces the
+# last, so the limit also caps how often someone typing a voter's address can change it.
+VOTING_LINKS_PER_EMAIL = RateLimit("voting-link-email", limit=3, window_seconds=HOUR)
+VOTING_LINKS_PER_IP = RateLimit("voting-link-ip", limit=20, window_seconds=HOUR)
+VOTING_LINKS_LIMITED = "Too many requests for a voting link: try again in an hour."
+
+
+@require_POST
+def voting_link_resend(request: HttpRequest, slug: str) -> HttpResponse:
+    """A voter who lost their link asks for a new one. The answer is the same whatever the
+    address (on the roll, voted already, unknown): a task looks it up and emails a new link
+    (the old one stops working) only to someone on the roll who has not voted."""
+    ballot = access.ballot_for_public(request.user, slug)
+    form = VotingLinkResendForm(request.POST)
+    if ballot.status != Status.OPEN:
+        form.add_error(None, services.NOT_OPEN)
+        return _detail_render(request, ballot, form, status=400)
+    if not form.is_valid():
+        return _detail_render(request, ballot, form, status=400)
+    email = form.cleaned_data["email"]
+    over_email = rate_limit_hit(VOTING_LINKS_PER_EMAIL, key=f"{ballot.pk}:{email}")
+    over_ip = rate_limit_hit(VOTING_LINKS_PER_IP, key=client_ip(request))
+    if over_email or over_ip:
+        form.add_error("email", VOTING_LINKS_LIMITED)
+        return _detail_render(request, ballot, form, status=429)
+    services.voting_link_resend_request(ballot=ballot, email=email)
+    return _detail_render(request, ballot, VotingLinkResendForm(), resent=True)
 
 
 @login_required
@@ -214,6 +260,7 @@ def _manage_render(
             "issued": ballot.credentials.count(),
             "preview": preview,
             "to_choose": len(selectors.members_still_to_choose(ballot=ballot)),
+            "delivery": selectors.delivery_counts(ballot=ballot),
             "extend_form": extend_form,
             "scrutineers": selectors.scrutineer_list(ballot=ballot),
             "scrutineer_form": scrutineer_form or ScrutineerForm(candidates=candidates),
@@ -230,7 +277,7 @@ def _manage_render(
 
 # The returning officer's actions that cannot be undone: each is confirmed on its own page
 # (a plain form, so it works without JavaScript) before it acts.
-CONFIRM = frozenset({"open", "close", "cancel", "publish"})
+CONFIRM = frozenset({"open", "close", "cancel", "publish", "remind_voters"})
 
 
 def _confirm_render(request: HttpRequest, ballot: Ballot, action: str) -> HttpResponse:
@@ -245,10 +292,20 @@ def _confirm_render(request: HttpRequest, ballot: Ballot, action: str) -> HttpRe
         heading = f"Open the ballot for {voters}?"
         statement = (
             f"Opening freezes the roll with these {voters} and emails each of them a "
-            "single-use voting link at once. Nobody can be added afterwards, and the ballot "
+            "single-use voting link, from the background in the minutes that follow (this "
+            "page shows how many are sent). Nobody can be added afterwards, and the ballot "
             "cannot return to a draft."
         )
         button = f"Open the ballot and email {voters}"
+    elif action == "remind_voters":
+        waiting = roll - voted
+        heading = f"Remind the {waiting} who have not voted?"
+        statement = (
+            f"Each of the {waiting} on the roll who have not voted is emailed a reminder with "
+            "a new voting link, which replaces the one they had (the site does not keep the "
+            "old one). You will not see who they are."
+        )
+        button = f"Email {waiting} reminder{'s' if waiting != 1 else ''}"
     elif action == "close":
         heading = "Close the ballot now?"
         statement = (
@@ -298,7 +355,16 @@ def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse
     try:
         if action == "open":
             roll = services.ballot_open(actor=actor, ballot=ballot, site_url=_site_url(request))
-            messages.success(request, f"The ballot is open; {roll} voters were sent their links.")
+            messages.success(
+                request,
+                f"The ballot is open; the links to its {roll} voters are being emailed.",
+            )
+        elif action == "remind_voters":
+            reminded = services.ballot_reminders_send(actor=actor, ballot=ballot)
+            messages.success(request, f"Reminders are being emailed to {reminded} voter(s).")
+        elif action == "retry":
+            retried = services.ballot_delivery_retry(actor=actor, ballot=ballot)
+            messages.success(request, f"{retried} failed link(s) are being emailed again.")
         elif action == "close":
             cast = services.ballot_close(actor=actor, ballot=ballot)
             messages.success(request, f"The ballot is closed; {cast} ballots were cast.")
@@ -422,7 +488,9 @@ def vote_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         return credential
     page = reverse("ballots:vote", args=(slug,))
     response = _vote_cookie_set(
-        HttpResponseRedirect(page, status=303), credential.token_hash, slug=slug
+        HttpResponseRedirect(page, status=303),
+        selectors.token_hash(token),  # the credential's, as it was found by it
+        slug=slug,
     )
     return _referrer_policy(response, request)
 
