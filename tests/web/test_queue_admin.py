@@ -86,7 +86,8 @@ def test_test_credentials_show_ballot_and_use_but_never_the_token_hash(
     page = admin_client.get(f"{base}{used.pk}/change/").content.decode()
 
     assert str(ballot) in listing
-    assert listing.count('alt="True"') == 1 and listing.count('alt="False"') == 1
+    assert listing.count('alt="True"') == 1
+    assert listing.count('alt="False"') == 1
     for shown in (listing, page):
         assert used_hash not in shown
         assert unused_hash not in shown
