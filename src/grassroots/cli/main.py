@@ -449,8 +449,11 @@ def demo_command() -> None:
 def retention_command(dry_run: bool) -> None:
     """Delete personal data the site no longer needs: run it daily (cron or a timer).
 
-    Unconfirmed sign-ups after RETENTION_UNVERIFIED_DAYS (30) and relayed messages after
-    RETENTION_MESSAGE_DAYS (180); one audit row with the counts. See docs/web.md.
+    Unconfirmed sign-ups after RETENTION_UNVERIFIED_DAYS (30), relayed messages after
+    RETENTION_MESSAGE_DAYS (180), sent or failed outbox emails after RETENTION_EMAIL_DAYS
+    (30), finished task records after RETENTION_TASK_DAYS (30) and finished stored forecasts
+    after RETENTION_FORECAST_DAYS (90); nothing queued or running. One audit row with the
+    counts. See docs/web.md.
 
     \b
     Example:

@@ -128,9 +128,13 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Retention (people/retention.py, run daily by `grassroots retention`): days after which an
-# unconfirmed sign-up, and a relayed message, are deleted.
+# unconfirmed sign-up, a relayed message, a sent or failed outbox email, a finished background
+# task's record, and a finished stored forecast are deleted.
 RETENTION_UNVERIFIED_DAYS = int(os.environ.get("RETENTION_UNVERIFIED_DAYS", "30"))
 RETENTION_MESSAGE_DAYS = int(os.environ.get("RETENTION_MESSAGE_DAYS", "180"))
+RETENTION_EMAIL_DAYS = int(os.environ.get("RETENTION_EMAIL_DAYS", "30"))
+RETENTION_TASK_DAYS = int(os.environ.get("RETENTION_TASK_DAYS", "30"))
+RETENTION_FORECAST_DAYS = int(os.environ.get("RETENTION_FORECAST_DAYS", "90"))
 
 ROOT_URLCONF = "grassroots.web.urls"
 WSGI_APPLICATION = "grassroots.web.wsgi.application"

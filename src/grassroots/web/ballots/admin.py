@@ -16,7 +16,9 @@ from grassroots.web.ballots.models import (
     BallotOption,
     CastBallot,
     Electorate,
+    Scrutineer,
     Status,
+    TrialCredential,
 )
 
 
@@ -88,3 +90,24 @@ class CastBallotAdmin(ReadOnlyAdmin):
             .get_queryset(request)
             .filter(ballot__status__in=(Status.CLOSED, Status.PUBLISHED))
         )
+
+
+@admin.register(Scrutineer)
+class ScrutineerAdmin(ReadOnlyAdmin):
+    """Who watches which ballot; named and removed on the ballot's management page."""
+
+    list_display = ("ballot", "person")
+    list_filter = ("ballot",)
+    list_select_related = ("ballot", "person")
+    fields = ("ballot", "person")
+
+
+@admin.register(TrialCredential)
+class TrialCredentialAdmin(ReadOnlyAdmin):
+    """A draft's test credentials: which ballot and whether used, never the token's hash.
+    They are deleted, with the test ballots, when the ballot opens."""
+
+    list_display = ("pk", "ballot", "used")
+    list_filter = ("used", "ballot")
+    list_select_related = ("ballot",)
+    fields = ("ballot", "used")

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from grassroots.web.audit.admin_audited import AuditedAdmin
 from grassroots.web.elections.models import (
     Candidate,
+    ForecastRun,
     Nomination,
     PartyElection,
     Section,
@@ -63,4 +64,41 @@ class NominationAdmin(AuditedAdmin[Nomination]):
         return False  # through the tracker's form or import, which check the rules
 
     def has_change_permission(self, request: HttpRequest, obj: Nomination | None = None) -> bool:
+        return False
+
+
+@admin.register(ForecastRun)
+class ForecastRunAdmin(admin.ModelAdmin[ForecastRun]):
+    """Stored forecasts, read-only: the worker writes them and retention deletes them after
+    ``RETENTION_FORECAST_DAYS``. The list leaves out the result (a large JSON document); its
+    page is the forecast's own address on the site."""
+
+    list_display = ("pk", "section", "status", "progress", "created_at", "finished_at", "error")
+    list_filter = ("status", "section__election")
+    list_select_related = ("section", "section__election")
+    fields = (
+        "section",
+        "status",
+        "runs_done",
+        "runs_total",
+        "error",
+        "requested_by",
+        "created_at",
+        "finished_at",
+        "input_hash",
+        "inputs",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="progress")
+    def progress(self, run: ForecastRun) -> str:
+        return f"{run.runs_done} / {run.runs_total}"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ForecastRun | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ForecastRun | None = None) -> bool:
         return False
