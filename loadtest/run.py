@@ -207,8 +207,17 @@ def server_start(
         argv = [str(bin_dir / "gunicorn"), "grassroots.web.wsgi:application"]
         argv += ["--bind", f"{HOST}:{port}", "--workers", str(workers)]
         argv += ["--worker-class", "gthread", "--threads", str(threads)]
-        # Opening a large ballot emails every voter inside the request today.
-        argv += ["--timeout", "1800", "--log-level", "warning"]
+        argv += ["--timeout", "120", "--log-level", "warning"]
+    handle = log.open("wb")
+    return subprocess.Popen(
+        argv, env=env, cwd=env["GRASSROOTS_DATA_DIR"], stdout=handle, stderr=subprocess.STDOUT
+    )
+
+
+def worker_start(*, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """The background worker that delivers the voting links, as production runs it beside
+    the server (``grassroots worker``)."""
+    argv = [str(Path(sys.executable).parent / "grassroots"), "worker"]
     handle = log.open("wb")
     return subprocess.Popen(
         argv, env=env, cwd=env["GRASSROOTS_DATA_DIR"], stdout=handle, stderr=subprocess.STDOUT
@@ -636,6 +645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             env=env,
             log=log,
         )
+        worker = worker_start(env=env, log=Path(scratch) / "worker.log")
         profiler: subprocess.Popen[bytes] | None = None
         try:
             server_wait(port, proc)
@@ -728,6 +738,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if profiler is not None and profiler.poll() is None:
                 profiler.terminate()
             server_stop(proc)
+            server_stop(worker)
             controller.stop()
             errors = [
                 line
