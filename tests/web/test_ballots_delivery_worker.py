@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import email
-import os
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +29,13 @@ from grassroots.web.constituencies.services import constituency_load
 from grassroots.web.people.models import User
 from tests.web.ballot_factories import VOTE_LINK, ballot_create
 from tests.web.factories import supporter_create
-from tests.web.test_mail_worker import DATABASE_QUEUE, _database_url, _free_port, _wait_for
+from tests.web.test_mail_worker import (
+    DATABASE_QUEUE,
+    _free_port,
+    _wait_for,
+    worker_spawn,
+    workers_stop,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,36 +83,19 @@ def start_worker(settings: Any, tmp_path: Path) -> Iterator[Callable[..., subpro
     logs: list[IO[str]] = []
 
     def start(port: int) -> subprocess.Popen[bytes]:
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env |= {
-            "DATABASE_URL": _database_url(),
-            "GRASSROOTS_DATA_DIR": str(tmp_path / "var"),
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(port),
-            "EMAIL_USE_TLS": "false",
-            "EMAIL_TIMEOUT": "5",
-            "MAIL_RETRY_SECONDS": "0.2",
-            "MAIL_MAX_ATTEMPTS": "30",
-            "TASK_LEASE_SECONDS": "1",
-        }
-        log = (tmp_path / f"worker{len(workers)}.log").open("w")
-        logs.append(log)
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "grassroots", "worker", "--interval", "0.05"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        worker, log = worker_spawn(
+            tmp_path=tmp_path,
+            port=port,
+            index=len(workers),
+            MAIL_RETRY_SECONDS="0.2",
+            MAIL_MAX_ATTEMPTS="30",
         )
         workers.append(worker)
+        logs.append(log)
         return worker
 
     yield start
-    for worker in workers:
-        if worker.poll() is None:
-            worker.terminate()
-            worker.wait(timeout=10)
-    for log in logs:
-        log.close()
+    workers_stop(workers, logs)
 
 
 def _open(ballot: Ballot) -> None:

@@ -93,6 +93,43 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def worker_spawn(
+    *, tmp_path: Path, port: int, index: int, **env_overrides: str
+) -> tuple[subprocess.Popen[bytes], IO[str]]:
+    """`grassroots worker` in its own process on the test database, sending to ``port``; its
+    output goes to a log file in ``tmp_path`` (returned open, for the caller to close)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {
+        "DATABASE_URL": _database_url(),
+        "GRASSROOTS_DATA_DIR": str(tmp_path / "var"),
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "EMAIL_USE_TLS": "false",
+        "EMAIL_TIMEOUT": "5",
+        "MAIL_RETRY_SECONDS": str(RETRY_SECONDS),
+        "MAIL_MAX_ATTEMPTS": "8",
+        "TASK_LEASE_SECONDS": "1",
+        **env_overrides,
+    }
+    log = (tmp_path / f"worker{index}.log").open("w")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "grassroots", "worker", "--interval", "0.05"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    return worker, log
+
+
+def workers_stop(workers: list[subprocess.Popen[bytes]], logs: list[IO[str]]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+            worker.wait(timeout=10)
+    for log in logs:
+        log.close()
+
+
 @pytest.fixture
 def start_worker(
     settings: Any, sink: tuple[SmtpSink, int], tmp_path: Path
@@ -103,37 +140,15 @@ def start_worker(
     logs: list[IO[str]] = []
 
     def start(**env_overrides: str) -> subprocess.Popen[bytes]:
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env |= {
-            "DATABASE_URL": _database_url(),
-            "GRASSROOTS_DATA_DIR": str(tmp_path / "var"),
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(sink[1]),
-            "EMAIL_USE_TLS": "false",
-            "EMAIL_TIMEOUT": "5",
-            "MAIL_RETRY_SECONDS": str(RETRY_SECONDS),
-            "MAIL_MAX_ATTEMPTS": "8",
-            "TASK_LEASE_SECONDS": "1",
-            **env_overrides,
-        }
-        log = (tmp_path / f"worker{len(workers)}.log").open("w")
-        logs.append(log)
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "grassroots", "worker", "--interval", "0.05"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        worker, log = worker_spawn(
+            tmp_path=tmp_path, port=sink[1], index=len(workers), **env_overrides
         )
         workers.append(worker)
+        logs.append(log)
         return worker
 
     yield start
-    for worker in workers:
-        if worker.poll() is None:
-            worker.terminate()
-            worker.wait(timeout=10)
-    for log in logs:
-        log.close()
+    workers_stop(workers, logs)
 
 
 def _wait_for(condition: Callable[[], bool], *, seconds: float = 20, what: str) -> None:
