@@ -32,11 +32,10 @@ from grassroots.web.alliance.models import (
     Representative,
 )
 from grassroots.web.alliance.page_parts import organisation_page_parts
-from grassroots.web.errors import DomainError
 from grassroots.web.forms_flow import form_data, form_status, handle_action, handle_form
 from grassroots.web.people.access import acting_user
 from grassroots.web.people.models import Supporter
-from grassroots.web.people.naming import naming_token_read
+from grassroots.web.people.naming import naming_agree_page, naming_link_invalid, naming_token_read
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -398,18 +397,15 @@ def representative_agree(request: HttpRequest, token: str) -> HttpResponse:
         else None
     )
     if read is None or representative is None:
-        return render(request, "people/naming_agree.html", {"invalid": True}, status=404)
-    context: dict[str, object] = {
-        "what": f"to be named as a representative of {representative.organisation.name} on "
+        return naming_link_invalid(request)
+    email = read[1]
+    return naming_agree_page(
+        request,
+        what=f"to be named as a representative of {representative.organisation.name} on "
         "the public committee page",
-        "invalid": False,
-    }
-    if request.method == "POST":
-        try:
-            services.representative_name_agree(representative=representative, email=read[1])
-        except DomainError as err:
-            context["error"] = err.message
-            return render(request, "people/naming_agree.html", context, status=400)
-        messages.success(request, "Thank you: your name is shown on the committee page.")
-        return redirect("alliance:committee")
-    return render(request, "people/naming_agree.html", context)
+        agree=lambda: services.representative_name_agree(
+            representative=representative, email=email
+        ),
+        success="Thank you: your name is shown on the committee page.",
+        done=lambda: redirect("alliance:committee"),
+    )

@@ -4,7 +4,6 @@ renders or redirects (the last three steps by ``grassroots.web.forms_flow``)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,14 +12,13 @@ from django.views.decorators.http import require_POST
 
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.constituencies.selectors import constituency_choices, region_list
-from grassroots.web.errors import DomainError
 from grassroots.web.events import access, selectors, services
 from grassroots.web.events.forms import EventForm, PublishForm, SpeakerForm
 from grassroots.web.events.ical import calendar_build
 from grassroots.web.events.models import Event, EventKind
 from grassroots.web.forms_flow import form_data, form_status, handle_action, handle_form
 from grassroots.web.people.models import User
-from grassroots.web.people.naming import naming_token_read
+from grassroots.web.people.naming import naming_agree_page, naming_link_invalid, naming_token_read
 
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -223,20 +221,15 @@ def contact_agree(request: HttpRequest, token: str) -> HttpResponse:
     read = naming_token_read(salt=selectors.CONTACT_SALT, token=token)
     event = Event.objects.filter(pk=read[0]).first() if read else None
     if read is None or event is None:
-        return render(request, "people/naming_agree.html", {"invalid": True}, status=404)
-    context: dict[str, object] = {
-        "what": f"to be named as the contact for “{event.title}” ({event.organiser_name}) "
+        return naming_link_invalid(request)
+    email = read[1]
+    return naming_agree_page(
+        request,
+        what=f"to be named as the contact for “{event.title}” ({event.organiser_name}) "
         "on the public events pages",
-        "invalid": False,
-    }
-    if request.method == "POST":
-        try:
-            services.event_contact_agree(event=event, email=read[1])
-        except DomainError as err:
-            context["error"] = err.message
-            return render(request, "people/naming_agree.html", context, status=400)
-        messages.success(request, "Thank you: you are named as the event's contact.")
-        return (
+        agree=lambda: services.event_contact_agree(event=event, email=email),
+        success="Thank you: you are named as the event's contact.",
+        done=lambda: (
             redirect("events:event_detail", event.pk) if event.published else redirect("dashboard")
-        )
-    return render(request, "people/naming_agree.html", context)
+        ),
+    )

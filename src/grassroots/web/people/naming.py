@@ -17,8 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from grassroots.web.errors import DomainError
 from grassroots.web.people.models import User, normalise_email
 
 MAX_AGE = 60 * 60 * 24 * 30  # an invitation to be named is good for 30 days
@@ -61,3 +65,31 @@ def naming_token_read(*, salt: str, token: str) -> tuple[int, str] | None:
     if not isinstance(object_id, int) or not isinstance(email, str):
         return None
     return object_id, email
+
+
+def naming_link_invalid(request: HttpRequest) -> HttpResponse:
+    """An emailed naming link that is forged, expired or names nothing any more."""
+    return render(request, "people/naming_agree.html", {"invalid": True}, status=404)
+
+
+def naming_agree_page(
+    request: HttpRequest,
+    *,
+    what: str,
+    agree: Callable[[], object],
+    success: str,
+    done: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """The page an emailed naming link opens: GET shows ``what`` is asked and a button (mail
+    scanners fetch links), POST runs ``agree`` and goes to ``done``. A refusal is shown on the
+    page itself."""
+    context: dict[str, object] = {"what": what, "invalid": False}
+    if request.method == "POST":
+        try:
+            agree()
+        except DomainError as err:
+            context["error"] = err.message
+            return render(request, "people/naming_agree.html", context, status=400)
+        messages.success(request, success)
+        return done()
+    return render(request, "people/naming_agree.html", context)
