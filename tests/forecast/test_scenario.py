@@ -136,6 +136,10 @@ def test_bad_files(tmp_path: Path) -> None:
         read_scenario(broken)
     with pytest.raises(ScenarioError, match=r"missing.json: cannot read the file"):
         read_scenario(tmp_path / "missing.json")
+    deep = tmp_path / "deep.json"  # a crafted file once crashed the reader (RecursionError)
+    deep.write_text("[" * 100_000, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"deep.json: .*nested too deeply"):
+        read_scenario(deep)
     latin = tmp_path / "latin.json"
     latin.write_bytes(json.dumps(_base()).replace("A1", "Zo\u00eb").encode("latin-1"))
     with pytest.raises(ScenarioError, match=r"latin\.json: the file is not UTF-8 text"):

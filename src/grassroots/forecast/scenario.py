@@ -271,6 +271,8 @@ def read_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(
             f"not JSON: {err.msg} at line {err.lineno}, column {err.colno}", path=where
         ) from err
+    except RecursionError:
+        raise ScenarioError("not JSON: nested too deeply", path=where) from None
     return scenario_from_mapping(data, path=where)
 
 
