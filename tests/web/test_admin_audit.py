@@ -245,3 +245,37 @@ def test_a_role_cannot_be_granted_in_the_admin(admin_client: Client) -> None:
     admin_client.post(f"/admin/people/user/{user.pk}/change/", data)
 
     assert not user.groups.exists()
+
+
+def test_changing_a_supporter_record_in_the_admin_is_audited_and_forgotten_on_erasure(
+    admin_client: Client, clp: Any
+) -> None:
+    from grassroots.web.people.models import Membership
+    from grassroots.web.people.services import person_erase
+    from tests.web.factories import supporter_create
+
+    supporter = supporter_create(clp=clp)
+    since = _last()
+    page = admin_client.get(f"/admin/people/supporter/{supporter.pk}/change/")
+    data = _form_data(page)
+    data["membership"] = Membership.NOT_MEMBER
+    response = admin_client.post(f"/admin/people/supporter/{supporter.pk}/change/", data)
+    assert response.status_code == 302, response.content[:2000]
+    entry = AuditEntry.objects.get(pk__gt=since, action="supporter.admin_change")
+    assert entry.summary == "changed: membership"  # the field, never its value
+    assert entry.object_id == str(supporter.user_id)
+
+    person_erase(person=supporter.user, actor=None)
+    entry.refresh_from_db()
+    assert entry.object_id == ""
+
+
+def test_changing_an_account_in_the_admin_is_audited(admin_client: Client) -> None:
+    person = User.objects.create_user(email="someone@example.org", name="Some One")
+    since = _last()
+    data = _form_data(admin_client.get(f"/admin/people/user/{person.pk}/change/"))
+    data["name"] = "Someone Else"
+    response = admin_client.post(f"/admin/people/user/{person.pk}/change/", data)
+    assert response.status_code == 302, response.content[:2000]
+    assert _actions(since) == ["user.admin_change"]
+    assert AuditEntry.objects.get(pk__gt=since).summary == "changed: name"

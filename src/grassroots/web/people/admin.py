@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from grassroots.web.audit.admin_audited import AuditedAdmin
 from grassroots.web.people.models import Consent, Supporter, User
 from grassroots.web.people.services import person_erase
 
@@ -14,7 +15,10 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin[User]):
+class UserAdmin(AuditedAdmin[User]):
+    """Accounts: name, email and whether active, audited like the site's own changes."""
+
+    object_type = "user"
     list_display = ("email", "name", "is_staff", "is_active", "date_joined")
     search_fields = ("email", "name")
     fields = ("email", "name", "is_active", "roles", "is_staff", "is_superuser", "date_joined")
@@ -49,12 +53,17 @@ class ConsentInline(admin.TabularInline[Consent, Supporter]):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(admin.ModelAdmin[Supporter]):
+class SupporterAdmin(AuditedAdmin[Supporter]):
+    """Supporter records (CLP, membership): every change is audited, naming the fields
+    changed, never their values; the key is the person's, so their erasure forgets it."""
+
+    object_type = "supporter"
     list_display = ("user", "constituency", "membership", "joined_at", "email_verified_at")
     list_filter = ("membership", "constituency__region")
     list_select_related = ("user", "constituency")
     inlines = (ConsentInline,)
     raw_id_fields = ("user", "constituency")
+    readonly_fields = ("joined_at",)  # when they signed the appeal is a fact, not a setting
     actions = ("erase",)
 
     def has_delete_permission(self, request: HttpRequest, obj: Supporter | None = None) -> bool:
