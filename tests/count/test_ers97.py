@@ -321,3 +321,19 @@ def test_ers97_equal_candidates_for_last_place_are_not_elected_by_lot() -> None:
     last = result.stages[-1]
     assert set(last.elected) | set(last.excluded) == set(held_back.candidates)
     assert len(result.elected) == 3
+
+
+def test_ers97_equal_candidates_split_into_tiers_recursively() -> None:
+    """ERS97 5.6.2 applied within a tier: candidates 0-3 are equal now; stage 0 splits
+    {1, 2, 3} (10) from {0} (5); among those three, stage 1 splits {1, 3} (8) from {2} (7),
+    and stage 2 never separates 1 from 3, so they stay one tier, in number order."""
+    from types import SimpleNamespace
+
+    from grassroots.count.rules.ers97 import _Count
+
+    history = [[5, 10, 10, 10], [9, 8, 7, 8], [9, 4, 9, 4]]
+    counting = object.__new__(_Count)
+    counting.tally = SimpleNamespace(history=history)  # type: ignore[assignment]
+    assert counting.rank_by_history([3, 2, 1, 0]) == [[1, 3], [2], [0]]
+    assert counting.rank_by_history([0, 2]) == [[2], [0]]
+    assert counting.rank_by_history([1, 3]) == [[1, 3]]
