@@ -49,21 +49,45 @@ def test_ballot_create_stores_options_in_order_and_audits() -> None:
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "field", "message"),
     [
-        pytest.param({"options": [("Ann", "F")]}, "options", id="one option"),
-        pytest.param({"options": [("Ann", "F"), ("Ann", "M")]}, "options", id="same name"),
-        pytest.param({"seats": 5}, "seats", id="as many seats as options"),
-        pytest.param({"method": Method.IRV, "seats": 2}, "seats", id="irv two seats"),
-        pytest.param({"quotas": {"X": {"min": 1}}}, "quotas", id="unknown category"),
-        pytest.param({"rule": "borda"}, "rule", id="unknown rule"),
+        pytest.param(
+            {"options": [("Ann", "F")]}, "options", "at least two options", id="one option"
+        ),
+        pytest.param(
+            {"options": [("Ann", "F"), ("Ann", "M")]},
+            "options",
+            "a different, non-empty name",
+            id="same name",
+        ),
+        pytest.param(
+            {"seats": 5}, "seats", "fewer than the options", id="as many seats as options"
+        ),
+        pytest.param(
+            {"method": Method.IRV, "seats": 2},
+            "seats",
+            "Instant runoff fills one seat",
+            id="irv two seats",
+        ),
+        pytest.param(
+            {"quotas": {"X": {"min": 1}}},
+            "quotas",
+            "'X' names no option's category",
+            id="unknown category",
+        ),
+        pytest.param(
+            {"rule": "borda"}, "rule", "Choose one of scottish, ers97, meek", id="unknown rule"
+        ),
     ],
 )
-def test_ballot_create_refuses_bad_ballot(overrides: dict[str, object], field: str) -> None:
+def test_ballot_create_refuses_bad_ballot(
+    overrides: dict[str, object], field: str, message: str
+) -> None:
     with pytest.raises(DomainError) as error:
         ballot_create(**overrides)
 
     assert error.value.field == field
+    assert message in error.value.message
 
 
 def test_ballot_open_freezes_roll_of_verified_supporters_and_emails_links(
@@ -197,15 +221,18 @@ def test_ballot_cast_unknown_token_is_refused(
 
 
 @pytest.mark.parametrize(
-    "ranking",
+    ("ranking", "message"),
     [
-        pytest.param([], id="empty"),
-        pytest.param(["Ann", "Ann"], id="repeated"),
-        pytest.param(["Ann", 999_999], id="unknown option"),
+        pytest.param([], "Choose at least one option", id="empty"),
+        pytest.param(["Ann", "Ann"], "appears more than once", id="repeated"),
+        pytest.param(["Ann", 999_999], "an option not on this ballot", id="unknown option"),
     ],
 )
 def test_ballot_cast_bad_ranking_stores_nothing(
-    make_supporter: Callable[..., Supporter], clp: Constituency, ranking: list[object]
+    make_supporter: Callable[..., Supporter],
+    clp: Constituency,
+    ranking: list[object],
+    message: str,
 ) -> None:
     make_supporter(clp=clp)
     ballot = ballot_create()
@@ -217,6 +244,7 @@ def test_ballot_cast_bad_ranking_stores_nothing(
         services.ballot_cast(credential_token=token, ranking=ids)
 
     assert error.value.field == "ranking"
+    assert message in error.value.message
     assert CastBallot.objects.count() == 0
     assert Credential.objects.get().used is False
 

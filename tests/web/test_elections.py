@@ -87,6 +87,7 @@ def test_nomination_record_twice_from_one_clp_is_refused() -> None:
         )
 
     assert err.value.field == "clp"
+    assert err.value.message == f"{clp.name} has already nominated Ann Ash."
     assert Nomination.objects.count() == 1
 
 
