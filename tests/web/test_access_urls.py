@@ -28,9 +28,10 @@ from grassroots.web.constituencies.models import Constituency
 from grassroots.web.elections import services as election_services
 from grassroots.web.elections.models import ForecastRun
 from grassroots.web.events.selectors import CONTACT_SALT
-from grassroots.web.people.models import Message, MessageBlock, MessageReport, User
+from grassroots.web.people.models import Message, MessageBlock, MessageReport, Topic, User
 from grassroots.web.people.naming import naming_token
 from grassroots.web.people.roles import Role
+from grassroots.web.people.subscriptions import unsubscribe_token
 from tests.web.ballot_factories import (
     ballot_create,
     ballot_open_with_tokens,
@@ -109,6 +110,13 @@ EXPECTED: dict[str, list[Case]] = {
     # Every account may see, export and erase its own data, supporter or not.
     "people:me": [_case(LOGGED_IN)],
     "people:consent_change": [_case(SUPPORTERS, post_only=True)],
+    "people:subscription_change": [_case(LOGGED_IN, post_only=True)],
+    # Whoever holds the emailed link may unsubscribe its person; a forged one is refused.
+    "people:unsubscribe": [
+        _case(EVERYONE, "discussion notifications", token="{unsubscribe_token}", label="link"),
+        _case(frozenset(), token="{representative_token}", label="another kind of link"),
+        _case(frozenset(), token="x" * 43, label="forged"),
+    ],
     "people:export": [_case(LOGGED_IN)],
     "people:erase": [_case(LOGGED_IN)],
     "people:contacts": [_case(SUPPORTERS)],
@@ -496,6 +504,7 @@ def world(db: None) -> dict[str, Any]:
             salt=CONTACT_SALT, object_id=event.pk, email="asked@example.org"
         ),
         "forecast_run_id": forecast_run.pk,
+        "unsubscribe_token": unsubscribe_token(user=supporter.user, topic=Topic.DISCUSSIONS),
     }
     mail.outbox.clear()
     return {"users": users, "values": values}
@@ -581,6 +590,11 @@ def test_a_role_taken_away_opens_nothing_more(world: dict[str, Any]) -> None:
     assert client.get("/organise/elections/").status_code == 404
 
 
+# RFC 8058: a mail program posts the one-click unsubscribe without a form. The signed token in
+# the address decides whom it unsubscribes, never the session: see test_subscriptions.py.
+CSRF_EXEMPT = {"people:unsubscribe"}
+
+
 def test_no_address_takes_a_post_without_the_csrf_token(world: dict[str, Any]) -> None:
     """A page on another site cannot make a logged-in browser post here: every address
     refuses a post that lacks the form's CSRF token, whoever is logged in."""
@@ -590,6 +604,8 @@ def test_no_address_takes_a_post_without_the_csrf_token(world: dict[str, Any]) -
         client = Client(enforce_csrf_checks=True)
         client.force_login(world["users"][persona])
         for name, cases in EXPECTED.items():
+            if name in CSRF_EXEMPT:
+                continue
             for case in cases:
                 url = _url(world, name, case)
                 response = client.post(url, {})

@@ -22,6 +22,11 @@ class Email(models.Model):
     sent again after a crash carries the same Message-ID and mail programs show it once."""
 
     key = models.CharField(max_length=200, unique=True)
+    # What kind of email it is: a supporter's subscription topic (``people.subscriptions``),
+    # or empty for the emails a person's own action asks for (a login link, a voting link).
+    kind = models.CharField(max_length=40, blank=True, default="")
+    # Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
+    headers = models.JSONField(default=dict, blank=True)
     message_id = models.CharField(max_length=250, unique=True)
     to = models.EmailField()
     subject = models.CharField(max_length=250)

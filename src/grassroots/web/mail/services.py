@@ -57,13 +57,23 @@ def _send_task_enqueue(email_id: int, *, run_after: datetime | None = None) -> N
 
 
 @transaction.atomic
-def email_enqueue(*, key: str, to: str, subject: str, body: str) -> Email:
+def email_enqueue(
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    body: str,
+    kind: str = "",
+    headers: dict[str, str] | None = None,
+) -> Email:
     """Queue an email for the worker to send, and return its outbox row.
 
     ``key`` names what the email is for (``signup:42``, ``message:7``): asking again with the
     same key returns the row already queued (or sent) and sends nothing more, so a task that
     runs twice still sends one email. Call it inside the service's own transaction: the email
-    is then queued only if the service's work is committed.
+    is then queued only if the service's work is committed. ``kind`` and ``headers``: see
+    ``Email``; an email a supporter may unsubscribe from goes through
+    ``people.subscriptions.email_to_supporter``, which sets both.
     """
     email, created = Email.objects.get_or_create(
         key=key,
@@ -71,6 +81,8 @@ def email_enqueue(*, key: str, to: str, subject: str, body: str) -> Email:
             "to": to,
             "subject": subject_line(subject),  # a header holds no line break
             "body": body,
+            "kind": kind,
+            "headers": headers or {},
             "message_id": make_msgid(idstring="grassroots", domain=_message_id_domain()),
             "next_attempt_at": timezone.now(),
         },
@@ -110,7 +122,10 @@ def email_deliver(*, email_id: int) -> str:
         return f"not due ({email.status})"
 
     message = EmailMessage(
-        email.subject, email.body, to=[email.to], headers={"Message-ID": email.message_id}
+        email.subject,
+        email.body,
+        to=[email.to],
+        headers={**email.headers, "Message-ID": email.message_id},
     )
     try:
         message.send()

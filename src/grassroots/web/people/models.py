@@ -122,6 +122,33 @@ class Consent(models.Model):
         return f"{self.get_kind_display()} ({'withdrawn' if self.withdrawn_at else 'given'})"
 
 
+class Topic(models.TextChoices):
+    """What a supporter may be emailed about beyond what they themselves ask for, each with
+    its one-click unsubscribe (``people.subscriptions``)."""
+
+    MAILINGS = "mailings", "Emails from the alliance's organisers"
+    EVENTS = "events", "New events in my CLP or region"
+    DISCUSSIONS = "discussions", "Discussion notifications and digests"
+    REPORTS = "reports", "Reports from representatives I follow"
+
+
+class Unsubscription(models.Model):
+    """A supporter asked for no more email on ``topic``: by the link in such an email (one
+    click, RFC 8058) or on My data. Subscribing again deletes the row."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="unsubscriptions")
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("user", "topic"), name="people_unsubscribed_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.user_id} unsubscribed from {self.topic}"
+
+
 class Message(models.Model):
     """A message relayed by the site between two supporters in the same CLP.
 

@@ -99,6 +99,12 @@ def person_export(*, person: User) -> dict[str, Any]:
         "last_login_at": _when(person.last_login),
         "role_groups": sorted(person.groups.values_list("name", flat=True)),
         "site_administrator": person.is_superuser,
+        "unsubscribed_from": [
+            {"topic": topic, "at": _when(at)}
+            for topic, at in person.unsubscriptions.order_by("topic").values_list(
+                "topic", "created_at"
+            )
+        ],
         "is_supporter": supporter is not None,
         "joined_at": None,
         "email_verified_at": None,

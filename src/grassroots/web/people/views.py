@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from sesame.utils import get_user
 
 from grassroots.web.constituencies.selectors import constituency_choices
 from grassroots.web.errors import DomainError
 from grassroots.web.forms_flow import form_data, form_status, handle_action, handle_form
-from grassroots.web.people import access, selectors, services
+from grassroots.web.people import access, selectors, services, subscriptions
 from grassroots.web.people.consents import WORDING
 from grassroots.web.people.forms import (
     ConsentForm,
@@ -26,7 +27,7 @@ from grassroots.web.people.forms import (
     ReportResolveForm,
     SignupForm,
 )
-from grassroots.web.people.models import ConsentKind, Membership, User
+from grassroots.web.people.models import ConsentKind, Membership, Topic, User
 from grassroots.web.people.naming import naming_request_list
 from grassroots.web.people.ratelimit import (
     LOGIN_LINKS_PER_EMAIL,
@@ -147,6 +148,7 @@ def me(request: HttpRequest) -> HttpResponse:
     context = {
         "person": person,
         "supporter": supporter,
+        "topics": subscriptions.topic_states(user=person) if supporter else [],
         "consents": consents,
         "kinds": kinds if supporter else [],
         "roles": roles,
@@ -175,6 +177,42 @@ def consent_change(request: HttpRequest) -> HttpResponse:
         success="Your consent is updated.",
         redirect_to=reverse("people:me"),
     )
+
+
+@login_required
+@require_POST
+def subscription_change(request: HttpRequest) -> HttpResponse:
+    """Stop or restart one kind of email, from My data."""
+    person = access.person_for_self(request.user)
+    topic = request.POST.get("topic", "")
+    if topic not in Topic.values:
+        messages.error(request, "Choose a kind of email.")
+        return redirect("people:me")
+    if request.POST.get("action") == "subscribe":
+        subscriptions.topic_subscribe(user=person, topic=topic)
+        messages.success(request, f"You will get emails again: {Topic(topic).label.lower()}.")
+    else:
+        subscriptions.topic_unsubscribe(user=person, topic=topic, how="my data")
+        messages.success(request, f"No more emails: {Topic(topic).label.lower()}.")
+    return redirect(reverse("people:me") + "#emails")
+
+
+@csrf_exempt  # RFC 8058: a mail program posts here without a form; the signed token decides
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every email a supporter may stop. Opening it shows a button (a link
+    checker that fetches it unsubscribes nobody); posting to it, from that button or from a
+    mail program's one-click unsubscribe, stops that kind of email."""
+    found = subscriptions.unsubscribe_token_read(token)
+    person = User.objects.filter(pk=found[0]).first() if found else None
+    if found is None or person is None:
+        raise Http404("This unsubscribe link is not valid.")
+    topic = Topic(found[1])
+    done = False
+    if request.method == "POST":
+        subscriptions.topic_unsubscribe(user=person, topic=topic, how="link")
+        done = True
+    context = {"topic": topic, "done": done, "token": token}
+    return render(request, "people/unsubscribe.html", context)
 
 
 @login_required
