@@ -21,12 +21,12 @@ from grassroots.seal.trustee import (
     confirmation_check,
     deal_check_public,
     deal_make,
+    deal_statement,
     deals_check,
     election_public_key,
     trustee_keys_make,
     verification_key,
 )
-from grassroots.seal.trustee import _deal_statement as _deal_statement
 from tests.seal.helpers import ceremony
 
 
@@ -80,7 +80,7 @@ def test_a_bad_share_names_its_dealer() -> None:
     honest = deal_make(secrets[1], setup, scalars=iter([*coefficients, 5]).__next__)
     assert honest.commitments == commitments
     shares = (honest.shares[0], honest.shares[1], other.shares[2])
-    statement = _deal_statement(setup, 2, commitments, shares)
+    statement = deal_statement(setup, 2, commitments, shares)
     proof = schnorr_prove(coefficients[0], commitments[0], DEAL_DOMAIN, statement)
     cheat = Deal(2, commitments, proof, shares)
     deal_check_public(setup, cheat)

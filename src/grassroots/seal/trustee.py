@@ -301,7 +301,7 @@ class Deal:
         return cls(dealer, commitments, _proof(data["proof"], f"{what}: proof"), tuple(shares))
 
 
-def _deal_statement(
+def deal_statement(
     setup: Setup, deal_dealer: int, commitments: Sequence[Point], shares: Sequence[bytes]
 ) -> list[hashing.Hashable]:
     return [setup.digest(), deal_dealer, list(commitments), list(shares)]
@@ -368,7 +368,7 @@ def deal_make(
         coefficients[0],
         commitments[0],
         DEAL_DOMAIN,
-        _deal_statement(setup, secret.index, commitments, shares),
+        deal_statement(setup, secret.index, commitments, shares),
         scalars=scalars,
     )
     return Deal(secret.index, commitments, proof, shares)
@@ -389,7 +389,7 @@ def deal_check_public(setup: Setup, deal: Deal) -> None:
         )
     if deal.commitments[0].is_identity():
         raise TrusteeError(f"{what}: the constant commitment is the neutral element")
-    statement = _deal_statement(setup, deal.dealer, deal.commitments, deal.shares)
+    statement = deal_statement(setup, deal.dealer, deal.commitments, deal.shares)
     if not schnorr_holds(deal.proof, deal.commitments[0], DEAL_DOMAIN, statement):
         raise TrusteeError(f"{what}: the proof of knowledge of its secret does not hold")
 
