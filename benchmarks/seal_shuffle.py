@@ -13,18 +13,11 @@ import argparse
 import time
 from dataclasses import dataclass
 
+from grassroots.seal.context import ElectionContext
 from grassroots.seal.elgamal import SealedBallot, encrypt
-from grassroots.seal.group import Point, base_mul, random_scalar
-from grassroots.seal.shuffle import ShuffleContext, shuffle_prove
+from grassroots.seal.group import base_mul, random_scalar
+from grassroots.seal.shuffle import shuffle_prove
 from grassroots.seal.verify_shuffle import shuffle_check
-
-
-@dataclass(frozen=True)
-class _BenchContext:
-    public_key: Point
-
-    def fingerprint(self) -> bytes:
-        return b"grassroots-benchmark-shuffle"
 
 
 @dataclass(frozen=True)
@@ -39,14 +32,15 @@ def shuffle_timings(
     count: int,
     width: int,
     *,
-    context: ShuffleContext | None = None,
+    context: ElectionContext | None = None,
     inputs: list[SealedBallot] | None = None,
 ) -> ShuffleTimings:
     """Prove one shuffle of ``count`` ballots of ``width`` ciphertexts and check it, timing
     each. Pass ``context`` and ``inputs`` to time real ballots; otherwise ballots of random
     points are encrypted under a random key first (not timed)."""
     if context is None:
-        context = _BenchContext(base_mul(random_scalar()))
+        public_key = base_mul(random_scalar())
+        context = ElectionContext("benchmark", 1, 1, width, public_key, (public_key,))
     public_key = context.public_key
     if inputs is None:
         inputs = [

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grassroots.seal import hashing
+from grassroots.seal.context import ElectionContext
 from grassroots.seal.elgamal import SealedBallot, ballot_to_json, encrypt
 from grassroots.seal.group import ORDER, Point, base_mul, scalar_hex
 from grassroots.seal.shuffle import _shuffle_prove
@@ -47,17 +46,9 @@ class ReplayedRandomness:
         return self._next() % bound
 
 
-@dataclass(frozen=True)
-class TestElection:
-    """Just what a shuffle needs of an election."""
-
-    __test__ = False  # not a pytest class
-
-    name: str
-    public_key: Point
-
-    def fingerprint(self) -> bytes:
-        return hashing.digest("grassroots-test-election", self.name, self.public_key)
+def election_make(name: str, width: int, public_key: Point) -> ElectionContext:
+    """An election of one trustee, which is all a shuffle needs."""
+    return ElectionContext(name, 1, 1, width, public_key, (public_key,))
 
 
 def vector_make(name: str) -> dict[str, Any]:
@@ -65,7 +56,7 @@ def vector_make(name: str) -> dict[str, Any]:
     count, width = SHAPES[name]
     randomness = ReplayedRandomness(f"grassroots test vector {name}")
     secret_key = randomness.scalar()
-    election = TestElection(name, base_mul(secret_key))
+    election = election_make(name, width, base_mul(secret_key))
     inputs: list[SealedBallot] = [
         tuple(
             encrypt(election.public_key, base_mul(100 * i + k + 1), randomness.scalar())
@@ -79,11 +70,8 @@ def vector_make(name: str) -> dict[str, Any]:
             f"A shuffle of {count} ballots of {width} ciphertext(s) with its proof; the "
             "randomness is SHA-512 of the seed and a counter (tests/seal/shuffle_vectors.py)."
         ),
-        "election": {
-            "name": name,
-            "public_key": election.public_key.hex(),
-            "fingerprint": election.fingerprint().hex(),
-        },
+        "election": election.to_json(),
+        "fingerprint": election.fingerprint().hex(),
         "secret_key": scalar_hex(secret_key),
         "mixer": "test mixer",
         "inputs": [ballot_to_json(ballot) for ballot in inputs],

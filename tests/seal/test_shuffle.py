@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from grassroots.seal import hashing
+from grassroots.seal.context import ElectionContext
 from grassroots.seal.elgamal import SealedBallot, decrypt_with_key, encrypt
 from grassroots.seal.group import (
     GENERATOR,
@@ -29,16 +30,20 @@ from grassroots.seal.shuffle import (
     shuffle_prove,
 )
 from grassroots.seal.verify_shuffle import VerificationError, shuffle_check
-from tests.seal.shuffle_vectors import ReplayedRandomness, TestElection
+from tests.seal.shuffle_vectors import ReplayedRandomness, election_make
 
 SECRET_KEY = 0x1234567890ABCDEF * 7919
-ELECTION = TestElection("shuffle tests", base_mul(SECRET_KEY))
+PUBLIC_KEY = base_mul(SECRET_KEY)
 MIXER = "returning officer"
+
+
+def election(width: int) -> ElectionContext:
+    return election_make("shuffle tests", width, PUBLIC_KEY)
 
 
 def ballots_make(count: int, width: int) -> list[SealedBallot]:
     return [
-        tuple(encrypt(ELECTION.public_key, base_mul(1000 * i + k + 1)) for k in range(width))
+        tuple(encrypt(PUBLIC_KEY, base_mul(1000 * i + k + 1)) for k in range(width))
         for i in range(count)
     ]
 
@@ -55,7 +60,7 @@ def mixed(
     request: pytest.FixtureRequest,
 ) -> tuple[list[SealedBallot], list[SealedBallot], dict[str, Any]]:
     inputs = ballots_make(6, request.param)
-    outputs, proof = shuffle_prove(ELECTION, inputs, MIXER)
+    outputs, proof = shuffle_prove(election(request.param), inputs, MIXER)
     return inputs, outputs, proof.to_json()
 
 
@@ -64,17 +69,18 @@ def rejected(
     outputs: list[SealedBallot],
     proof: dict[str, Any],
     *,
-    election: TestElection = ELECTION,
+    context: ElectionContext | None = None,
     mixer: str = MIXER,
 ) -> str:
+    context = context or election(len(inputs[0]))
     with pytest.raises(VerificationError) as caught:
-        shuffle_check(election, inputs, outputs, proof, mixer)
+        shuffle_check(context, inputs, outputs, proof, mixer)
     return str(caught.value)
 
 
 def test_an_honest_shuffle_verifies_and_is_a_permutation_of_reencryptions(mixed: Any) -> None:
     inputs, outputs, proof = mixed
-    shuffle_check(ELECTION, inputs, outputs, proof, MIXER)
+    shuffle_check(election(len(inputs[0])), inputs, outputs, proof, MIXER)
     assert plaintexts(outputs) == plaintexts(inputs)
     assert len(set(plaintexts(inputs))) == len(inputs)
     input_ciphertexts = {ciphertext for ballot in inputs for ciphertext in ballot}
@@ -83,8 +89,8 @@ def test_an_honest_shuffle_verifies_and_is_a_permutation_of_reencryptions(mixed:
 
 def test_a_shuffle_of_one_ballot_verifies() -> None:
     inputs = ballots_make(1, 2)
-    outputs, proof = shuffle_prove(ELECTION, inputs, MIXER)
-    shuffle_check(ELECTION, inputs, outputs, proof.to_json(), MIXER)
+    outputs, proof = shuffle_prove(election(2), inputs, MIXER)
+    shuffle_check(election(2), inputs, outputs, proof.to_json(), MIXER)
     assert plaintexts(outputs) == plaintexts(inputs)
 
 
@@ -92,14 +98,16 @@ def test_the_permutation_is_secret_and_varies() -> None:
     inputs = ballots_make(8, 1)
     orders = set()
     for _ in range(4):
-        outputs, _proof = shuffle_prove(ELECTION, inputs, MIXER)
+        outputs, _proof = shuffle_prove(election(1), inputs, MIXER)
         orders.add(tuple(bytes(decrypt_with_key(SECRET_KEY, ballot[0])) for ballot in outputs))
     assert len(orders) > 1
 
 
 def test_progress_is_reported_up_to_the_total() -> None:
     calls: list[tuple[int, int]] = []
-    shuffle_prove(ELECTION, ballots_make(3, 1), MIXER, progress=lambda d, t: calls.append((d, t)))
+    shuffle_prove(
+        election(1), ballots_make(3, 1), MIXER, progress=lambda d, t: calls.append((d, t))
+    )
     assert calls[-1] == (12, 12)
     assert all(done <= total for done, total in calls)
 
@@ -124,7 +132,7 @@ def test_a_duplicated_output_replacing_another_is_rejected(mixed: Any) -> None:
     rejected(inputs, duplicated, proof)
     # Even when the copy is re-encrypted, so it does not look like one.
     disguised = list(outputs)
-    disguised[4] = tuple(c.reencrypted(ELECTION.public_key, 12345) for c in outputs[1])
+    disguised[4] = tuple(c.reencrypted(PUBLIC_KEY, 12345) for c in outputs[1])
     assert plaintexts(disguised) != plaintexts(inputs)
     rejected(inputs, disguised, proof)
 
@@ -135,28 +143,29 @@ def test_an_altered_ciphertext_is_rejected(mixed: Any) -> None:
     reencrypted = list(outputs)
     reencrypted[2] = (
         *outputs[2][: width - 1],
-        outputs[2][width - 1].reencrypted(ELECTION.public_key, 777),
+        outputs[2][width - 1].reencrypted(PUBLIC_KEY, 777),
     )
     assert plaintexts(reencrypted) == plaintexts(inputs)  # same plaintexts, still refused
     rejected(inputs, reencrypted, proof)
     replaced = list(outputs)
-    replaced[2] = (*outputs[2][: width - 1], encrypt(ELECTION.public_key, base_mul(99)))
+    replaced[2] = (*outputs[2][: width - 1], encrypt(PUBLIC_KEY, base_mul(99)))
     rejected(inputs, replaced, proof)
 
 
 def test_changed_inputs_are_rejected(mixed: Any) -> None:
     inputs, outputs, proof = mixed
     changed = list(inputs)
-    changed[5] = tuple(encrypt(ELECTION.public_key, base_mul(424242)) for _ in inputs[5])
+    changed[5] = tuple(encrypt(PUBLIC_KEY, base_mul(424242)) for _ in inputs[5])
     rejected(changed, outputs, proof)
     rejected(inputs[1:] + inputs[:1], outputs, proof)  # the same ballots in another order
 
 
 def test_a_proof_from_another_election_or_mixer_is_rejected(mixed: Any) -> None:
     inputs, outputs, proof = mixed
-    other = TestElection("another election", ELECTION.public_key)
-    assert other.fingerprint() != ELECTION.fingerprint()
-    rejected(inputs, outputs, proof, election=other)
+    width = len(inputs[0])
+    other = election_make("another election", width, PUBLIC_KEY)
+    assert other.fingerprint() != election(width).fingerprint()
+    rejected(inputs, outputs, proof, context=other)
     rejected(inputs, outputs, proof, mixer="someone else")
 
 
@@ -247,7 +256,7 @@ def test_a_challenge_over_the_commitments_only_is_rejected() -> None:
 
     inputs = ballots_make(4, 2)
     outputs, forged = _shuffle_prove(
-        ELECTION,
+        election(2),
         inputs,
         MIXER,
         randomness=ReplayedRandomness("weak"),
@@ -255,15 +264,17 @@ def test_a_challenge_over_the_commitments_only_is_rejected() -> None:
     )
     # Under the weak challenge the first equation holds: the proof is consistent with it.
     (weak,) = weak_challenges
-    generators, _h = shuffle_generators(ELECTION.fingerprint(), len(inputs))
+    generators, _h = shuffle_generators(election(2).fingerprint(), len(inputs))
     c_bar = point_sum(forged.permutation_commitment) - point_sum(generators)
     assert forged.t1 == base_mul(forged.s1) - c_bar * weak
     message = rejected(inputs, outputs, forged.to_json())
     assert "equation t1" in message
     # The same randomness with the right challenge gives a proof that verifies.
-    outputs, honest = _shuffle_prove(ELECTION, inputs, MIXER, randomness=ReplayedRandomness("weak"))
+    outputs, honest = _shuffle_prove(
+        election(2), inputs, MIXER, randomness=ReplayedRandomness("weak")
+    )
     assert honest.t1 == forged.t1
-    shuffle_check(ELECTION, inputs, outputs, honest.to_json(), MIXER)
+    shuffle_check(election(2), inputs, outputs, honest.to_json(), MIXER)
 
 
 def test_proof_json_round_trips_and_names_bad_fields(mixed: Any) -> None:
@@ -283,7 +294,9 @@ def test_proof_json_round_trips_and_names_bad_fields(mixed: Any) -> None:
 
 def test_the_prover_refuses_an_empty_list_or_mixed_widths() -> None:
     with pytest.raises(ValueError, match="no ballots"):
-        shuffle_prove(ELECTION, [], MIXER)
+        shuffle_prove(election(1), [], MIXER)
     mixed_widths = [*ballots_make(2, 2), ballots_make(1, 1)[0]]
-    with pytest.raises(ValueError, match="input ballot 2 has 1 ciphertexts; ballot 0 has 2"):
-        shuffle_prove(ELECTION, mixed_widths, MIXER)
+    with pytest.raises(
+        ValueError, match="input ballot 2 has 1 ciphertexts; this election's ballots have 2"
+    ):
+        shuffle_prove(election(2), mixed_widths, MIXER)

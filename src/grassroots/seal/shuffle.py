@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from grassroots.seal import hashing
+from grassroots.seal.context import ElectionContext
 from grassroots.seal.elgamal import Ciphertext, SealedBallot
 from grassroots.seal.group import (
     ORDER,
@@ -36,16 +37,6 @@ from grassroots.seal.group import (
 
 SCHEME = "terelius-wikstrom-haenni-2017"
 _PROGRESS_STEP = 250
-
-
-class ShuffleContext(Protocol):
-    """What a shuffle needs from the election: its public key and its fingerprint (which
-    every challenge hashes). ``seal.context.ElectionContext`` is one."""
-
-    @property
-    def public_key(self) -> Point: ...
-
-    def fingerprint(self) -> bytes: ...
 
 
 class Randomness(Protocol):
@@ -217,7 +208,7 @@ def shuffle_generators(fingerprint: bytes, count: int) -> tuple[list[Point], Poi
 
 
 def _statement_digest(
-    context: ShuffleContext,
+    context: ElectionContext,
     mixer: str,
     inputs: Sequence[SealedBallot],
     outputs: Sequence[SealedBallot],
@@ -264,7 +255,7 @@ def _main_challenge(statement: bytes, commitments: _Commitments) -> int:
 
 
 def shuffle_prove(
-    context: ShuffleContext,
+    context: ElectionContext,
     inputs: Sequence[SealedBallot],
     mixer: str,
     progress: Callable[[int, int], None] | None = None,
@@ -278,7 +269,7 @@ def shuffle_prove(
 
 
 def _shuffle_prove(
-    context: ShuffleContext,
+    context: ElectionContext,
     inputs: Sequence[SealedBallot],
     mixer: str,
     *,
@@ -293,13 +284,12 @@ def _shuffle_prove(
     count = len(ballots)
     if count == 0:
         raise ValueError("there are no ballots to shuffle")
-    width = len(ballots[0])
-    if width == 0:
-        raise ValueError("input ballot 0 has no ciphertext")
+    width = context.width
     for index, ballot in enumerate(ballots):
         if len(ballot) != width:
             raise ValueError(
-                f"input ballot {index} has {len(ballot)} ciphertexts; ballot 0 has {width}"
+                f"input ballot {index} has {len(ballot)} ciphertexts; this election's ballots "
+                f"have {width}"
             )
     public_key = context.public_key
     total = 4 * count
@@ -405,4 +395,4 @@ def _shuffle_prove(
     return outputs, proof
 
 
-__all__ = ["SCHEME", "ShuffleContext", "ShuffleProof", "shuffle_generators", "shuffle_prove"]
+__all__ = ["SCHEME", "ShuffleProof", "shuffle_generators", "shuffle_prove"]
