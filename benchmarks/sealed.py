@@ -24,20 +24,20 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grassroots.count import count  # noqa: E402
-from grassroots.count.formats.blt import parse_blt  # noqa: E402
-from grassroots.seal.bundle import CountRecord, Mix, ballots_blt, bundle_make  # noqa: E402
-from grassroots.seal.decryption import decryption_share_make, plaintexts_combine  # noqa: E402
-from grassroots.seal.encoding import ballot_decode, ballot_encrypt, ballot_width  # noqa: E402
-from grassroots.seal.shuffle import shuffle_prove  # noqa: E402
-from grassroots.seal.trustee import (  # noqa: E402
+from grassroots.count import count
+from grassroots.count.formats.blt import parse_blt
+from grassroots.seal.bundle import CountRecord, Mix, ballots_blt, bundle_make
+from grassroots.seal.decryption import decryption_share_make, plaintexts_combine
+from grassroots.seal.encoding import ballot_decode, ballot_encrypt, ballot_width
+from grassroots.seal.shuffle import shuffle_prove
+from grassroots.seal.trustee import (
     Setup,
     context_make,
     deal_make,
     deals_check,
     trustee_keys_make,
 )
-from grassroots.seal.verify import bundle_verify  # noqa: E402
+from grassroots.seal.verify import bundle_verify
 
 OPTIONS = 20
 PREFERENCES = 9
