@@ -16,13 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from grassroots.count import count
 from grassroots.count.formats.blt import parse_blt
