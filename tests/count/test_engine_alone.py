@@ -1,4 +1,5 @@
-"""The engine stands alone: importing every engine and forecast module loads no Django."""
+"""The engine stands alone: importing every engine, forecast and sealed-ballot module loads no
+Django."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ def test_engine_imports_no_django() -> None:
         import grassroots.forecast, grassroots.synthetic
         for module in pkgutil.walk_packages(grassroots.forecast.__path__, "grassroots.forecast."):
             __import__(module.name)
+        import grassroots.seal
+        for module in pkgutil.walk_packages(grassroots.seal.__path__, "grassroots.seal."):
+            __import__(module.name)
+        assert "grassroots.seal.verify" in sys.modules and "grassroots.seal.shuffle" in sys.modules
         loaded = sorted(m for m in sys.modules if m == "django" or m.startswith("django."))
         print(",".join(loaded))
         """
