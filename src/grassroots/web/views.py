@@ -53,6 +53,12 @@ ORGANISE_PAGES = (
         frozenset({Role.COMMITTEE, Role.ADMINISTRATOR}),
     ),
     OrganisePage(
+        "Discussion moderation",
+        "discussions:moderation",
+        "Posts readers reported in discussions: hide them or dismiss the report; suspensions.",
+        ORGANISE_MENU_ROLES,
+    ),
+    OrganisePage(
         "Events you organise",
         "events:organise",
         "Your events, drafts included; new events and speakers.",
