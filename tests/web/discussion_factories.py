@@ -35,7 +35,12 @@ def member_confirmed(supporter: Supporter, organisation: Organisation) -> Organi
 
 
 def thread_start(
-    author: User, *, space: Space | None = None, title: str = "Which strategy?", body: str = "Let us talk.", **kw: Any
+    author: User,
+    *,
+    space: Space | None = None,
+    title: str = "Which strategy?",
+    body: str = "Let us talk.",
+    **kw: Any,
 ) -> Thread:
     """A thread started through the service, its notifications run (on commit)."""
     with TestCase.captureOnCommitCallbacks(execute=True):

@@ -378,9 +378,7 @@ def test_erasure_leaves_threads_readable_by_a_former_supporter(
 ) -> None:
     thread = thread_start(people["member"], title="Strategy")
     reply(people["outsider"], thread, "Agreed with @nia-evans.")
-    services.post_report(
-        reporter=people["member"], post=thread.posts.last(), reason="Testing"
-    )
+    services.post_report(reporter=people["member"], post=thread.posts.last(), reason="Testing")
 
     person_erase(person=people["member"])
 
@@ -394,7 +392,9 @@ def test_erasure_leaves_threads_readable_by_a_former_supporter(
 
 def test_the_export_holds_posts_reports_and_choices(people: dict[str, Any]) -> None:
     thread = thread_start(people["member"], title="Strategy", body="My *view*")
-    services.post_report(reporter=people["member"], post=reply(people["rep"], thread, "Hm"), reason="Off topic")
+    services.post_report(
+        reporter=people["member"], post=reply(people["rep"], thread, "Hm"), reason="Off topic"
+    )
     services.notification_choose(person=people["member"], frequency=Frequency.WEEKLY)
 
     exported = discussions_export(people["member"])
