@@ -56,7 +56,9 @@ ORGANISE_PAGES = (
         "Discussion moderation",
         "discussions:moderation",
         "Posts readers reported in discussions: hide them or dismiss the report; suspensions.",
-        ORGANISE_MENU_ROLES,
+        # An organisation's representatives moderate its space too: they find the queue on
+        # /discussions/, which links it only while they represent one.
+        ORGANISE_ROLES,
     ),
     OrganisePage(
         "Events you organise",
