@@ -148,7 +148,11 @@ def thread_start(*, author: User, space: Space, title: str, body: str, site_url:
 @transaction.atomic
 def post_reply(*, author: User, thread: Thread, body: str, site_url: str) -> Post:
     """A reply to ``thread``, refused while it is locked."""
-    thread = Thread.objects.select_for_update().select_related("organisation").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=thread.pk)
+    )
     _writer_check(author, space_of_thread(thread))
     if thread.is_locked:
         raise DomainError(LOCKED)
