@@ -23,6 +23,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from grassroots.web.alliance.models import MembershipStatus, Organisation, OrganisationMembership
 from grassroots.web.demo import demo_create
+from grassroots.web.discussions.demo import GROUP_THREAD, SUPPORTERS_THREAD
+from grassroots.web.discussions.models import Thread
 from grassroots.web.elections.models import Slate
 from grassroots.web.events.models import Event
 
@@ -64,6 +66,10 @@ SUPPORTER = [
     "/me/contacts/",
     "/me/messages/",
     "/groups/request/",
+    "/discussions/",
+    "/discussions/conduct/",
+    "/discussions/supporters/",
+    "/discussions/supporters/new/",
 ]
 ORGANISER = [
     "/organise/",
@@ -87,6 +93,7 @@ ORGANISER = [
     "/events/organise/",
     "/events/new/",
     "/speakers/new/",
+    "/organise/moderation/",
 ]
 ADMINISTRATOR = [
     "/organise/",
@@ -186,6 +193,11 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
     organisation = Organisation.objects.filter(representatives__isnull=False).order_by("pk").first()
     event = Event.objects.filter(published=True).order_by("starts_at").first()
     slate = Slate.objects.order_by("pk").first()
+    threads = {thread.title: thread for thread in Thread.objects.select_related("organisation")}
+    supporters_thread = threads[SUPPORTERS_THREAD]
+    group_thread = threads[GROUP_THREAD]
+    assert group_thread.organisation is not None
+    discussion_pages = [f"/discussions/threads/{supporters_thread.pk}/"]
     assert member is not None
     assert organisation is not None
     assert event is not None
@@ -200,9 +212,25 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
     problems: list[str] = []
     for who, paths in (
         (None, [*PUBLIC, f"/events/{event.pk}/", vote.group(1)]),
-        ("supporter0001@demo.example.org", SUPPORTER),
-        (member, ["/me/organisations/"]),
-        ("organiser@example.org", [*ORGANISER, f"/organise/elections/nec-demo/slates/{slate.pk}/"]),
+        ("supporter0001@demo.example.org", [*SUPPORTER, *discussion_pages]),
+        (
+            member,
+            [
+                "/me/organisations/",
+                f"/discussions/org/{group_thread.organisation.slug}/",
+                f"/discussions/threads/{group_thread.pk}/",
+                f"/discussions/posts/{group_thread.posts.get().pk}/report/",
+            ],
+        ),
+        (
+            "organiser@example.org",
+            [
+                *ORGANISER,
+                f"/organise/elections/nec-demo/slates/{slate.pk}/",
+                *discussion_pages,
+                f"/discussions/threads/{supporters_thread.pk}/proposal/",
+            ],
+        ),
         ("admin@example.org", ADMINISTRATOR + org_pages),
     ):
         context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)

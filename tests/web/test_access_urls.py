@@ -65,6 +65,7 @@ ORGANISERS = frozenset({"organiser", "other_organiser", "administrator"})
 EVENT_ORGANISERS = ORGANISERS | {"committee"}
 OFFICER = frozenset({"organiser", "administrator"})
 MODERATORS = frozenset({"committee", "administrator"})
+DISCUSS_ORG = EVENT_ORGANISERS | {"representative"}
 
 
 @dataclass(frozen=True)
@@ -391,6 +392,50 @@ EXPECTED: dict[str, list[Case]] = {
     "slates:endorsement_record": [
         _case(ORGANISERS, election_slug=E, section_slug=S, post_only=True)
     ],
+    # Discussions: the supporters' space is every verified supporter's; Unity Union's is its
+    # representative's (the supporter's membership is only pending); organisers, the committee
+    # and administrators read and moderate every space.
+    "discussions:index": [_case(LOGGED_IN)],
+    "discussions:notifications": [_case(LOGGED_IN, post_only=True)],
+    "discussions:conduct": [_case(LOGGED_IN, "I will treat everyone")],
+    "discussions:space": [
+        _case(LOGGED_IN, "Open to all", space="supporters", label="supporters"),
+        _case(DISCUSS_ORG, "Union business", space="{org_space}", label="organisation"),
+    ],
+    "discussions:thread_new": [
+        _case(LOGGED_IN, space="supporters", label="supporters"),
+        _case(DISCUSS_ORG, space="{org_space}", label="organisation"),
+    ],
+    "discussions:thread": [
+        _case(LOGGED_IN, "Open to all", thread_id="{thread_id}", label="supporters"),
+        _case(DISCUSS_ORG, "Union business", thread_id="{org_thread_id}", label="organisation"),
+    ],
+    "discussions:reply": [
+        _case(DISCUSS_ORG, thread_id="{org_thread_id}", post_only=True, label="organisation")
+    ],
+    "discussions:thread_lock": [
+        _case(DISCUSS_ORG, thread_id="{org_thread_id}", post_only=True, label="organisation"),
+        _case(EVENT_ORGANISERS, thread_id="{thread_id}", post_only=True, label="supporters"),
+    ],
+    "discussions:propose": [_case(ORGANISERS, "Open to all", thread_id="{thread_id}")],
+    "discussions:post_report": [
+        _case(DISCUSS_ORG, "A rude remark", post_id="{org_post_id}", label="organisation")
+    ],
+    "discussions:post_hide": [
+        _case(DISCUSS_ORG, post_id="{org_post_id}", post_only=True, label="organisation"),
+        _case(EVENT_ORGANISERS, post_id="{post_id}", post_only=True, label="supporters"),
+    ],
+    "discussions:moderation": [_case(DISCUSS_ORG, "A rude remark")],
+    "discussions:report_dismiss": [
+        _case(DISCUSS_ORG, report_id="{discussion_report_id}", post_only=True)
+    ],
+    # Suspending reaches every space: not a group's own representative.
+    "discussions:member_suspend": [
+        _case(EVENT_ORGANISERS, report_id="{discussion_report_id}", post_only=True)
+    ],
+    "discussions:suspension_lift": [
+        _case(EVENT_ORGANISERS, suspension_id="{suspension_id}", post_only=True)
+    ],
 }
 
 
@@ -464,6 +509,27 @@ def world(db: None) -> dict[str, Any]:
     open_ballot = ballot_create(slug="open-ballot", question="Which strategy?", actor=organiser)
     token = ballot_open_with_tokens(open_ballot)[0]
     Ballot.objects.filter(pk__in=[published.pk]).update(returning_officer=organiser)
+    from grassroots.web.discussions import services as discussion_services
+    from grassroots.web.discussions.models import Suspension
+    from grassroots.web.discussions.spaces import Space
+
+    for person in (supporter.user, rep_supporter.user):
+        discussion_services.conduct_accept(person=person)
+    thread = discussion_services.thread_start(
+        author=supporter.user, space=Space(), title="Open to all", body="Hello", site_url=""
+    )
+    org_thread = discussion_services.thread_start(
+        author=rep_supporter.user,
+        space=Space(organisation),
+        title="Union business",
+        body="A rude remark",
+        site_url="",
+    )
+    org_post = org_thread.posts.get()
+    discussion_report = discussion_services.post_report(
+        reporter=organiser, post=org_post, reason="Rude"
+    )
+    suspension = Suspension.objects.create(person=supporter.user, created_by=organiser)
     forecast_run = ForecastRun.objects.create(
         section=section, inputs={"form": {}}, input_hash="0" * 64, runs_total=10
     )
@@ -504,6 +570,13 @@ def world(db: None) -> dict[str, Any]:
             salt=CONTACT_SALT, object_id=event.pk, email="asked@example.org"
         ),
         "forecast_run_id": forecast_run.pk,
+        "org_space": Space(organisation).key,
+        "thread_id": thread.pk,
+        "org_thread_id": org_thread.pk,
+        "post_id": thread.posts.get().pk,
+        "org_post_id": org_post.pk,
+        "discussion_report_id": discussion_report.pk,
+        "suspension_id": suspension.pk,
         "unsubscribe_token": unsubscribe_token(user=supporter.user, topic=Topic.DISCUSSIONS),
     }
     mail.outbox.clear()

@@ -169,6 +169,11 @@ def _demo_values() -> dict[str, list[str]]:
         "gss_code": ["E14001339", quote("E14%"), quote("' OR 1=1 --")],
         "token": ["not-a-token", quote(LONG[:3000])],
         "action": ["open", "close", "publish", "nonsense"],
+        "space": [
+            "supporters",
+            "org/" + Organisation.objects.order_by("pk").values_list("slug", flat=True)[0],
+            "org/no-such-thing",
+        ],
     }
 
 

@@ -53,6 +53,14 @@ ORGANISE_PAGES = (
         frozenset({Role.COMMITTEE, Role.ADMINISTRATOR}),
     ),
     OrganisePage(
+        "Discussion moderation",
+        "discussions:moderation",
+        "Posts readers reported in discussions: hide them or dismiss the report; suspensions.",
+        # An organisation's representatives moderate its space too: they find the queue on
+        # /discussions/, which links it only while they represent one.
+        ORGANISE_ROLES,
+    ),
+    OrganisePage(
         "Events you organise",
         "events:organise",
         "Your events, drafts included; new events and speakers.",
