@@ -49,7 +49,7 @@ def _tables() -> list[str]:
     log and the task queue's."""
     with connection.cursor() as cursor:
         names = connection.introspection.table_names(cursor)
-    return [name for name in names if name.startswith("ballots_") or name.startswith("audit_")] + [
+    return [name for name in names if name.startswith(("ballots_", "audit_"))] + [
         DBTaskResult._meta.db_table
     ]
 
@@ -74,10 +74,12 @@ def _rankings_found(
         if table == skip:
             continue
         text = _rows_text(table)
-        for ranking, names in truth.values():
-            for form in _forms(ranking, names):
-                if form in text:
-                    found.append(f"{table}: {form}")
+        found += [
+            f"{table}: {form}"
+            for ranking, names in truth.values()
+            for form in _forms(ranking, names)
+            if form in text
+        ]
     return found
 
 
@@ -137,9 +139,7 @@ def test_sealed_ballot_database_reader_finds_only_ciphertexts(settings: Any) -> 
     # While voting is open a reader pairs each credential with the row its cast wrote,
     # and finds only ciphertexts under the voter's receipt.
     open_pairs = _xmin_pairings(ballot.pk, "ballots_sealedcast", "receipt")["xmin equal"]
-    assert {hashed: codes for hashed, codes in open_pairs.items()} == {
-        hashed: [code] for hashed, code in receipts.items()
-    }
+    assert open_pairs == {hashed: [code] for hashed, code in receipts.items()}
     assert _rankings_found(truth) == []
 
     settings.TASKS = DATABASE_QUEUE  # the server's mix goes through the real queue
