@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from grassroots.seal.context import ElectionContext
 from grassroots.seal.elgamal import SealedBallot
@@ -48,3 +49,47 @@ def board(context: ElectionContext, rankings: list[tuple[list[int], int]]) -> li
         ballot_encrypt(context.public_key, ranking, weight, context.width)
         for ranking, weight in rankings
     ]
+
+
+OPTIONS = ("Ann", "Ben", "Cy")
+
+
+def honest_bundle(
+    *,
+    rankings: list[tuple[list[int], int]] | None = None,
+    mixers: tuple[str, ...] = ("server", "trustee 1"),
+    decrypting: tuple[int, ...] = (1, 3),
+) -> tuple[dict[str, Any], Ceremony]:
+    """A whole sealed count of three options, two seats: the bundle's JSON and the keys."""
+    from grassroots.count import count
+    from grassroots.count.formats.blt import parse_blt
+    from grassroots.seal.bundle import CountRecord, Mix, ballots_blt, bundle_make
+    from grassroots.seal.decryption import decryption_share_make, plaintexts_combine
+    from grassroots.seal.encoding import ballot_decode
+    from grassroots.seal.shuffle import shuffle_prove
+
+    run = ceremony(threshold=2, trustees=3)
+    cast = board(run.context, RANKINGS if rankings is None else rankings)
+    mixes, current = [], cast
+    for mixer in mixers:
+        current, proof = shuffle_prove(run.context, current, mixer)
+        mixes.append(Mix(mixer, current, proof.to_json()))
+    shares = [
+        decryption_share_make(run.secrets[index - 1], run.context, current) for index in decrypting
+    ]
+    points = plaintexts_combine(run.context, current, shares)
+    decrypted = [ballot_decode(row, len(OPTIONS)) for row in points]
+    blt = ballots_blt(OPTIONS, 2, decrypted, title="Test")
+    result = count(parse_blt(blt), rule="scottish")
+    record = CountRecord(options=OPTIONS, rule="scottish", blt=blt, elected=result.elected)
+    bundle = bundle_make(
+        context=run.context,
+        setup=run.setup,
+        deals=run.deals,
+        confirmations=run.confirmations,
+        board=cast,
+        mixes=mixes,
+        shares=shares,
+        count=record,
+    )
+    return bundle.to_json(), run

@@ -21,6 +21,13 @@ COMMANDS: list[list[str]] = [
     ["nominations"],
     ["nominations", "import"],
     ["nominations", "summary"],
+    ["ballots", "verify"],
+    ["trustee"],
+    ["trustee", "keygen"],
+    ["trustee", "deal"],
+    ["trustee", "confirm"],
+    ["trustee", "mix"],
+    ["trustee", "decrypt"],
 ]
 
 

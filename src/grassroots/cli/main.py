@@ -18,6 +18,8 @@ from typing import NoReturn
 
 import click
 
+from grassroots.cli.seal import trustee_group
+
 RULES = ("scottish", "ers97", "meek", "irv")
 FORMATS = ("text", "json", "csv", "html")
 
@@ -611,6 +613,32 @@ def ballots_export_command(slug: str, categories: bool) -> None:
         _site_error(err)
 
 
+@ballots_group.command("verify")
+@click.argument("bundle", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Output: a summary of every check, or JSON.",
+)
+def ballots_verify_command(bundle: Path, output: str) -> None:
+    """Check a sealed ballot's published BUNDLE from its own data alone.
+
+    Checks the trustees' keys, the board and its digest, every proof of shuffle and
+    of decryption, that the BLT is exactly the decrypted ballots, and a recount.
+    Needs no site and no database. Exit status: 0 verified, 1 naming the failed check.
+
+    \b
+    Example:
+      grassroots ballots verify nec-2026-bundle.json
+    """
+    from grassroots.cli.seal import ballots_verify
+
+    ballots_verify(bundle, output)
+
+
 @ballots_group.command("result")
 @click.argument("slug")
 @click.option(
@@ -638,6 +666,8 @@ def ballots_result_command(slug: str, output: str) -> None:
         _site_error(err)
     sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
 
+
+cli.add_command(trustee_group)  # a sealed ballot's trustees' steps (grassroots.cli.seal)
 
 # The name the documentation generator and the tests use.
 app = cli

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from grassroots.seal import hashing
+from grassroots.seal.context import ElectionContext
 from grassroots.seal.elgamal import Ciphertext, SealedBallot
 from grassroots.seal.group import (
     ORDER,
@@ -36,16 +37,6 @@ from grassroots.seal.group import (
 
 SCHEME = "terelius-wikstrom-haenni-2017"
 _PROGRESS_STEP = 250
-
-
-class ShuffleContext(Protocol):
-    """What a shuffle needs from the election: its public key and its fingerprint (which
-    every challenge hashes). ``seal.context.ElectionContext`` is one."""
-
-    @property
-    def public_key(self) -> Point: ...
-
-    def fingerprint(self) -> bytes: ...
 
 
 class Randomness(Protocol):
@@ -217,7 +208,7 @@ def shuffle_generators(fingerprint: bytes, count: int) -> tuple[list[Point], Poi
 
 
 def _statement_digest(
-    context: ShuffleContext,
+    context: ElectionContext,
     mixer: str,
     inputs: Sequence[SealedBallot],
     outputs: Sequence[SealedBallot],
@@ -236,8 +227,35 @@ def _statement_digest(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Commitments:
+    """What the prover commits to before the challenge c."""
+
+    chain: Sequence[Point]
+    t1: Point
+    t2: Point
+    t3: Point
+    t4: Sequence[Ciphertext]
+    t_hat: Sequence[Point]
+
+
+def _main_challenge(statement: bytes, commitments: _Commitments) -> int:
+    """The challenge c: the statement's digest with every commitment, never the commitments
+    alone (Bernhard, Pereira and Warinschi, "How not to prove yourself", 2012)."""
+    return hashing.challenge(
+        "grassroots-shuffle-challenge",
+        statement,
+        list(commitments.chain),
+        commitments.t1,
+        commitments.t2,
+        commitments.t3,
+        [[pair.a, pair.b] for pair in commitments.t4],
+        list(commitments.t_hat),
+    )
+
+
 def shuffle_prove(
-    context: ShuffleContext,
+    context: ElectionContext,
     inputs: Sequence[SealedBallot],
     mixer: str,
     progress: Callable[[int, int], None] | None = None,
@@ -247,27 +265,31 @@ def shuffle_prove(
     ``mixer`` names who mixes; it enters the challenges, so a proof cannot be passed off as
     another mixer's. ``progress(done, total)`` is called now and then over the four passes.
     """
-    return _shuffle_prove(context, inputs, mixer, progress, _SystemRandomness())
+    return _shuffle_prove(context, inputs, mixer, progress=progress, randomness=_SystemRandomness())
 
 
 def _shuffle_prove(
-    context: ShuffleContext,
+    context: ElectionContext,
     inputs: Sequence[SealedBallot],
     mixer: str,
-    progress: Callable[[int, int], None] | None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
     randomness: Randomness,
+    main_challenge: Callable[[bytes, _Commitments], int] = _main_challenge,
 ) -> tuple[list[SealedBallot], ShuffleProof]:
+    """The prover with its randomness passed in. Only the test vectors pass anything but the
+    operating system's randomness, and only a test of the verifier passes a (wrong)
+    ``main_challenge``, to forge the proof a careless prover would make."""
     ballots = [tuple(ballot) for ballot in inputs]
     count = len(ballots)
     if count == 0:
         raise ValueError("there are no ballots to shuffle")
-    width = len(ballots[0])
-    if width == 0:
-        raise ValueError("input ballot 0 has no ciphertext")
+    width = context.width
     for index, ballot in enumerate(ballots):
         if len(ballot) != width:
             raise ValueError(
-                f"input ballot {index} has {len(ballot)} ciphertexts; ballot 0 has {width}"
+                f"input ballot {index} has {len(ballot)} ciphertexts; this election's ballots "
+                f"have {width}"
             )
     public_key = context.public_key
     total = 4 * count
@@ -329,8 +351,9 @@ def _shuffle_prove(
     t3 = base_mul(w3) + point_sum(h * w for h, w in zip(generators, w_prime, strict=True))
     t4 = tuple(
         Ciphertext(
-            base_mul(-w4[k]) + point_sum(out[k].a * w for out, w in zip(outputs, w_prime)),
-            public_key * -w4[k] + point_sum(out[k].b * w for out, w in zip(outputs, w_prime)),
+            base_mul(-w4[k]) + point_sum(o[k].a * w for o, w in zip(outputs, w_prime, strict=True)),
+            public_key * -w4[k]
+            + point_sum(o[k].b * w for o, w in zip(outputs, w_prime, strict=True)),
         )
         for k in range(width)
     )
@@ -341,16 +364,7 @@ def _shuffle_prove(
         previous = chain[i]
         report(3 * count + i + 1)
 
-    c = hashing.challenge(
-        "grassroots-shuffle-challenge",
-        statement,
-        chain,
-        t1,
-        t2,
-        t3,
-        [[pair.a, pair.b] for pair in t4],
-        t_hat,
-    )
+    c = main_challenge(statement, _Commitments(chain, t1, t2, t3, t4, t_hat))
 
     # Responses.
     r_bar = sum(commitment_randomness) % ORDER
@@ -381,4 +395,4 @@ def _shuffle_prove(
     return outputs, proof
 
 
-__all__ = ["SCHEME", "ShuffleContext", "ShuffleProof", "shuffle_generators", "shuffle_prove"]
+__all__ = ["SCHEME", "ShuffleProof", "shuffle_generators", "shuffle_prove"]

@@ -11,9 +11,10 @@ are recomputed here from the whole statement, never taken from the proof.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from grassroots.seal import hashing
+from grassroots.seal.context import ElectionContext
 from grassroots.seal.elgamal import Ciphertext, SealedBallot
 from grassroots.seal.group import (
     ORDER,
@@ -30,15 +31,6 @@ SCHEME = "terelius-wikstrom-haenni-2017"
 
 class VerificationError(ValueError):
     """A published proof does not hold; the message says which check and where."""
-
-
-class ShuffleContext(Protocol):
-    """The election as the check needs it: its public key and fingerprint."""
-
-    @property
-    def public_key(self) -> Point: ...
-
-    def fingerprint(self) -> bytes: ...
 
 
 class _Proof:
@@ -124,7 +116,7 @@ def _weighted(bases: Sequence[Point], weights: Sequence[int]) -> Point:
 
 
 def shuffle_check(
-    context: ShuffleContext,
+    context: ElectionContext,
     inputs: Sequence[SealedBallot],
     outputs: Sequence[SealedBallot],
     proof_json: dict[str, Any],
@@ -142,9 +134,7 @@ def shuffle_check(
         raise VerificationError(
             f"shuffle by {mixer}: {len(outputs)} output ballots for {count} input ballots"
         )
-    width = len(inputs[0])
-    if width == 0:
-        raise VerificationError(f"shuffle by {mixer}: input ballot 0 has no ciphertext")
+    width = context.width
     for side, ballots in (("input", inputs), ("output", outputs)):
         for index, ballot in enumerate(ballots):
             if len(ballot) != width:
@@ -229,4 +219,4 @@ def shuffle_check(
         previous = proof.chain[i]
 
 
-__all__ = ["SCHEME", "ShuffleContext", "VerificationError", "shuffle_check"]
+__all__ = ["SCHEME", "VerificationError", "shuffle_check"]
