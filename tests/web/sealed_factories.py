@@ -118,7 +118,7 @@ def mix_file(ceremony: Ceremony, index: int) -> str:
     mixer = f"trustee {index}"
     outputs, proof = shuffle_prove(context, ballots, mixer)
     return json.dumps(
-        {"mixer": mixer, "outputs": [ballot_to_json(b) for b in outputs], "proof": proof.to_json()}
+        {"mixer": mixer, "ballots": [ballot_to_json(b) for b in outputs], "proof": proof.to_json()}
     )
 
 

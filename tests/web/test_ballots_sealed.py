@@ -13,6 +13,7 @@ from collections import Counter
 import pytest
 
 from grassroots.seal.trustee import Deal
+from grassroots.seal.verify import bundle_verify
 from grassroots.web.audit.models import AuditEntry
 from grassroots.web.ballots import sealed, selectors, services
 from grassroots.web.ballots.models import (
@@ -123,7 +124,11 @@ def test_sealed_ballot_full_flow_two_of_three_trustees_count_the_plaintext() -> 
     )
     election.refresh_from_db()
     assert election.stage == SealedStage.COUNTED
-    assert election.bundle is not None
+    report = bundle_verify(election.bundle)
+    assert report.ballots == 6
+    assert list(report.mixers) == ["server", "trustee 1"]
+    assert list(report.decrypting_trustees) == [1, 3]
+    assert list(report.elected) == ballot.result["elected"]
 
 
 def test_sealed_receipt_is_the_start_of_the_fingerprint_on_the_board() -> None:
@@ -223,7 +228,7 @@ def _mixing(voters: int = 2) -> Ceremony:
 def test_bad_shuffle_proof_is_refused_and_changes_nothing() -> None:
     ceremony = _mixing()
     upload = json.loads(mix_file(ceremony, 1))
-    upload["outputs"][0], upload["outputs"][1] = upload["outputs"][1], upload["outputs"][0]
+    upload["ballots"][0], upload["ballots"][1] = upload["ballots"][1], upload["ballots"][0]
     audit_rows = AuditEntry.objects.count()
 
     with pytest.raises(DomainError) as refused:
@@ -245,7 +250,7 @@ def test_large_mix_is_checked_in_a_task_and_a_bad_one_refused(
     ceremony = _mixing()
     monkeypatch.setattr(sealed, "MIX_CHECK_AT_ONCE", 0)
     upload = json.loads(mix_file(ceremony, 1))
-    upload["outputs"] = upload["outputs"][::-1]
+    upload["ballots"] = upload["ballots"][::-1]
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         accepted = sealed.trustee_mix_upload(

@@ -430,21 +430,21 @@ def server_mix_retry(*, actor: User | None, ballot: Ballot) -> None:
 
 
 def mix_file_read(data: Any, *, width: int) -> tuple[str, list[Any], dict[str, Any]]:
-    """A trustee's mix file: who mixed (``mixer``), the shuffled list (``outputs``) and its
-    ``proof``."""
-    if not isinstance(data, dict) or "outputs" not in data or "proof" not in data:
+    """A trustee's mix file (``grassroots trustee mix``'s output): who mixed (``mixer``),
+    the shuffled list (``ballots``) and its ``proof``."""
+    if not isinstance(data, dict) or not {"mixer", "ballots", "proof"} <= set(data):
         raise DomainError(
-            'The mix file: expected {"outputs": [...], "proof": {...}}, as written by '
-            "grassroots trustee mix.",
+            'The mix file: expected {"mixer": ..., "ballots": [...], "proof": {...}}, as '
+            "grassroots trustee mix writes it.",
             field="file",
         )
-    sealing.ballots_from_json(data["outputs"], width, what="The mix file: outputs")
+    sealing.ballots_from_json(data["ballots"], width, what="The mix file: ballots")
     if not isinstance(data["proof"], dict):
         raise DomainError("The mix file: proof is not an object.", field="file")
     mixer = data.get("mixer")
     if not isinstance(mixer, str) or not mixer.strip() or mixer == SERVER or len(mixer) > 100:
         raise DomainError("The mix file: mixer must name the trustee who mixed.", field="file")
-    return mixer, list(data["outputs"]), dict(data["proof"])
+    return mixer, list(data["ballots"]), dict(data["proof"])
 
 
 def _mix_check(election: SealedElection, inputs_json: list[Any], mix: Mix) -> None:
@@ -453,7 +453,7 @@ def _mix_check(election: SealedElection, inputs_json: list[Any], mix: Mix) -> No
 
     width = election.width or 0
     inputs = sealing.ballots_from_json(inputs_json, width, what="The current list")
-    outputs = sealing.ballots_from_json(mix.output, width, what="The mix file: outputs")
+    outputs = sealing.ballots_from_json(mix.output, width, what="The mix file: ballots")
     if len(outputs) != len(inputs):
         raise DomainError(
             f"The mix file has {len(outputs)} ballots; the list has {len(inputs)}.", field="file"

@@ -29,6 +29,7 @@ from grassroots.web.audit.services import audit_record
 from grassroots.web.ballots import sealing, selectors
 from grassroots.web.ballots.delivery import Reason, batches_enqueue
 from grassroots.web.ballots.models import (
+    RANKED_METHODS,
     Ballot,
     BallotElectorateOrganisation,
     BallotOption,
@@ -197,12 +198,21 @@ MAX_STATEMENT = 3000  # a candidate's statement: a few paragraphs
 
 
 def _sealed_check(
-    *, sealed: bool, options: Sequence[tuple[str, str]], publish_receipts_with_rankings: bool
+    *,
+    sealed: bool,
+    method: Method,
+    options: Sequence[tuple[str, str]],
+    publish_receipts_with_rankings: bool,
 ) -> None:
-    """A sealed ballot publishes no receipt beside a ranking (nothing links them once
-    mixed), and its encoding numbers at most ``MAX_SEALED_OPTIONS`` options in a byte."""
+    """A sealed ballot is ranked (its bundle is recounted by the engine), publishes no
+    receipt beside a ranking (nothing links them once mixed), and has at most
+    ``MAX_SEALED_OPTIONS`` options (the encoding writes each preference in a byte)."""
     if not sealed:
         return
+    if method not in RANKED_METHODS:
+        raise DomainError(
+            "Only a ranked ballot (STV or instant runoff) can be sealed for now.", field="sealed"
+        )
     if publish_receipts_with_rankings:
         raise DomainError(
             "A sealed ballot cannot publish receipts beside rankings: the mix unlinks them.",
@@ -326,6 +336,7 @@ def ballot_create(
     statements = statements or {}
     _sealed_check(
         sealed=sealed,
+        method=method,
         options=options,
         publish_receipts_with_rankings=publish_receipts_with_rankings,
     )
@@ -411,6 +422,7 @@ def ballot_update(
     sealed = ballot.sealed if sealed is None else sealed
     _sealed_check(
         sealed=sealed,
+        method=method,
         options=options,
         publish_receipts_with_rankings=publish_receipts_with_rankings,
     )
