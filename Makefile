@@ -52,7 +52,8 @@ format: $(STAMP)
 	$(BIN)/ruff format $(LINT_PATHS)
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 
-## Speed against the floor and the PyPI peers (docs/benchmarks.md); BENCH_ARGS=--quick for a short run.
+## Speed against the floor and the PyPI peers, and a sealed ballot of 10,000 (docs/benchmarks.md);
+## BENCH_ARGS=--quick for a short run of the counts.
 .venv-bench/.installed: benchmarks/requirements.txt
 	$(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install --quiet -r benchmarks/requirements.txt
@@ -60,6 +61,7 @@ format: $(STAMP)
 
 bench: $(STAMP) .venv-bench/.installed
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/sealed.py
 
 ## The voting path under load on PostgreSQL (docs/reliability.md): empties the database
 ## LOADTEST_DATABASE_URL (its name must contain "load"), serves the site in production mode on

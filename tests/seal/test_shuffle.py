@@ -12,7 +12,9 @@ import pytest
 
 from grassroots.seal import hashing
 from grassroots.seal.context import ElectionContext
+from grassroots.seal.decryption import decryption_share_make, plaintexts_combine
 from grassroots.seal.elgamal import SealedBallot, decrypt_with_key, encrypt
+from grassroots.seal.encoding import ballot_decode
 from grassroots.seal.group import (
     GENERATOR,
     ORDER,
@@ -30,6 +32,7 @@ from grassroots.seal.shuffle import (
     shuffle_prove,
 )
 from grassroots.seal.verify_shuffle import VerificationError, shuffle_check
+from tests.seal.helpers import RANKINGS, board, ceremony
 from tests.seal.shuffle_vectors import ReplayedRandomness, election_make
 
 SECRET_KEY = 0x1234567890ABCDEF * 7919
@@ -300,3 +303,20 @@ def test_the_prover_refuses_an_empty_list_or_mixed_widths() -> None:
         ValueError, match="input ballot 2 has 1 ciphertexts; this election's ballots have 2"
     ):
         shuffle_prove(election(2), mixed_widths, MIXER)
+
+
+def test_two_mixers_in_turn_keep_every_ranking_of_a_real_election() -> None:
+    """The whole path a board takes: trustees' joint key, encoded rankings, two mixes each
+    checked against the list before it, then threshold decryption of the last list."""
+    run = ceremony(threshold=2, trustees=3, width=2)
+    ballots = board(run.context, RANKINGS)
+    first, first_proof = shuffle_prove(run.context, ballots, "server")
+    second, second_proof = shuffle_prove(run.context, first, "trustee 2")
+    shuffle_check(run.context, ballots, first, first_proof.to_json(), "server")
+    shuffle_check(run.context, first, second, second_proof.to_json(), "trustee 2")
+    with pytest.raises(VerificationError):
+        shuffle_check(run.context, ballots, second, second_proof.to_json(), "trustee 2")
+    shares = [decryption_share_make(secret, run.context, second) for secret in run.secrets[1:]]
+    rows = plaintexts_combine(run.context, second, shares)
+    decoded = [ballot_decode(row, 3) for row in rows]
+    assert sorted(decoded) == sorted(RANKINGS)

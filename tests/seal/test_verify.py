@@ -193,3 +193,15 @@ def test_a_malformed_bundle_names_the_field_and_ballot(bundle: dict[str, Any]) -
     _rejects(bundle, "board: ballot 3: not a hexadecimal group element")
     del bundle["board"]
     _rejects(bundle, "bundle: the field 'board' is missing")
+
+
+def test_worker_processes_check_the_decryption_alike(bundle: dict[str, Any]) -> None:
+    """Large bundles check decryption proofs in worker processes: same verdicts, same names."""
+    report = bundle_verify(bundle, workers=2)
+    assert report.decrypting_trustees == [1, 3]
+    assert report.checks == bundle_verify(bundle, workers=0).checks
+    share = bundle["decryption"]["shares"][0]
+    factor = Point.from_hex(share["factors"][4][0])
+    share["factors"][4][0] = (factor + base_mul(1)).hex()
+    with pytest.raises(VerificationError, match="trustee 1: ballot 4, chunk 0"):
+        bundle_verify(bundle, workers=2)

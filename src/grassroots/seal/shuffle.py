@@ -277,9 +277,9 @@ def _shuffle_prove(
     randomness: Randomness,
     main_challenge: Callable[[bytes, _Commitments], int] = _main_challenge,
 ) -> tuple[list[SealedBallot], ShuffleProof]:
-    """The prover with its randomness passed in. Only the test vectors pass anything but the
-    operating system's randomness, and only a test of the verifier passes a (wrong)
-    ``main_challenge``, to forge the proof a careless prover would make."""
+    """The prover with its randomness passed in. Only tests pass anything but the operating
+    system's randomness (to replay the test vectors), and only a test of the verifier passes
+    a (wrong) ``main_challenge``, to forge the proof a careless prover would make."""
     ballots = [tuple(ballot) for ballot in inputs]
     count = len(ballots)
     if count == 0:

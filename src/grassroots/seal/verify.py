@@ -22,9 +22,12 @@ The first failure raises ``VerificationError`` saying which check failed and whe
 
 from __future__ import annotations
 
+import itertools
 import json
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -238,39 +241,62 @@ def _keys_check(data: Mapping[str, Any], context: ElectionContext, report: Repor
     report.checks.append(f"confirmations: {len(confirmed)} trustees confirmed their shares")
 
 
-def _decryption_check(
-    context: ElectionContext,
-    ballots: Sequence[SealedBallot],
-    shares_data: list[Any],
-    report: Report,
-) -> dict[int, list[list[Point]]]:
-    """Check every share's Chaum–Pedersen proofs; the factors by trustee."""
-    fingerprint = context.fingerprint()
-    digest = _list_digest(ballots)
-    factors_by_trustee: dict[int, list[list[Point]]] = {}
+def _shares_form(
+    context: ElectionContext, digest: bytes, count: int, shares_data: list[Any]
+) -> list[tuple[int, list[Any], list[Any]]]:
+    """Each share's trustee, factor rows and proof rows, after checking their form: a
+    trustee of this election, once each, of this list (by digest), one row per ballot."""
+    shares: list[tuple[int, list[Any], list[Any]]] = []
     for share in shares_data:
         trustee = _int(share, "trustee", "decryption share")
         where = f"decryption share of trustee {trustee}"
-        if not 1 <= trustee <= context.trustee_count or trustee in factors_by_trustee:
+        if not 1 <= trustee <= context.trustee_count or trustee in [t for t, _, _ in shares]:
             raise _fail(f"{where}: no such trustee, or a second share")
         if _bytes(_get(share, "list_digest", where), f"{where}: list_digest") != digest:
             raise _fail(f"{where}: it decrypts another list than the last one (digest differs)")
         factors = _list(share, "factors", where)
         proofs = _list(share, "proofs", where)
-        if len(factors) != len(ballots) or len(proofs) != len(ballots):
+        if len(factors) != count or len(proofs) != count:
             raise _fail(f"{where}: not one row of factors and proofs per ballot")
+        shares.append((trustee, factors, proofs))
+    if len(shares) < context.threshold:
+        raise _fail(
+            f"decryption: {len(shares)} trustees' shares, decrypting needs {context.threshold}"
+        )
+    return sorted(shares, key=lambda share: share[0])
+
+
+def _slice_decrypt(
+    context_json: dict[str, Any],
+    ballots_json: list[Any],
+    offset: int,
+    digest: bytes,
+    shares: list[tuple[int, list[Any], list[Any]]],
+    *,
+    option_count: int,
+) -> Counter[tuple[int, ...]]:
+    """Check every decryption proof for ballots ``offset..`` and decode their plaintexts,
+    combined from the first ``k`` shares: total weight by ranking (1-based options). A
+    module-level function so that a worker process can run it on its part of the list."""
+    context = ElectionContext.from_json(context_json)
+    fingerprint = context.fingerprint()
+    ballots = _ballots(ballots_json, context.width, "the last list")
+    factors_by_trustee: dict[int, list[list[Point]]] = {}
+    for trustee, factors, proofs in shares:
+        where = f"decryption share of trustee {trustee}"
         key = context.verification_keys[trustee - 1]
         rows = []
-        for index, ballot in enumerate(ballots):
+        for position, ballot in enumerate(ballots):
+            index = offset + position
             at = f"{where}: ballot {index}"
-            if not isinstance(factors[index], list) or not isinstance(proofs[index], list):
+            if not isinstance(factors[position], list) or not isinstance(proofs[position], list):
                 raise _fail(f"{at}: factors and proofs are lists")
-            if len(factors[index]) != len(ballot) or len(proofs[index]) != len(ballot):
+            if len(factors[position]) != len(ballot) or len(proofs[position]) != len(ballot):
                 raise _fail(f"{at}: not one factor and proof per ciphertext")
             row = []
             for chunk, ciphertext in enumerate(ballot):
-                factor = _point(factors[index][chunk], f"{at}, chunk {chunk}")
-                challenge, response = _proof(proofs[index][chunk], f"{at}, chunk {chunk}")
+                factor = _point(factors[position][chunk], f"{at}, chunk {chunk}")
+                challenge, response = _proof(proofs[position][chunk], f"{at}, chunk {chunk}")
                 first = base_mul(response) - key * challenge
                 second = ciphertext.a * response - factor * challenge
                 expected = hashing.challenge(
@@ -291,25 +317,8 @@ def _decryption_check(
                 row.append(factor)
             rows.append(row)
         factors_by_trustee[trustee] = rows
-    if len(factors_by_trustee) < context.threshold:
-        raise _fail(
-            f"decryption: {len(factors_by_trustee)} trustees' shares, decrypting needs "
-            f"{context.threshold}"
-        )
-    report.decrypting_trustees = sorted(factors_by_trustee)
-    names = ", ".join(map(str, report.decrypting_trustees))
-    report.checks.append(f"decryption: every proof of trustees {names} holds")
-    return factors_by_trustee
 
-
-def _plaintexts(
-    context: ElectionContext,
-    ballots: Sequence[SealedBallot],
-    factors: dict[int, list[list[Point]]],
-    option_count: int,
-) -> Counter[tuple[int, ...]]:
-    """Decode the combined plaintexts: total weight by ranking (1-based options)."""
-    chosen = sorted(factors)[: context.threshold]
+    chosen = sorted(factors_by_trustee)[: context.threshold]
     weights = {}
     for j in chosen:
         numerator, denominator = 1, 1
@@ -319,15 +328,16 @@ def _plaintexts(
                 denominator = denominator * (m - j) % ORDER
         weights[j] = numerator * pow(denominator, -1, ORDER) % ORDER
     totals: Counter[tuple[int, ...]] = Counter()
-    for index, ballot in enumerate(ballots):
+    for position, ballot in enumerate(ballots):
         points = [
-            ciphertext.b - point_sum(factors[j][index][chunk] * weights[j] for j in chosen)
+            ciphertext.b
+            - point_sum(factors_by_trustee[j][position][chunk] * weights[j] for j in chosen)
             for chunk, ciphertext in enumerate(ballot)
         ]
         try:
             ranking, weight = ballot_decode(points, option_count)
         except EncodingError as err:
-            raise _fail(f"decrypted ballot {index}: {err}") from err
+            raise _fail(f"decrypted ballot {offset + position}: {err}") from err
         totals[tuple(ranking)] += weight
     return totals
 
@@ -392,9 +402,15 @@ def _count_check(count_data: Any, decrypted: Counter[tuple[int, ...]], report: R
 
 
 def bundle_verify(
-    bundle_json: str | Path | Mapping[str, Any], *, progress: Progress | None = None
+    bundle_json: str | Path | Mapping[str, Any],
+    *,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> Report:
     """Check a bundle (a path, its JSON text or its parsed JSON); return what was checked.
+
+    ``workers`` processes check the decryption proofs while this one checks the shuffles
+    (default: 2 from 2,000 ballots, else none).
 
     Raises:
         VerificationError: naming the first check that fails, and where.
@@ -432,7 +448,8 @@ def bundle_verify(
 
     say("board")
     board = _get(data, "board", "bundle")
-    ballots = _ballots(_get(board, "ballots", "board"), context.width, "board")
+    board_json = _get(board, "ballots", "board")
+    ballots = _ballots(board_json, context.width, "board")
     digest = _list_digest(ballots).hex()
     if _get(board, "digest", "board") != digest:
         raise _fail("board: its digest is not the hash of its ballots")
@@ -440,25 +457,81 @@ def bundle_verify(
     report.board_digest = digest
     report.checks.append(f"board: {len(ballots)} ballots, digest {digest[:16]}… matches")
 
-    for position, mix in enumerate(_list(data, "mixes", "bundle"), start=1):
+    mixes = _list(data, "mixes", "bundle")
+    lists = [ballots]
+    final_json = board_json
+    for position, mix in enumerate(mixes, start=1):
         where = f"mix {position}"
-        mixer = _get(mix, "mixer", where)
-        if not isinstance(mixer, str):
-            raise _fail(f"{where}: mixer is not a name")
-        say(f"mix {position} ({mixer})")
-        outputs = _ballots(_get(mix, "ballots", where), context.width, where)
-        shuffle_check(context, ballots, outputs, _get(mix, "proof", where), mixer)
-        report.mixers.append(mixer)
-        report.checks.append(f"{where} by {mixer}: the proof of shuffle holds")
-        ballots = outputs
+        final_json = _get(mix, "ballots", where)
+        lists.append(_ballots(final_json, context.width, where))
+    final = lists[-1]
 
-    say("decryption")
-    shares = _list(_get(data, "decryption", "bundle"), "shares", "decryption")
-    factors = _decryption_check(context, ballots, shares, report)
+    # The decryption proofs concern only the last list: they are checked in worker
+    # processes while this one checks the shuffles.
     count_data = _get(data, "count", "bundle")
     option_count = len(_list(count_data, "options", "count"))
-    decrypted = _plaintexts(context, ballots, factors, option_count)
-    report.checks.append(f"plaintexts: {len(ballots)} ballots decode")
+    final_digest = _list_digest(final)
+    shares_data = _list(_get(data, "decryption", "bundle"), "shares", "decryption")
+    form_error: VerificationError | None = None
+    try:
+        shares = _shares_form(context, final_digest, len(final), shares_data)
+    except VerificationError as err:  # raised after the shuffles' checks, which come first
+        shares, form_error = [], err
+    if workers is None:
+        workers = 2 if len(final) >= 2000 else 0
+    parts = max(workers, 1)
+    bounds = [len(final) * part // parts for part in range(parts + 1)]
+    jobs = [
+        (
+            context.to_json(),
+            final_json[lo:hi],
+            lo,
+            final_digest,
+            [(t, factors[lo:hi], proofs[lo:hi]) for t, factors, proofs in shares],
+        )
+        for lo, hi in itertools.pairwise(bounds)
+    ]
+    if form_error is not None:
+        jobs = []
+    pool = (
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        if workers
+        else None
+    )
+    try:
+        futures = (
+            [pool.submit(_slice_decrypt, *job, option_count=option_count) for job in jobs]
+            if pool
+            else []
+        )
+        for position, mix in enumerate(mixes, start=1):
+            where = f"mix {position}"
+            mixer = _get(mix, "mixer", where)
+            if not isinstance(mixer, str):
+                raise _fail(f"{where}: mixer is not a name")
+            say(f"mix {position} ({mixer})")
+            shuffle_check(
+                context, lists[position - 1], lists[position], _get(mix, "proof", where), mixer
+            )
+            report.mixers.append(mixer)
+            report.checks.append(f"{where} by {mixer}: the proof of shuffle holds")
+        say("decryption")
+        if form_error is not None:
+            raise form_error
+        decrypted: Counter[tuple[int, ...]] = Counter()
+        for part in (
+            [future.result() for future in futures]
+            if pool
+            else [_slice_decrypt(*job, option_count=option_count) for job in jobs]
+        ):
+            decrypted.update(part)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    report.decrypting_trustees = [trustee for trustee, _, _ in shares]
+    names = ", ".join(map(str, report.decrypting_trustees))
+    report.checks.append(f"decryption: every proof of trustees {names} holds")
+    report.checks.append(f"plaintexts: {len(final)} ballots decode")
 
     say("count")
     _count_check(count_data, decrypted, report)
