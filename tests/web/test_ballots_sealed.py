@@ -356,3 +356,11 @@ def test_deal_files_hold_every_deal() -> None:
     files = sealed.deals_for(ceremony.ballot)
 
     assert [Deal.from_json(item).dealer for item in files["deals"]] == [1, 2]
+
+
+def test_sealed_ballots_cannot_be_exported_before_the_count() -> None:
+    ceremony = _mixing()
+    ceremony.ballot.refresh_from_db()
+
+    with pytest.raises(DomainError, match="known once its trustees have decrypted them"):
+        selectors.ballot_blt(ballot=ceremony.ballot)

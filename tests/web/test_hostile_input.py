@@ -169,6 +169,9 @@ def _demo_values() -> dict[str, list[str]]:
         "gss_code": ["E14001339", quote("E14%"), quote("' OR 1=1 --")],
         "token": ["not-a-token", quote(LONG[:3000])],
         "action": ["open", "close", "publish", "nonsense"],
+        # A sealed ballot's trustee step and file (only its trustees get past the access check).
+        "step": ["keys", "mix", "nonsense"],
+        "name": ["setup.json", "list.json", quote("../x")],
     }
 
 

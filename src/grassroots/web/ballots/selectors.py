@@ -41,6 +41,10 @@ from grassroots.web.errors import DomainError
 from grassroots.web.people.models import Membership, Supporter, User
 
 NOT_CLOSED = "The ballot has not closed: nobody may see the cast ballots yet."
+NOT_DECRYPTED = (
+    "This ballot is sealed: its ballots are known once its trustees have decrypted them and "
+    "it is counted."
+)
 
 
 def token_hash(token: str) -> str:
@@ -321,6 +325,8 @@ def counted_rows(*, ballot: Ballot) -> list[tuple[list[int], int]]:
     if ballot.sealed:
         if not ballot.is_counted:
             raise DomainError(NOT_CLOSED)
+        if ballot.status != Status.PUBLISHED:
+            raise DomainError(NOT_DECRYPTED)
         return list(DecryptedBallot.objects.filter(ballot=ballot).values_list("ranking", "weight"))
     return list(cast_ballot_list(ballot=ballot).values_list("ranking", "weight"))
 
