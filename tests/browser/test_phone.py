@@ -244,3 +244,31 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
             problems += [f"as {who or 'the public'}: {p}" for p in _overflows(page, path)]
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_sealed_ballot_pages_fit_a_phone(live_server: LiveServer, browser: Browser) -> None:
+    """A trustee's page (its long commands wrap) and the officer's trustees panel."""
+    from grassroots.web.ballots.models import Ballot
+    from grassroots.web.people.roles import Role
+    from tests.web.factories import role_holder_create
+    from tests.web.sealed_factories import keys_send, sealed_ballot_create
+
+    ceremony = sealed_ballot_create(trustees=3, threshold=2)
+    keys_send(ceremony)  # the deal step is open: a download link and a long command
+    officer = role_holder_create(Role.ORGANISER)
+    Ballot.objects.filter(pk=ceremony.ballot.pk).update(returning_officer=officer)
+    site = live_server.url
+    problems: list[str] = []
+    for who, path in (
+        (ceremony.people[0].email, f"/ballots/{ceremony.ballot.slug}/trustee/"),
+        (officer.email, f"/ballots/{ceremony.ballot.slug}/manage/"),
+    ):
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        _log_in(page, site, who)
+        response = page.goto(site + path)
+        assert response is not None
+        assert response.status == 200, path
+        problems += _overflows(page, path)
+        context.close()
+    assert not problems, "\n".join(problems)

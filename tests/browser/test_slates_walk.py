@@ -116,6 +116,9 @@ def test_slate_selection_from_nominations_to_the_published_slate(
     closes = timezone.localtime() + timedelta(days=7)
     organiser.get_by_label("Voting closes").fill(closes.strftime("%Y-%m-%dT%H:%M"))
     organiser.get_by_label("Electorate").select_option(label="All verified supporters")
+    # Sealed by default; this walk is of a plain ballot (tests/browser/test_sealed_walk.py
+    # walks a sealed one).
+    organiser.get_by_label("Sealed: encrypt each ballot to trustees' keys").uncheck()
     organiser.get_by_role("button", name="Set up the slate ballot").click()
     organiser.get_by_role("button", name="Open the ballot").click()
     # It asks first, saying how many will be emailed.

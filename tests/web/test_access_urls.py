@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from grassroots.web.alliance.models import GroupRequest, OrganisationMembership
 from grassroots.web.alliance.selectors import REPRESENTATIVE_SALT
 from grassroots.web.audit.models import AuditEntry
+from grassroots.web.ballots import sealed
 from grassroots.web.ballots import services as ballot_services
 from grassroots.web.ballots.models import Ballot
 from grassroots.web.constituencies.models import Constituency
@@ -45,6 +46,14 @@ from tests.web.factories import (
     role_holder_create,
     speaker_create,
     supporter_create,
+)
+from tests.web.sealed_factories import (
+    Ceremony,
+    close_and_mix,
+    count,
+    election_id,
+    key_ceremony,
+    share_file,
 )
 
 pytestmark = pytest.mark.django_db
@@ -373,6 +382,32 @@ EXPECTED: dict[str, list[Case]] = {
         _case(frozenset(), slug="open-ballot", token="x" * 43, label="forged"),
     ],
     "ballots:vote": [_case(frozenset(), slug="open-ballot", refusal=403, label="no link")],
+    # A sealed ballot's board (after the close) and bundle (once published) are anyone's;
+    # its trustee page and files are its trustees' only.
+    "ballots:board": [
+        _case(EVERYONE, "Sealed question", slug="sealed-published", label="published"),
+        _case(frozenset(), slug="open-ballot", label="not sealed"),
+    ],
+    "ballots:bundle": [
+        _case(EVERYONE, "grassroots-sealed-ballots", slug="sealed-published", label="published"),
+        _case(frozenset(), slug="published-ballot", label="not sealed"),
+    ],
+    "ballots:trustee": [
+        _case(SUPPORTERS, "Trustee", slug="sealed-published", label="trustee"),
+        _case(frozenset(), slug="published-ballot", label="not sealed"),
+    ],
+    "ballots:trustee_file": [
+        _case(
+            SUPPORTERS,
+            "verification_keys",
+            slug="sealed-published",
+            name="election.json",
+            label="trustee",
+        ),
+    ],
+    "ballots:trustee_upload": [
+        _case(SUPPORTERS, slug="sealed-published", step="decrypt", post_only=True),
+    ],
     "slates:slate_index": [_case(EVERYONE, "NEC elections (test)")],
     "slates:slate_detail": [_case(EVERYONE, election_slug=E, section_slug=S)],
     "slates:nominee_list": [_case(EVERYONE, "Nora Nominee", election_slug=E, section_slug=S)],
@@ -506,6 +541,9 @@ def world(db: None) -> dict[str, Any]:
     )
     ballot_services.ballot_close(actor=None, ballot=published)
     ballot_services.ballot_publish(actor=None, ballot=published)
+    sealed_election_id = _sealed_published(
+        organiser=organiser, trustees=[supporter.user, rep_supporter.user]
+    )
     open_ballot = ballot_create(slug="open-ballot", question="Which strategy?", actor=organiser)
     token = ballot_open_with_tokens(open_ballot)[0]
     Ballot.objects.filter(pk__in=[published.pk]).update(returning_officer=organiser)
@@ -578,9 +616,35 @@ def world(db: None) -> dict[str, Any]:
         "discussion_report_id": discussion_report.pk,
         "suspension_id": suspension.pk,
         "unsubscribe_token": unsubscribe_token(user=supporter.user, topic=Topic.DISCUSSIONS),
+        "sealed_election_id": sealed_election_id,
     }
     mail.outbox.clear()
     return {"users": users, "values": values}
+
+
+def _sealed_published(*, organiser: User, trustees: list[User]) -> str:
+    """A sealed ballot run to publication, its two trustees two of the personas; returns its
+    election id."""
+    ceremony = Ceremony(
+        ballot=ballot_create(slug="sealed-published", question="Sealed question", sealed=True),
+        people=trustees,
+    )
+    for person in trustees:
+        sealed.trustee_add(actor=None, ballot=ceremony.ballot, person=person)
+    key_ceremony(ceremony)
+    tokens = ballot_open_with_tokens(ceremony.ballot)
+    ballot_services.ballot_cast(
+        credential_token=tokens[0], ranking=option_ids(ceremony.ballot, "Cal", "Ann")
+    )
+    close_and_mix(ceremony.ballot)
+    sealed.mixing_stop(actor=None, ballot=ceremony.ballot)
+    for index in (1, 2):
+        sealed.trustee_share_upload(
+            actor=None, trustee=ceremony.trustee(index), text=share_file(ceremony, index)
+        )
+    count(ceremony.ballot)
+    Ballot.objects.filter(pk=ceremony.ballot.pk).update(returning_officer=organiser)
+    return election_id(ceremony.ballot)
 
 
 def _cases() -> Iterator[Any]:

@@ -174,6 +174,9 @@ def _demo_values() -> dict[str, list[str]]:
             "org/" + Organisation.objects.order_by("pk").values_list("slug", flat=True)[0],
             "org/no-such-thing",
         ],
+        # A sealed ballot's trustee step and file (only its trustees get past the access check).
+        "step": ["keys", "mix", "nonsense"],
+        "name": ["setup.json", "list.json", quote("../x")],
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from grassroots.web.ballots.models import Ballot, Status
+from grassroots.web.ballots.models import Ballot, Status, Trustee
 from grassroots.web.people.models import User
 from grassroots.web.people.roles import Role, user_roles
 
@@ -84,3 +84,17 @@ def my_ballots(user: User | AnonymousUser) -> User:
     if not isinstance(user, User):
         raise Http404(NOT_FOUND)
     return user
+
+
+def ballot_for_trustee(user: User | AnonymousUser, slug: str) -> tuple[Ballot, Trustee]:
+    """A sealed ballot's trustee page and files: that ballot's trustees only (with an open
+    account); the returning officer follows their steps on the management page."""
+    trustee = (
+        Trustee.objects.select_related("ballot")
+        .filter(ballot__slug=slug, ballot__sealed=True, person__isnull=False)
+        .filter(person=user if isinstance(user, User) and user.is_active else None)
+        .first()
+    )
+    if trustee is None:
+        raise Http404(NOT_FOUND)
+    return trustee.ballot, trustee

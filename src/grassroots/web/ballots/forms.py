@@ -203,6 +203,13 @@ def organisation_shares_match_electorate(form: forms.Form) -> None:
         )
 
 
+SEALED_HELP = (
+    "Nobody running the site can then learn a vote: trustees you name make the key on their "
+    "own machines, the ballots are shuffled with public proofs, and k of the trustees "
+    "decrypt them (docs/sealed-ballots.md). Ranked ballots only."
+)
+
+
 class BallotCreateForm(forms.Form):
     """A new ballot as ``ballot_create`` takes it. The text fields are one entry a line;
     ``clean_*`` turns each into the service's arguments and says which line is wrong."""
@@ -250,6 +257,11 @@ class BallotCreateForm(forms.Form):
         required=False,
         label="Email each voter their receipt code after they vote",
         help_text="The mail server then holds each voter's address beside their receipt.",
+    )
+    sealed = forms.BooleanField(
+        required=False,
+        label="Sealed: encrypt each ballot to trustees' keys",
+        help_text=SEALED_HELP,
     )
 
     def clean_slug(self) -> str:
@@ -352,6 +364,7 @@ def ballot_initial(ballot: Ballot) -> dict[str, Any]:
             for share in ballot.organisations.select_related("organisation")
         ),
         "publish_receipts_with_rankings": ballot.publish_receipts_with_rankings,
+        "sealed": ballot.sealed,
     }
 
 
@@ -385,3 +398,36 @@ class VotingLinkResendForm(forms.Form):
     """A voter who lost their link asks for a new one; the answer is the same for any address."""
 
     email = forms.EmailField(label="Your email address", max_length=254)
+
+
+class TrusteeForm(ScrutineerForm):
+    """Name a trustee of a sealed ballot, as a scrutineer is named: typically one
+    representative per affiliate, so no one organisation can decrypt alone."""
+
+    def __init__(self, *args: Any, candidates: Sequence[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, candidates=candidates, **kwargs)
+        self.fields["person"].label = "A representative"
+        self.fields["email"].label = "Or the email address of their account"
+        self.prefix = "trustee"
+
+
+class ThresholdForm(forms.Form):
+    threshold = forms.IntegerField(
+        label="Trustees needed to decrypt (k)",
+        min_value=2,
+        help_text="From 2 to the number of trustees. Fewer than all lets the count go ahead "
+        "with a trustee missing; any k of them together could decrypt.",
+    )
+
+
+class TrusteeUploadForm(forms.Form):
+    file = forms.FileField(label="The file the command wrote")
+
+    MAX_BYTES = 200 * 1024 * 1024  # a decryption share of 100,000 ballots is about 100 MB
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is larger than any step's file can be.")
+        data: bytes = upload.read()
+        return data

@@ -77,6 +77,10 @@ class Ballot(models.Model):
     # Off by default: the email puts the voter's address beside their receipt code in the
     # mail server's hands (docs/ballots.md, "Receipts by email").
     email_receipts = models.BooleanField(default=False)
+    # Sealed: each ranking is encrypted to the trustees' joint key as it arrives, shuffled by
+    # a verifiable mix-net after the close and decrypted by a threshold of trustees
+    # (docs/sealed-ballots.md); its state is in ``SealedElection``.
+    sealed = models.BooleanField(default=False)
     # The site's address, recorded when the ballot opens: the voting links the worker emails
     # later (first delivery, retries, reminders, resent links) start with it.
     site_url = models.CharField(max_length=200, blank=True, editable=False)
@@ -297,3 +301,169 @@ class TrialBallot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ballot} test ballot"
+
+
+class SealedStage(models.TextChoices):
+    """Where a sealed ballot's cryptography stands (beside the ballot's own status)."""
+
+    CEREMONY = "ceremony", "Trustees making the election key"
+    VOTING = "voting", "Voting"
+    MIXING = "mixing", "Mixing"
+    DECRYPTING = "decrypting", "Decrypting"
+    COUNTED = "counted", "Counted and published"
+
+
+class SealedJob(models.TextChoices):
+    """The slow work a sealed ballot's background task is doing, if any."""
+
+    NONE = "", "Nothing"
+    SERVER_MIX = "server_mix", "The server is mixing"
+    MIX_CHECK = "mix_check", "Checking a trustee's mix"
+    COUNT = "count", "Decrypting and counting"
+
+
+class SealedElection(models.Model):
+    """A sealed ballot's public cryptographic state: the threshold, the election's id (which
+    every trustee's key file names), and from the opening the context (joint public key,
+    verification keys, width); from the close the frozen board and its digest; at the
+    count the bundle anyone can verify. Nothing secret: no share of the key reaches the
+    server. Changed only through ``ballots.sealed`` and ``ballots.sealing``."""
+
+    ballot = models.OneToOneField(Ballot, on_delete=models.CASCADE, related_name="sealed_election")
+    election_id = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    threshold = models.PositiveSmallIntegerField(default=2)
+    stage = models.CharField(
+        max_length=10, choices=SealedStage.choices, default=SealedStage.CEREMONY
+    )
+    width = models.PositiveSmallIntegerField(null=True, blank=True)
+    context = models.JSONField(null=True, blank=True)
+    board = models.JSONField(null=True, blank=True)
+    board_digest = models.CharField(max_length=128, blank=True)
+    job = models.CharField(
+        max_length=10, choices=SealedJob.choices, default=SealedJob.NONE, blank=True
+    )
+    job_progress = models.PositiveSmallIntegerField(default=0)  # percent
+    job_error = models.TextField(blank=True)
+    bundle = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.ballot} sealed election"
+
+
+class Trustee(models.Model):
+    """A trustee of a sealed ballot and the public files of each step they took: their box
+    key (``public``), their deal, their confirmation, their decryption share. ``person`` is
+    empty once that person erased their account: the public files stay, for the bundle."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="trustees")
+    person = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="ballots_trusted"
+    )
+    index = models.PositiveSmallIntegerField()  # 1..n, the trustee's number in every file
+    public = models.JSONField(null=True, blank=True)
+    deal = models.JSONField(null=True, blank=True)
+    confirmation = models.JSONField(null=True, blank=True)
+    share = models.JSONField(null=True, blank=True)
+    keys_at = models.DateTimeField(null=True, blank=True)
+    dealt_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    mixed_at = models.DateTimeField(null=True, blank=True)
+    decrypted_at = models.DateTimeField(null=True, blank=True)
+    # Why the trustee's last upload checked in the background was refused, if it was.
+    refusal = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("ballot", "index")
+        constraints = (
+            models.UniqueConstraint(fields=("ballot", "index"), name="ballots_trustee_index_once"),
+            models.UniqueConstraint(fields=("ballot", "person"), name="ballots_trustee_once"),
+            models.CheckConstraint(condition=Q(index__gte=1), name="ballots_trustee_index_from_1"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.ballot} trustee {self.index}"
+
+
+class Mix(models.Model):
+    """One shuffle of a sealed ballot's list with its proof, in order: the server's first,
+    then each trustee's who ran the step. ``order`` is empty while a trustee's large upload
+    is being checked in the background; a refused one is deleted."""
+
+    election = models.ForeignKey(SealedElection, on_delete=models.CASCADE, related_name="mixes")
+    order = models.PositiveSmallIntegerField(null=True, blank=True)
+    mixer = models.CharField(max_length=100)  # "server", or the name a trustee mixed under
+    trustee = models.ForeignKey(
+        Trustee, on_delete=models.SET_NULL, null=True, blank=True, related_name="mixes"
+    )
+    output = models.JSONField()
+    proof = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("election", "order")
+        verbose_name_plural = "mixes"
+        constraints = (
+            models.UniqueConstraint(fields=("election", "order"), name="ballots_mix_order_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.election.ballot} mix {self.order} by {self.mixer}"
+
+
+class SealedCastQuerySet(models.QuerySet["SealedCast"]):
+    def update(self, **kwargs: Any) -> int:
+        raise CastBallotImmutableError("a cast ballot cannot be changed")
+
+
+class SealedCast(models.Model):
+    """A sealed ballot's cast ballot: its ciphertexts (the ranking and weight encrypted to
+    the election's key) and the receipt code, which is the start of the ciphertexts'
+    fingerprint. As ``CastBallot``: no link to the voter, no time, a random key, never
+    changed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="sealed_casts")
+    ciphertexts = models.JSONField()
+    receipt = models.CharField(max_length=20)
+
+    objects = SealedCastQuerySet.as_manager()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("ballot", "receipt"), name="ballots_sealed_receipt_unique"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.ballot} sealed receipt {self.receipt}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise CastBallotImmutableError("a cast ballot cannot be changed")
+        super().save(*args, **kwargs)
+
+
+class DecryptedBallotQuerySet(models.QuerySet["DecryptedBallot"]):
+    def update(self, **kwargs: Any) -> int:
+        raise CastBallotImmutableError("a decrypted ballot cannot be changed")
+
+
+class DecryptedBallot(models.Model):
+    """A sealed ballot's ballot as the trustees decrypted it from the last mix: a ranking
+    (option ids) and weight, in the mix's order, with no receipt and no link to a cast."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="decrypted_ballots")
+    ranking = models.JSONField()
+    weight = models.PositiveBigIntegerField(default=1)
+
+    objects = DecryptedBallotQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.ballot} decrypted ballot"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise CastBallotImmutableError("a decrypted ballot cannot be changed")
+        super().save(*args, **kwargs)

@@ -26,10 +26,12 @@ from grassroots.web.ballots.models import (
     BallotOption,
     CastBallot,
     Credential,
+    DecryptedBallot,
     Delivery,
     Electorate,
     Method,
     Scrutineer,
+    SealedCast,
     Status,
     TrialBallot,
     TrialCredential,
@@ -39,6 +41,10 @@ from grassroots.web.errors import DomainError
 from grassroots.web.people.models import Membership, Supporter, User
 
 NOT_CLOSED = "The ballot has not closed: nobody may see the cast ballots yet."
+NOT_DECRYPTED = (
+    "This ballot is sealed: its ballots are known once its trustees have decrypted them and "
+    "it is counted."
+)
 
 
 def token_hash(token: str) -> str:
@@ -306,7 +312,23 @@ def cast_ballot_list(*, ballot: Ballot) -> QuerySet[CastBallot]:
 
 def receipt_list(*, ballot: Ballot) -> list[str]:
     """Every receipt code, sorted (published after the close)."""
+    if ballot.sealed:
+        if not ballot.is_counted:
+            raise DomainError(NOT_CLOSED)
+        return sorted(SealedCast.objects.filter(ballot=ballot).values_list("receipt", flat=True))
     return sorted(cast_ballot_list(ballot=ballot).values_list("receipt", flat=True))
+
+
+def counted_rows(*, ballot: Ballot) -> list[tuple[list[int], int]]:
+    """The ballots the count counts, as ``(ranking, weight)``: the cast ballots, or for a
+    sealed ballot those the trustees decrypted (none before the count)."""
+    if ballot.sealed:
+        if not ballot.is_counted:
+            raise DomainError(NOT_CLOSED)
+        if ballot.status != Status.PUBLISHED:
+            raise DomainError(NOT_DECRYPTED)
+        return list(DecryptedBallot.objects.filter(ballot=ballot).values_list("ranking", "weight"))
+    return list(cast_ballot_list(ballot=ballot).values_list("ranking", "weight"))
 
 
 def turnout_get(*, ballot: Ballot) -> tuple[int, int]:
@@ -348,8 +370,7 @@ def delivery_counts(*, ballot: Ballot) -> DeliveryCounts:
 def ballot_profile(*, ballot: Ballot) -> Profile:
     """The cast ballots as an engine profile (after the close only): options in their order,
     each ranking as 0-based option positions, weights included, categories attached."""
-    rows = list(cast_ballot_list(ballot=ballot).values_list("ranking", "weight"))
-    return rows_profile(ballot=ballot, rows=rows)
+    return rows_profile(ballot=ballot, rows=counted_rows(ballot=ballot))
 
 
 def rows_profile(*, ballot: Ballot, rows: Sequence[tuple[list[int], int]]) -> Profile:
@@ -402,7 +423,11 @@ def recount_command(*, ballot: Ballot) -> str:
 def published_rankings(*, ballot: Ballot) -> list[tuple[str, list[str]]]:
     """(receipt, ranking by option name) in a random order: only for a ballot published with
     that option, which lets a voter prove their vote (docs/ballots.md)."""
-    if ballot.status != Status.PUBLISHED or not ballot.publish_receipts_with_rankings:
+    if (
+        ballot.status != Status.PUBLISHED
+        or not ballot.publish_receipts_with_rankings
+        or ballot.sealed
+    ):
         return []
     names = {option.pk: option.name for option in ballot_options(ballot=ballot)}
     rows = [

@@ -26,9 +26,10 @@ from grassroots.count import CountError, Limit, QuotaError, Quotas, count
 from grassroots.count.quota import QuotaGuard
 from grassroots.web.alliance.models import AffiliationStatus, Organisation
 from grassroots.web.audit.services import audit_record
-from grassroots.web.ballots import selectors
+from grassroots.web.ballots import sealing, selectors
 from grassroots.web.ballots.delivery import Reason, batches_enqueue
 from grassroots.web.ballots.models import (
+    RANKED_METHODS,
     Ballot,
     BallotElectorateOrganisation,
     BallotOption,
@@ -38,6 +39,8 @@ from grassroots.web.ballots.models import (
     Electorate,
     Method,
     Scrutineer,
+    SealedCast,
+    SealedElection,
     Status,
     TrialBallot,
     TrialCredential,
@@ -56,6 +59,7 @@ NOT_OPEN = "This ballot is not open for voting."
 RECEIPT_CLASH = "Your vote was not stored because of a rare clash: please submit it again."
 RULES = ("scottish", "ers97", "meek")
 MAX_SHARE = 2**31 - 1  # an organisation's share: what its column holds
+MAX_SEALED_OPTIONS = 255  # seal.encoding writes each preference as one byte
 
 
 class Deliver(Protocol):
@@ -193,6 +197,33 @@ def _quotas_possible_check(
 MAX_STATEMENT = 3000  # a candidate's statement: a few paragraphs
 
 
+def _sealed_check(
+    *,
+    sealed: bool,
+    method: Method,
+    options: Sequence[tuple[str, str]],
+    publish_receipts_with_rankings: bool,
+) -> None:
+    """A sealed ballot is ranked (its bundle is recounted by the engine), publishes no
+    receipt beside a ranking (nothing links them once mixed), and has at most
+    ``MAX_SEALED_OPTIONS`` options (the encoding writes each preference in a byte)."""
+    if not sealed:
+        return
+    if method not in RANKED_METHODS:
+        raise DomainError(
+            "Only a ranked ballot (STV or instant runoff) can be sealed for now.", field="sealed"
+        )
+    if publish_receipts_with_rankings:
+        raise DomainError(
+            "A sealed ballot cannot publish receipts beside rankings: the mix unlinks them.",
+            field="publish_receipts_with_rankings",
+        )
+    if len(options) > MAX_SEALED_OPTIONS:
+        raise DomainError(
+            f"A sealed ballot has at most {MAX_SEALED_OPTIONS} options.", field="options"
+        )
+
+
 def _ballot_check(
     *,
     question: str,
@@ -297,11 +328,18 @@ def ballot_create(
     returning_officer: User | None = None,
     organisations: Sequence[tuple[Organisation, int]] = (),
     statements: Mapping[str, str] | None = None,
+    sealed: bool = False,
 ) -> Ballot:
     """A draft ballot with its options ``(name, category)``, in the order given, candidates'
     ``statements`` by option name, and for a ballot of weighted organisations its
     ``(organisation, share)`` pairs; audit."""
     statements = statements or {}
+    _sealed_check(
+        sealed=sealed,
+        method=method,
+        options=options,
+        publish_receipts_with_rankings=publish_receipts_with_rankings,
+    )
     quotas = _ballot_check(
         slug=slug,
         question=question,
@@ -332,7 +370,10 @@ def ballot_create(
         publish_receipts_with_rankings=publish_receipts_with_rankings,
         email_receipts=email_receipts,
         returning_officer=returning_officer or actor,
+        sealed=sealed,
     )
+    if sealed:
+        SealedElection.objects.create(ballot=ballot)
     _options_store(
         ballot=ballot, options=options, statements=statements, organisations=organisations
     )
@@ -341,7 +382,8 @@ def ballot_create(
         action="ballot.create",
         object_type="ballot",
         object_id=ballot.pk,
-        summary=f"{method} ballot {slug}, {len(options)} options, {seats} seats, {electorate}",
+        summary=f"{method} ballot {slug}, {len(options)} options, {seats} seats, {electorate}"
+        + (", sealed" if sealed else ""),
     )
     return ballot
 
@@ -367,14 +409,23 @@ def ballot_update(
     publish_receipts_with_rankings: bool = False,
     organisations: Sequence[tuple[Organisation, int]] = (),
     statements: Mapping[str, str] | None = None,
+    sealed: bool | None = None,
 ) -> list[str]:
     """Edit a draft ballot, checked exactly as ``ballot_create`` checks a new one; refused
     once it has opened. Any test ballots are discarded, since they ranked the old options.
-    Audits which fields changed and returns their names."""
+    Audits which fields changed and returns their names. Unsealing a draft (``sealed``
+    False; None keeps it as it is) drops its trustees and their key ceremony."""
     ballot = _ballot_locked(ballot)
     if ballot.status != Status.DRAFT:
         raise DomainError(NOT_DRAFT)
     statements = statements or {}
+    sealed = ballot.sealed if sealed is None else sealed
+    _sealed_check(
+        sealed=sealed,
+        method=method,
+        options=options,
+        publish_receipts_with_rankings=publish_receipts_with_rankings,
+    )
     quotas = _ballot_check(
         question=question,
         options=options,
@@ -399,7 +450,13 @@ def ballot_update(
     ballot.opens_at = opens_at
     ballot.closes_at = closes_at
     ballot.publish_receipts_with_rankings = publish_receipts_with_rankings
+    ballot.sealed = sealed
     ballot.save()
+    if sealed:
+        SealedElection.objects.get_or_create(ballot=ballot)
+    else:
+        SealedElection.objects.filter(ballot=ballot).delete()
+        ballot.trustees.all().delete()
     _options_store(
         ballot=ballot, options=options, statements=statements, organisations=organisations
     )
@@ -432,6 +489,7 @@ def _draft_snapshot(ballot: Ballot) -> dict[str, Any]:
         "opening": ballot.opens_at,
         "closing": ballot.closes_at,
         "receipts with rankings": ballot.publish_receipts_with_rankings,
+        "sealed": ballot.sealed,
         "options": list(ballot.options.order_by("position").values_list("name", "category")),
         "statements": list(ballot.options.order_by("position").values_list("statement")),
         "organisations": list(
@@ -558,6 +616,8 @@ def ballot_open(
     roll = selectors.electorate_roll(ballot=ballot)
     if not roll:
         raise DomainError("The electorate is empty: nobody could vote.", field="electorate")
+    if ballot.sealed:  # the trustees' joint key and the ballots' width are fixed now
+        sealing.election_fix(ballot=ballot, max_weight=max(weight for _, weight in roll))
     discarded = _trials_discard(ballot)
     entries = VoterRollEntry.objects.bulk_create(
         (VoterRollEntry(ballot=ballot, person=user, weight=weight) for user, weight in roll),
@@ -734,13 +794,19 @@ def ballot_cast(
     updated = Credential.objects.filter(pk=credential.pk, used=False).update(used=True)
     if updated != 1:  # belt and braces: the lock above already serialises us
         raise DomainError(USED_CREDENTIAL)
-    code = receipt_code()
-    while CastBallot.objects.filter(ballot=ballot, receipt=code).exists():  # one in 32**12
-        code = receipt_code()
     try:
-        CastBallot.objects.create(
-            ballot=ballot, ranking=ranking, weight=credential.roll_entry.weight, receipt=code
-        )
+        if ballot.sealed:
+            # Encrypted here and now; the ranking itself is never stored (docs/sealed-ballots.md).
+            code = sealing.ballot_seal(
+                ballot=ballot, ranking=ranking, weight=credential.roll_entry.weight
+            )
+        else:
+            code = receipt_code()
+            while CastBallot.objects.filter(ballot=ballot, receipt=code).exists():  # 1 in 32**12
+                code = receipt_code()
+            CastBallot.objects.create(
+                ballot=ballot, ranking=ranking, weight=credential.roll_entry.weight, receipt=code
+            )
     except IntegrityError as err:  # a simultaneous vote drew the same code: nothing is kept
         raise DomainError(RECEIPT_CLASH) from err
     voter = None
@@ -785,8 +851,12 @@ def _cast_ballots_reshuffle(ballot: Ballot) -> int:
     random.SystemRandom().shuffle(cast)
     CastBallot.objects.filter(ballot=ballot).delete()
     CastBallot.objects.bulk_create(CastBallot(ballot=ballot, **row) for row in cast)
+    sealed = list(SealedCast.objects.filter(ballot=ballot).values("ciphertexts", "receipt"))
+    random.SystemRandom().shuffle(sealed)
+    SealedCast.objects.filter(ballot=ballot).delete()
+    SealedCast.objects.bulk_create(SealedCast(ballot=ballot, **row) for row in sealed)
     Credential.objects.filter(ballot=ballot, used=True).update(used=True)
-    return len(cast)
+    return len(cast) + len(sealed)
 
 
 @transaction.atomic(durable=True)
@@ -801,13 +871,16 @@ def ballot_close(*, actor: User | None, ballot: Ballot) -> int:
     now = timezone.now()
     ballot.closes_at = min(ballot.closes_at, now)
     ballot.save(update_fields=["status", "closes_at"])
+    digest = sealing.board_freeze(ballot=ballot) if ballot.sealed else ""
     audit_record(
         actor_id=actor.pk if actor else None,
         action="ballot.close",
         object_type="ballot",
         object_id=ballot.pk,
-        summary=f"{cast} ballots cast",
+        summary=f"{cast} ballots cast" + (f"; board frozen, digest {digest}" if digest else ""),
     )
+    if ballot.sealed:
+        sealing.server_mix_enqueue(ballot_id=ballot.pk)
     return cast
 
 
@@ -905,7 +978,29 @@ def ballot_publish(*, actor: User | None, ballot: Ballot, site_url: str = "") ->
     ballot = _ballot_locked(ballot)
     if ballot.status != Status.CLOSED:
         raise DomainError("Only a closed ballot can be counted and published.")
+    if ballot.sealed:
+        raise DomainError(SEALED_PUBLISH)
     rows = list(selectors.cast_ballot_list(ballot=ballot).values_list("ranking", "weight"))
+    return result_publish(actor=actor, ballot=ballot, rows=rows, site_url=site_url)
+
+
+SEALED_PUBLISH = (
+    "A sealed ballot is counted from the trustees' decryption: once enough trustees have "
+    "sent their decryption shares, count it from its page."
+)
+
+
+def result_publish(
+    *,
+    actor: User | None,
+    ballot: Ballot,
+    rows: Sequence[tuple[list[int], int]],
+    site_url: str,
+    summary: str = "",
+) -> dict[str, Any]:
+    """Count ``rows`` and publish the result, in the caller's transaction with ``ballot``
+    locked: ``ballot_publish`` for plain ballots, ``sealed.sealed_count`` for the decrypted
+    ballots of a sealed one."""
     stored = ballot_count(ballot=ballot, rows=rows)
     ballot.result = stored
     ballot.status = Status.PUBLISHED
@@ -915,7 +1010,7 @@ def ballot_publish(*, actor: User | None, ballot: Ballot, site_url: str = "") ->
         action="ballot.publish",
         object_type="ballot",
         object_id=ballot.pk,
-        summary=f"counted and published; elected {len(stored['elected'])}",
+        summary=f"counted and published; elected {len(stored['elected'])}{summary}",
     )
     people = [(user.name, user.email) for user in selectors.result_recipients(ballot=ballot)]
     transaction.on_commit(lambda: _send_result(ballot=ballot, people=people, site_url=site_url))

@@ -22,3 +22,29 @@ def voting_link_resend(ballot_id: int, email: str) -> str:
     """Send a new voting link to ``email`` if it is on the ballot's roll and has not voted
     (``ballots.delivery.voting_link_resend_for``)."""
     return delivery.voting_link_resend_for(ballot_id=ballot_id, email=email)
+
+
+@task()
+def sealed_server_mix(ballot_id: int) -> str:
+    """The server's mix of a sealed ballot's frozen board, with its proof
+    (``ballots.sealed.server_mix_run``)."""
+    from grassroots.web.ballots import sealed
+
+    return sealed.server_mix_run(ballot_id=ballot_id)
+
+
+@task()
+def sealed_mix_check(ballot_id: int, mix_id: int) -> str:
+    """Check a trustee's large mix and append or refuse it (``ballots.sealed.mix_check_run``)."""
+    from grassroots.web.ballots import sealed
+
+    return sealed.mix_check_run(ballot_id=ballot_id, mix_id=mix_id)
+
+
+@task()
+def sealed_count(ballot_id: int, actor_id: int | None, site_url: str) -> str:
+    """Decrypt a sealed ballot's final list from k shares, count and publish it
+    (``ballots.sealed.count_run``)."""
+    from grassroots.web.ballots import sealed
+
+    return sealed.count_run(ballot_id=ballot_id, actor_id=actor_id, site_url=site_url)

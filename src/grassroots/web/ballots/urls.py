@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from grassroots.web.ballots import views
+from grassroots.web.ballots import sealed_views, views
 
 app_name = "ballots"
 
@@ -20,6 +20,19 @@ urlpatterns = [
     path("ballots/<slug:slug>/categories.csv", views.ballot_categories, name="categories"),
     path("ballots/<slug:slug>/receipts.txt", views.ballot_receipts, name="receipts"),
     path("ballots/<slug:slug>/link/", views.voting_link_resend, name="link_resend"),
+    path("ballots/<slug:slug>/board.json", sealed_views.board_json, name="board"),
+    path("ballots/<slug:slug>/bundle.json", sealed_views.bundle_json, name="bundle"),
+    path("ballots/<slug:slug>/trustee/", sealed_views.trustee_page, name="trustee"),
+    path(
+        "ballots/<slug:slug>/trustee/files/<str:name>",
+        sealed_views.trustee_file,
+        name="trustee_file",
+    ),
+    path(
+        "ballots/<slug:slug>/trustee/<str:step>/",
+        sealed_views.trustee_upload,
+        name="trustee_upload",
+    ),
     path("ballots/<slug:slug>/vote/", views.vote, name="vote"),
     path("ballots/<slug:slug>/vote/<str:token>/", views.vote_link, name="vote_link"),
 ]

@@ -15,13 +15,15 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from grassroots.web.ballots import access, charts, selectors, services
+from grassroots.web.ballots import access, charts, sealed, sealed_views, selectors, services
 from grassroots.web.ballots.forms import (
     BallotCreateForm,
     BallotEditForm,
     ExtendForm,
     RankingForm,
     ScrutineerForm,
+    ThresholdForm,
+    TrusteeForm,
     VotingLinkResendForm,
 )
 from grassroots.web.ballots.models import (
@@ -74,6 +76,7 @@ def ballot_new(request: HttpRequest) -> HttpResponse:
                 publish_receipts_with_rankings=data["publish_receipts_with_rankings"],
                 statements=data["statements"],
                 email_receipts=data["email_receipts"],
+                sealed=data["sealed"],
             )
         except DomainError as err:
             err.show_on(form)
@@ -116,6 +119,7 @@ def ballot_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 electorate=Electorate(data["electorate"]),
                 organisations=data["organisations"],
                 publish_receipts_with_rankings=data["publish_receipts_with_rankings"],
+                sealed=data["sealed"],
             )
         except DomainError as err:
             if err.message == services.NOT_DRAFT:
@@ -244,6 +248,8 @@ def _manage_render(
     *,
     error: str = "",
     scrutineer_form: ScrutineerForm | None = None,
+    trustee_form: TrusteeForm | None = None,
+    threshold_form: ThresholdForm | None = None,
 ) -> HttpResponse:
     voted, roll = selectors.turnout_get(ballot=ballot)
     preview = selectors.roll_preview(ballot=ballot) if ballot.status == Status.DRAFT else None
@@ -268,16 +274,28 @@ def _manage_render(
             "audit_trail": selectors.ballot_audit_trail(ballot=ballot),
             "error": error,
             "Status": Status,
+            "sealed": sealed_views.officer_context(
+                ballot,
+                may_run=may_run,
+                trustee_form=trustee_form,
+                threshold_form=threshold_form,
+            )
+            if ballot.sealed
+            else None,
         },
         status=400
-        if error or extend_form.errors or (scrutineer_form and scrutineer_form.errors)
+        if error
+        or extend_form.errors
+        or (scrutineer_form and scrutineer_form.errors)
+        or (trustee_form and trustee_form.errors)
+        or (threshold_form and threshold_form.errors)
         else 200,
     )
 
 
 # The returning officer's actions that cannot be undone: each is confirmed on its own page
 # (a plain form, so it works without JavaScript) before it acts.
-CONFIRM = frozenset({"open", "close", "cancel", "publish", "remind_voters"})
+CONFIRM = frozenset({"open", "close", "cancel", "publish", "remind_voters", "stop_mixing"})
 
 
 def _confirm_render(request: HttpRequest, ballot: Ballot, action: str) -> HttpResponse:
@@ -320,12 +338,26 @@ def _confirm_render(request: HttpRequest, ballot: Ballot, action: str) -> HttpRe
             f"{roll} on the roll have voted; their ballots are kept, uncounted."
         )
         button = "Cancel the ballot"
+    elif action == "stop_mixing":
+        heading = "Stop the mixing?"
+        statement = (
+            "The last mix's list becomes the list the trustees decrypt: no trustee can mix "
+            "after this. Each mix is one more party who would have to collude to link a "
+            "voter to a ballot."
+        )
+        button = "Stop the mixing"
     else:
         heading = "Count and publish?"
         statement = (
             "The ballots are counted and the result, every receipt code and the anonymised "
             "ballots are published for anyone to see. Publication cannot be undone."
         )
+        if ballot.sealed:
+            statement = (
+                "The trustees' decryption shares are combined in the background, and the "
+                "decrypted ballots counted and published with the bundle anyone can verify. "
+                "Publication cannot be undone."
+            )
         button = "Count and publish"
     return render(
         request,
@@ -371,9 +403,16 @@ def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse
         elif action == "cancel":
             services.ballot_cancel(actor=actor, ballot=ballot)
             messages.success(request, "The ballot is cancelled.")
+        elif action == "publish" and ballot.sealed:
+            sealed.count_request(actor=actor, ballot=ballot, site_url=_site_url(request))
+            messages.success(request, "The ballots are being decrypted and counted.")
         elif action == "publish":
             services.ballot_publish(actor=actor, ballot=ballot, site_url=_site_url(request))
             messages.success(request, "The result and the ballots are published.")
+        elif action in sealed_views.OFFICER_ACTIONS:
+            forms_shown = sealed_views.officer_act(request, ballot, action, actor)
+            if forms_shown is not None:
+                return _manage_render(request, ballot, ExtendForm(), **forms_shown)
         elif action == "remind":
             sent = services.ballot_choice_reminders_send(
                 actor=actor, ballot=ballot, site_url=_site_url(request)
@@ -417,6 +456,10 @@ def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse
         if action == "extend":
             err.show_on(extend_form)
             return _manage_render(request, ballot, extend_form)
+        if action == "threshold":
+            threshold_form = ThresholdForm(request.POST)
+            err.show_on(threshold_form)
+            return _manage_render(request, ballot, ExtendForm(), threshold_form=threshold_form)
         ballot.refresh_from_db()
         return _manage_render(request, ballot, ExtendForm(), error=err.message)
     return redirect("ballots:manage", slug=ballot.slug)

@@ -10,6 +10,7 @@ from django import forms
 
 from grassroots.web.alliance.models import Organisation
 from grassroots.web.ballots.forms import (
+    SEALED_HELP,
     OrganisationSharesField,
     organisation_shares_match_electorate,
 )
@@ -74,6 +75,13 @@ class SlateBallotForm(forms.Form):
             "= and its weight, a whole number from 1 (Unite = 2, Momentum = 1: two thirds "
             "and one third of the result)."
         ),
+    )
+
+    sealed = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Sealed: encrypt each ballot to trustees' keys",
+        help_text=SEALED_HELP + " You name the trustees on the ballot's page.",
     )
 
     def __init__(self, *args: Any, section: Section, **kwargs: Any) -> None:

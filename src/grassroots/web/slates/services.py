@@ -116,6 +116,7 @@ def slate_ballot_create(
     electorate: Electorate,
     opens_at: datetime.datetime | None = None,
     organisations: Sequence[tuple[Organisation, int]] = (),
+    sealed: bool = False,
 ) -> Ballot:
     """Set up the slate ballot for a section from its nominees; audit.
 
@@ -171,11 +172,14 @@ def slate_ballot_create(
         electorate=electorate,
         rule=rule,
         organisations=organisations,
+        sealed=sealed,
     )
     selection = SlateSelection.objects.create(section=section, ballot=ballot, slate_size=slate_size)
     summary = f"section {section.pk}, ballot {ballot.pk}, size {slate_size}"
     if organisations:
         summary += f", {len(organisations)} weighted organisations"
+    if sealed:
+        summary += ", sealed"
     audit_record(
         actor_id=actor.pk,
         action="slate_ballot.create",

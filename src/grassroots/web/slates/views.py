@@ -84,6 +84,7 @@ def slate_ballot(request: HttpRequest, election_slug: str, section_slug: str) ->
             closes_at=data["closes_at"],
             electorate=Electorate(data["electorate"]),
             organisations=data["organisations"],
+            sealed=data["sealed"],
         ),
         success="The slate ballot is set up as a draft: open it to vote.",
         redirect_to=lambda ballot: reverse("ballots:manage", args=[ballot.slug]),
