@@ -273,6 +273,7 @@ def test_a_file_that_is_not_a_photo_is_refused_on_the_photo_field(
     client: Client,
     organiser: User,
     questionnaire: Questionnaire,
+    *,
     name: str,
     content: bytes,
     error: str,
