@@ -283,6 +283,7 @@ def profile_link_send(
 def ballot_paper_set(*, actor: User, ballot: Ballot, fixed_order: bool) -> BallotPaperSettings:
     """Choose whether a draft ballot lists its options in its own order for every voter
     (``fixed_order``) or in a random order per voter."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.status != Status.DRAFT:
         raise DomainError(PAPER_NOT_DRAFT, field="fixed_order")
     settings_row, _ = BallotPaperSettings.objects.update_or_create(
