@@ -186,7 +186,7 @@ def _closed(supporter: Supporter) -> None:
 REFUSALS: dict[str, Callable[[Supporter, str], None]] = {
     "no contact consent": lambda s, _topic: _no_consent(s),
     "contact consent withdrawn": lambda s, _topic: _consent_withdrawn(s),
-    "unsubscribed from the topic": lambda s, topic: _unsubscribed(s, topic),
+    "unsubscribed from the topic": _unsubscribed,
     "email unconfirmed": lambda s, _topic: _unconfirmed(s),
     "account closed": lambda s, _topic: _closed(s),
 }
