@@ -169,6 +169,7 @@ def _demo_values() -> dict[str, list[str]]:
         "gss_code": ["E14001339", quote("E14%"), quote("' OR 1=1 --")],
         "token": ["not-a-token", quote(LONG[:3000])],
         "action": ["open", "close", "publish", "nonsense"],
+        "direction": ["up", "down", "sideways"],
     }
 
 
