@@ -22,11 +22,15 @@ from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
 from grassroots.web.alliance.models import MembershipStatus, Organisation, OrganisationMembership
+from grassroots.web.ballots.models import Ballot
+from grassroots.web.candidacy.services import profile_update, questionnaire_create
 from grassroots.web.demo import demo_create
 from grassroots.web.discussions.demo import GROUP_THREAD, SUPPORTERS_THREAD
 from grassroots.web.discussions.models import Thread
 from grassroots.web.elections.models import Slate
 from grassroots.web.events.models import Event
+from grassroots.web.people.models import User
+from grassroots.web.policy.services import position_create
 
 pytestmark = [
     pytest.mark.browser,
@@ -180,6 +184,43 @@ def _overflows(page: Page, path: str) -> list[str]:
     return problems
 
 
+def _policy_and_candidates_pages() -> tuple[list[str], list[str]]:
+    """A policy position and the demo slate ballot's candidates' pages, with long answers:
+    the public pages and the organisers' pages to walk."""
+    organiser = User.objects.get(email="organiser@example.org")
+    position_create(actor=organiser, title="Council homes", body="Build **300,000** a year.")
+    ballot = Ballot.objects.get(slug="demo-slate")
+    questionnaire = questionnaire_create(
+        actor=organiser,
+        ballot=ballot,
+        title="Questions for the slate",
+        questions=["Will you back open selections?", "What is your first priority?"],
+    )
+    profiles = list(questionnaire.profiles.all())
+    questions = list(questionnaire.questions.all())
+    for profile in profiles:
+        profile_update(
+            actor=None,
+            profile=profile,
+            statement="A long statement. " * 30,
+            answers={q.pk: "Yes, and here is why at some length: " * 8 for q in questions},
+        )
+    public = [
+        "/policy/",
+        "/candidates/",
+        f"/candidates/{questionnaire.pk}/",
+        f"/candidates/profile/{profiles[0].pk}/",
+    ]
+    organisers = [
+        "/policy/manage/",
+        "/policy/new/",
+        "/candidates/new/",
+        f"/candidates/{questionnaire.pk}/manage/",
+        f"/candidates/profile/{profiles[0].pk}/edit/",
+    ]
+    return public, organisers
+
+
 def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser) -> None:
     lines = demo_create()
     vote = VOTE.search(" ".join(lines))  # the demo's open ballot, with a voter's link
@@ -208,10 +249,11 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
         f"/organise/organisations/{organisation.pk}/representatives/",
         f"/organise/organisations/{organisation.pk}/members/",
     ]
+    policy, candidates = _policy_and_candidates_pages()
     site = live_server.url
     problems: list[str] = []
     for who, paths in (
-        (None, [*PUBLIC, f"/events/{event.pk}/", vote.group(1)]),
+        (None, [*PUBLIC, f"/events/{event.pk}/", vote.group(1), *policy]),
         ("supporter0001@demo.example.org", [*SUPPORTER, *discussion_pages]),
         (
             member,
@@ -229,6 +271,7 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
                 f"/organise/elections/nec-demo/slates/{slate.pk}/",
                 *discussion_pages,
                 f"/discussions/threads/{supporters_thread.pk}/proposal/",
+                *candidates,
             ],
         ),
         ("admin@example.org", ADMINISTRATOR + org_pages),

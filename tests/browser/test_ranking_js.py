@@ -22,6 +22,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from grassroots.web.ballots import selectors, services
 from grassroots.web.ballots.models import Ballot, Electorate, Method
+from grassroots.web.candidacy.models import BallotPaperSettings
 from grassroots.web.constituencies.models import Constituency
 from tests.web.factories import supporter_create
 
@@ -51,6 +52,9 @@ def _open_ballot(site: str, options: Sequence[tuple[str, str]] = OPTIONS) -> tup
         seats=2,
         electorate=Electorate.SUPPORTERS,
     )
+    # These tests follow the lists in the ballot's own order: the per-voter shuffle is
+    # tested in tests/web/test_candidacy_paper.py.
+    BallotPaperSettings.objects.create(ballot=ballot, fixed_order=True)
     services.ballot_open(actor=None, ballot=ballot, site_url=site)
     found = LINK.search(str(mail.outbox[-1].body))
     assert found is not None, mail.outbox[-1].body

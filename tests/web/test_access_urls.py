@@ -25,6 +25,9 @@ from grassroots.web.audit.models import AuditEntry
 from grassroots.web.ballots import sealed
 from grassroots.web.ballots import services as ballot_services
 from grassroots.web.ballots.models import Ballot
+from grassroots.web.candidacy import services as candidacy_services
+from grassroots.web.candidacy.models import CandidateProfile
+from grassroots.web.candidacy.services import token_hash
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.elections import services as election_services
 from grassroots.web.elections.models import ForecastRun
@@ -33,6 +36,7 @@ from grassroots.web.people.models import Message, MessageBlock, MessageReport, T
 from grassroots.web.people.naming import naming_token
 from grassroots.web.people.roles import Role
 from grassroots.web.people.subscriptions import unsubscribe_token
+from grassroots.web.policy import services as policy_services
 from tests.web.ballot_factories import (
     ballot_create,
     ballot_open_with_tokens,
@@ -471,6 +475,37 @@ EXPECTED: dict[str, list[Case]] = {
     "discussions:suspension_lift": [
         _case(EVENT_ORGANISERS, suspension_id="{suspension_id}", post_only=True)
     ],
+    "policy:policy_list": [_case(EVERYONE, "Council Homes Now")],
+    "policy:manage": [_case(ORGANISERS, "Council Homes Now")],
+    "policy:position_create": [_case(ORGANISERS)],
+    "policy:position_edit": [
+        _case(ORGANISERS, "Council Homes Now", position_id="{policy_position_id}")
+    ],
+    "policy:position_move": [
+        _case(ORGANISERS, position_id="{policy_position_id}", direction="down", post_only=True)
+    ],
+    "policy:position_delete": [
+        _case(ORGANISERS, position_id="{policy_position_id}", post_only=True)
+    ],
+    "candidacy:questionnaire_list": [_case(EVERYONE, "Questions for the candidates")],
+    "candidacy:questionnaire_create": [_case(ORGANISERS)],
+    "candidacy:compare": [
+        _case(EVERYONE, "Would you back open selections?", questionnaire_id="{questionnaire_id}")
+    ],
+    "candidacy:questionnaire_edit": [
+        _case(ORGANISERS, "Would you back open selections?", questionnaire_id="{questionnaire_id}")
+    ],
+    "candidacy:manage": [_case(ORGANISERS, "Ann", questionnaire_id="{questionnaire_id}")],
+    "candidacy:profile": [_case(EVERYONE, "Ann", profile_id="{profile_id}")],
+    "candidacy:profile_edit": [_case(ORGANISERS, "Ann", profile_id="{profile_id}")],
+    "candidacy:profile_link": [_case(ORGANISERS, profile_id="{profile_id}", post_only=True)],
+    # Whoever holds the candidate's emailed link may write their page; a forged one is refused.
+    "candidacy:answer": [
+        _case(EVERYONE, "Ann", token="{candidate_token}", label="link"),
+        _case(frozenset(), token="x" * 43, label="forged"),
+    ],
+    # A ballot paper's order: its returning officer (or an administrator).
+    "candidacy:ballot_paper": [_case(OFFICER, "Secret draft question", slug="draft-ballot")],
 }
 
 
@@ -572,6 +607,21 @@ def world(db: None) -> dict[str, Any]:
         section=section, inputs={"form": {}}, input_hash="0" * 64, runs_total=10
     )
 
+    policy_position = policy_services.position_create(
+        actor=organiser, title="Council Homes Now", body="Build them."
+    )
+    questionnaire = candidacy_services.questionnaire_create(
+        actor=organiser,
+        ballot=open_ballot,
+        title="Questions for the candidates",
+        questions=["Would you back open selections?"],
+    )
+    profile = questionnaire.profiles.get(ballot_option__name="Ann")
+    candidacy_services.profile_link_send(
+        actor=organiser, profile=profile, email="ann@example.org", site_url="http://testserver"
+    )
+    candidate_token = _candidate_token(profile)
+
     users: dict[str, User | None] = {
         "public": None,
         "supporter": supporter.user,
@@ -617,6 +667,10 @@ def world(db: None) -> dict[str, Any]:
         "suspension_id": suspension.pk,
         "unsubscribe_token": unsubscribe_token(user=supporter.user, topic=Topic.DISCUSSIONS),
         "sealed_election_id": sealed_election_id,
+        "policy_position_id": policy_position.pk,
+        "questionnaire_id": questionnaire.pk,
+        "profile_id": profile.pk,
+        "candidate_token": candidate_token,
     }
     mail.outbox.clear()
     return {"users": users, "values": values}
@@ -645,6 +699,13 @@ def _sealed_published(*, organiser: User, trustees: list[User]) -> str:
     count(ceremony.ballot)
     Ballot.objects.filter(pk=ceremony.ballot.pk).update(returning_officer=organiser)
     return election_id(ceremony.ballot)
+
+
+def _candidate_token(profile: CandidateProfile) -> str:
+    """The token in the candidate's emailed link: a new one, whose hash the profile keeps."""
+    token = "candidate-" + "t" * 40
+    CandidateProfile.objects.filter(pk=profile.pk).update(token_hash=token_hash(token))
+    return token
 
 
 def _cases() -> Iterator[Any]:

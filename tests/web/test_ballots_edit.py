@@ -197,7 +197,10 @@ def test_ballot_new_with_statements_shows_them_under_the_names_on_the_voting_pag
     assert created.status_code == 302
     body = page.content.decode()
     assert '<p class="statement">Twenty years a steward.</p>' in body
-    assert body.index("Ann") < body.index("Twenty years a steward.") < body.index("Cal")
+    # Under Ann's name, in her row (the options' order is each voter's own).
+    ann = body[body.index('data-name="Ann"') :]
+    assert ann.index("Twenty years a steward.") < ann.index("</li>")
+    assert "Twenty years a steward." not in body[body.index('data-name="Cal"') :].split("</li>")[0]
 
 
 def test_ballot_slug_mine_is_reserved_for_my_ballots(client: Client, officer: User) -> None:

@@ -177,6 +177,7 @@ def _demo_values() -> dict[str, list[str]]:
         # A sealed ballot's trustee step and file (only its trustees get past the access check).
         "step": ["keys", "mix", "nonsense"],
         "name": ["setup.json", "list.json", quote("../x")],
+        "direction": ["up", "down", "sideways"],
     }
 
 

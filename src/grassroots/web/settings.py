@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "grassroots.web.ballots",
     "grassroots.web.slates",
     "grassroots.web.discussions",
+    "grassroots.web.policy",
+    "grassroots.web.candidacy",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +212,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded files (candidates' photos, re-encoded by candidacy.photos). The site serves them
+# itself only in development (DEBUG); in production the web server in front serves MEDIA_ROOT
+# at MEDIA_URL (docs/operations.md, "Uploaded photos").
+MEDIA_ROOT = Path(os.environ.get("GRASSROOTS_MEDIA_DIR") or DATA_DIR / "media").resolve()
+MEDIA_URL = "/media/"
 # Serve static files from the package itself, so `grassroots serve` needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -3,8 +3,10 @@ pages people link to stay short (/join/, /clps/, /events/, /committee/)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from grassroots.web import views
 
@@ -20,5 +22,15 @@ urlpatterns = [
     path("", include("grassroots.web.ballots.urls")),
     path("", include("grassroots.web.slates.urls")),
     path("", include("grassroots.web.discussions.urls")),
+    path("", include("grassroots.web.policy.urls")),
+    path("", include("grassroots.web.candidacy.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    # Development only: in production the web server serves MEDIA_ROOT (docs/operations.md).
+    urlpatterns += [
+        re_path(
+            r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"
+        )
+    ]

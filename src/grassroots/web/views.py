@@ -97,6 +97,18 @@ ORGANISE_PAGES = (
         _ORGANISERS,
     ),
     OrganisePage(
+        "Policy",
+        "policy:manage",
+        "Write the alliance's policy positions and set their order on the policy page.",
+        _ORGANISERS,
+    ),
+    OrganisePage(
+        "Candidates' pages",
+        "candidacy:questionnaire_list",
+        "Candidates' statements, photos and answers to our questions, by ballot or section.",
+        _ORGANISERS,
+    ),
+    OrganisePage(
         "Slates",
         "slates:slate_index",
         "Nominees and slates by section; nominations and endorsements from each slate.",

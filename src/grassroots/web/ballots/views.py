@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from grassroots.web.ballots import access, charts, sealed, sealed_views, selectors, services
+from grassroots.web.ballots import access, charts, paper, sealed, sealed_views, selectors, services
 from grassroots.web.ballots.forms import (
     BallotCreateForm,
     BallotEditForm,
@@ -570,9 +570,14 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         return credential
     trial = isinstance(credential, TrialCredential)
     ballot = credential.ballot
-    options = selectors.ballot_options(ballot=ballot)
+    # The voter's own order of the options, links to candidates' pages, quotas in words.
+    ballot_paper = paper.ballot_paper(
+        ballot=ballot, options=selectors.ballot_options(ballot=ballot), voter_seed=hashed
+    )
     form = RankingForm(
-        request.POST if request.method == "POST" else None, ballot=ballot, options=options
+        request.POST if request.method == "POST" else None,
+        ballot=ballot,
+        options=ballot_paper.options,
     )
     if request.method == "POST" and form.is_valid():
         cast = services.ballot_trial_cast if trial else services.ballot_cast
@@ -592,7 +597,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         render(
             request,
             "ballots/vote.html",
-            {"ballot": ballot, "form": form, "trial": trial},
+            {"ballot": ballot, "form": form, "trial": trial, "paper": ballot_paper},
             status=400 if form.errors else 200,
         ),
         request,

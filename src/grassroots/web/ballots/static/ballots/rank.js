@@ -37,6 +37,7 @@
         name: row.getAttribute("data-name"),
         category: row.getAttribute("data-category"),
         statement: statement ? statement.textContent : "",
+        profile: row.getAttribute("data-profile"),
         input: row.querySelector("input"),
         hasError: !!row.querySelector("[role=alert]"),
       };
@@ -163,7 +164,21 @@
     o.place.className = "rank-place";
     var name = document.createElement("span");
     name.className = "rank-name";
-    name.textContent = o.name;
+    if (o.profile) {
+      // The candidate's page opens in a new tab, so the ranking built here stays as it is.
+      var link = document.createElement("a");
+      link.href = o.profile;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = o.name;
+      var newTab = document.createElement("span");
+      newTab.className = "visually-hidden";
+      newTab.textContent = " (about the candidate, opens in a new tab)";
+      link.appendChild(newTab);
+      name.appendChild(link);
+    } else {
+      name.textContent = o.name;
+    }
     if (o.category) {
       var small = document.createElement("small");
       small.textContent = " (" + o.category + ")";
