@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
@@ -17,6 +17,7 @@ from grassroots.web.people.models import ConsentKind, Topic, Unsubscription
 from grassroots.web.people.selectors import person_export
 from grassroots.web.people.services import consent_withdraw
 from grassroots.web.people.subscriptions import (
+    UNSUBSCRIBE_SALT,
     email_to_supporter,
     may_email,
     unsubscribe_token,
@@ -110,8 +111,17 @@ def test_an_altered_token_unsubscribes_nobody(clp: Constituency) -> None:
     person = supporter_create(clp=clp).user
     other = supporter_create(clp=clp).user
     token = unsubscribe_token(user=person, topic=Topic.MAILINGS)
-    forged = token.replace(str(person.pk), str(other.pk), 1)
-    for bad in (forged, token[:-2] + "xx", "nonsense"):
+    payload = {"u": other.pk, "t": Topic.MAILINGS}
+    forged = [
+        signing.dumps(payload, salt="another.salt", compress=True),  # another kind of link
+        signing.dumps(payload, key="not-the-site-key", salt=UNSUBSCRIBE_SALT, compress=True),
+        # the genuine signature put on another person's payload
+        signing.dumps(payload, salt=UNSUBSCRIBE_SALT, compress=True).rsplit(":", 1)[0]
+        + ":"
+        + token.rsplit(":", 1)[1],
+    ]
+    assert all(bad != token for bad in forged)
+    for bad in (*forged, token[:-2] + "xx", "nonsense"):
         assert Client().post(reverse("people:unsubscribe", args=(bad,))).status_code == 404
     assert not Unsubscription.objects.exists()
 
