@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("grassroots.web.elections.urls")),
     path("", include("grassroots.web.ballots.urls")),
     path("", include("grassroots.web.slates.urls")),
+    path("", include("grassroots.web.mailings.urls")),
     path("admin/", admin.site.urls),
 ]

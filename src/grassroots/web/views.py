@@ -53,6 +53,12 @@ ORGANISE_PAGES = (
         frozenset({Role.COMMITTEE, Role.ADMINISTRATOR}),
     ),
     OrganisePage(
+        "Mailings",
+        "mailings:mailing_list",
+        "Email supporters who agreed to it, by region, CLP, organisation or event.",
+        _ORGANISERS,
+    ),
+    OrganisePage(
         "Events you organise",
         "events:organise",
         "Your events, drafts included; new events and speakers.",
