@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "grassroots.web.ballots",
     "grassroots.web.slates",
     "grassroots.web.mailings",
+    "grassroots.web.reports",
 ]
 
 MIDDLEWARE = [

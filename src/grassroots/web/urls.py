@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("grassroots.web.ballots.urls")),
     path("", include("grassroots.web.slates.urls")),
     path("", include("grassroots.web.mailings.urls")),
+    path("", include("grassroots.web.reports.urls")),
     path("admin/", admin.site.urls),
 ]
