@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "grassroots.web.slates",
     "grassroots.web.mailings",
     "grassroots.web.reports",
+    "grassroots.web.invitations",
+    "grassroots.web.affiliation",
 ]
 
 MIDDLEWARE = [

@@ -21,5 +21,7 @@ urlpatterns = [
     path("", include("grassroots.web.slates.urls")),
     path("", include("grassroots.web.mailings.urls")),
     path("", include("grassroots.web.reports.urls")),
+    path("", include("grassroots.web.invitations.urls")),
+    path("", include("grassroots.web.affiliation.urls")),
     path("admin/", admin.site.urls),
 ]
