@@ -23,10 +23,13 @@ LIMITED = "Too many applications came from your network in the last hour. Try ag
 def apply(request: HttpRequest) -> HttpResponse:
     """The public form to apply to affiliate."""
     form = ApplicationForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        if rate_limit_hit(SIGNUPS_PER_IP, key=client_ip(request)):
-            form.add_error(None, LIMITED)
-            return render(request, "affiliation/apply.html", {"form": form}, status=429)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and rate_limit_hit(SIGNUPS_PER_IP, key=client_ip(request))
+    ):
+        form.add_error(None, LIMITED)
+        return render(request, "affiliation/apply.html", {"form": form}, status=429)
     if done := handle_form(
         request,
         form,

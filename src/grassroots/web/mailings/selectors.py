@@ -51,16 +51,17 @@ def audience_users(
         return users.filter(supporter__constituency__region=region)
     if audience == Audience.CLP:
         return users.filter(supporter__constituency_id=constituency_id)
-    if audience == Audience.ORGANISATION:
+    if audience == Audience.ORGANISATION and organisation_id is not None:
         return users.filter(
             supporter__organisation_memberships__organisation_id=organisation_id,
             supporter__organisation_memberships__status=MembershipStatus.CONFIRMED,
         )
-    if audience == Audience.EVENT:
+    if audience == Audience.EVENT and event_id is not None:
         return users.filter(
             supporter__rsvps__event_id=event_id, supporter__rsvps__status=RsvpStatus.GOING
         )
-    return users
+    # An audience without its choice (or an unknown kind) holds nobody.
+    return users if audience == Audience.ALL else users.none()
 
 
 def mailing_audience(*, mailing: Mailing) -> QuerySet[User]:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from grassroots.web.forms_flow import form_data, form_status, handle_action, handle_form
+from grassroots.web.people.models import User
 from grassroots.web.reports import access, selectors, services
 from grassroots.web.reports.feeds import atom_build
 from grassroots.web.reports.forms import ReporterForm, ReportForm
@@ -39,9 +40,7 @@ def reporter_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "reporter": reporter,
         "reports": list(selectors.report_list(reporter=reporter)),
         "votes": selectors.vote_history(reporter=reporter),
-        "following": selectors.follows(user=user, reporter=reporter)  # type: ignore[arg-type]
-        if user.is_authenticated
-        else False,
+        "following": isinstance(user, User) and selectors.follows(user=user, reporter=reporter),
         "follower_count": selectors.follower_count(reporter=reporter),
         "may_publish": access.may_publish(user, reporter),
     }
