@@ -118,7 +118,7 @@ class EventForm(forms.Form):
             "contact_email": event.contact.user.email if event.contact else event.contact_email,
             "clp": event.constituency.name if event.constituency else "",
             "description": event.description,
-            "capacity": event.capacity,
+            "capacity": "" if event.capacity is None else event.capacity,
             "speakers": list(event.speakers.all()),
         }
 
