@@ -62,6 +62,8 @@ PUBLIC = [
     "/slates/",
     "/slates/nec-demo/clp/",
     "/slates/nec-demo/clp/nominees/",
+    "/representatives/",
+    "/affiliate/",
 ]
 SUPPORTER = [
     "/",
@@ -74,6 +76,7 @@ SUPPORTER = [
     "/discussions/conduct/",
     "/discussions/supporters/",
     "/discussions/supporters/new/",
+    "/me/invite/",
 ]
 ORGANISER = [
     "/organise/",
@@ -98,6 +101,11 @@ ORGANISER = [
     "/events/new/",
     "/speakers/new/",
     "/organise/moderation/",
+    "/organise/mailings/",
+    "/organise/mailings/new/",
+    "/organise/invitations/",
+    "/organise/applications/",
+    "/organise/representatives/new/",
 ]
 ADMINISTRATOR = [
     "/organise/",
@@ -221,6 +229,51 @@ def _policy_and_candidates_pages() -> tuple[list[str], list[str]]:
     return public, organisers
 
 
+def _reach_pages() -> tuple[list[str], list[str]]:
+    """A representative's page and report, a mailing and an application, which the demo
+    does not make: their public pages and their organisers' pages."""
+    import datetime
+
+    from grassroots.web.affiliation.models import Application
+    from grassroots.web.mailings.models import Audience, Mailing
+    from grassroots.web.reports.models import Report, Reporter, ReportVote
+
+    reporter = Reporter.objects.create(
+        name="Nadia Executive-Member", role="Member of the party's National Executive Committee"
+    )
+    report = Report.objects.create(
+        reporter=reporter,
+        meeting="National Executive Committee, special meeting on the conference timetable",
+        met_on=datetime.date(2024, 3, 4),
+        decisions="The timetable for the conference was agreed.",
+        body="I spoke **against** the rule change, and said why at length.",
+    )
+    ReportVote.objects.create(
+        report=report,
+        item="Rule change 4: the procedure for selections",
+        vote="against",
+        position=0,
+    )
+    mailing = Mailing.objects.create(
+        subject="Hustings next week in every region", body="Come along.", audience=Audience.ALL
+    )
+    application = Application.objects.create(
+        name="Tenants Union of the North",
+        kind="national",
+        contact_name="Cara Contact",
+        contact_email="cara@example.org",
+        statement="We organise tenants.",
+        decision="A vote at our general meeting.",
+    )
+    return (
+        [
+            f"/representatives/{reporter.slug}/",
+            f"/representatives/{reporter.slug}/reports/{report.pk}/",
+        ],
+        [f"/organise/mailings/{mailing.pk}/", f"/organise/applications/{application.pk}/"],
+    )
+
+
 def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser) -> None:
     lines = demo_create()
     vote = VOTE.search(" ".join(lines))  # the demo's open ballot, with a voter's link
@@ -250,10 +303,11 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
         f"/organise/organisations/{organisation.pk}/members/",
     ]
     policy, candidates = _policy_and_candidates_pages()
+    reach_public, reach_organiser = _reach_pages()
     site = live_server.url
     problems: list[str] = []
     for who, paths in (
-        (None, [*PUBLIC, f"/events/{event.pk}/", vote.group(1), *policy]),
+        (None, [*PUBLIC, f"/events/{event.pk}/", vote.group(1), *policy, *reach_public]),
         ("supporter0001@demo.example.org", [*SUPPORTER, *discussion_pages]),
         (
             member,
@@ -272,6 +326,7 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
                 *discussion_pages,
                 f"/discussions/threads/{supporters_thread.pk}/proposal/",
                 *candidates,
+                *reach_organiser,
             ],
         ),
         ("admin@example.org", ADMINISTRATOR + org_pages),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -241,12 +242,54 @@ EXPECTED: dict[str, list[Case]] = {
         _case(frozenset(), token="{representative_token}", label="another kind of link"),
         _case(frozenset(), token="x" * 43, label="forged"),
     ],
+    "events:event_rsvp": [_case(SUPPORTERS, event_id="{event_id}", post_only=True)],
+    "events:event_ical": [_case(EVERYONE, "Open Meeting", event_id="{event_id}")],
     "events:feed_all": [_case(EVERYONE, "Open Meeting")],
     "events:feed_group": [_case(EVERYONE, "Open Meeting", slug="leeds-grassroots")],
     "events:feed_clp": [_case(EVERYONE, "Open Meeting", gss_code="{gss_code}")],
     "events:speaker_list": [_case(EVERYONE, "Listed Speaker")],
     "events:speaker_create": [_case(EVENT_ORGANISERS)],
     "events:speaker_edit": [_case(EVENT_ORGANISERS, "Hidden Speaker", speaker_id="{speaker_id}")],
+    "mailings:mailing_list": [_case(ORGANISERS, "Quarterly news")],
+    "mailings:mailing_create": [_case(ORGANISERS)],
+    "mailings:mailing_detail": [_case(ORGANISERS, "Quarterly news", mailing_id="{mailing_id}")],
+    "mailings:mailing_edit": [_case(ORGANISERS, "Quarterly news", mailing_id="{mailing_id}")],
+    "mailings:mailing_test": [_case(ORGANISERS, mailing_id="{mailing_id}", post_only=True)],
+    "mailings:mailing_send": [_case(ORGANISERS, mailing_id="{mailing_id}", post_only=True)],
+    "reports:reporter_list": [_case(EVERYONE, "Rita Rep")],
+    "reports:reporter_detail": [_case(EVERYONE, "Council meeting", slug="{reporter_slug}")],
+    "reports:reporter_feed": [_case(EVERYONE, "Council meeting", slug="{reporter_slug}")],
+    "reports:reporter_follow": [_case(SUPPORTERS, slug="{reporter_slug}", post_only=True)],
+    # Organisers, and the representative whose committee seat the page is linked to.
+    "reports:report_create": [_case(ORGANISERS | {"representative"}, slug="{reporter_slug}")],
+    "reports:report_detail": [
+        _case(EVERYONE, "Council meeting", slug="{reporter_slug}", report_id="{report_id}")
+    ],
+    "reports:reporter_create": [_case(ORGANISERS)],
+    "invitations:invite": [_case(SUPPORTERS, "/join/invited/")],
+    # Any invitation link opens the sign-up page; a forged one is an ordinary sign-up.
+    "invitations:join": [
+        _case(EVERYONE, "invited you", token="{invitation_token}", label="link"),
+        _case(EVERYONE, token="x" * 43, label="forged"),
+    ],
+    "invitations:counts": [_case(EVENT_ORGANISERS)],
+    "affiliation:apply": [_case(EVERYONE)],
+    "affiliation:apply_done": [_case(EVERYONE)],
+    # Whoever holds the accepted contact's emailed link names the representatives.
+    "affiliation:representatives": [
+        _case(EVERYONE, "Tenants Union", token="{affiliation_token}", label="link"),
+        _case(frozenset(), token="x" * 43, label="forged"),
+    ],
+    "affiliation:application_list": [_case(ORGANISERS, "Tenants Union")],
+    "affiliation:application_detail": [
+        _case(ORGANISERS, "Tenants Union", application_id="{application_id}")
+    ],
+    "affiliation:application_ballot": [
+        _case(ORGANISERS, application_id="{application_id}", post_only=True)
+    ],
+    "affiliation:application_decide": [
+        _case(ORGANISERS, application_id="{application_id}", post_only=True)
+    ],
     "elections:party_election_list": [_case(EVERYONE, "NEC elections (test)")],
     "elections:history": [_case(EVERYONE)],
     "elections:nomination_tracker": [
@@ -603,6 +646,34 @@ def world(db: None) -> dict[str, Any]:
         reporter=organiser, post=org_post, reason="Rude"
     )
     suspension = Suspension.objects.create(person=supporter.user, created_by=organiser)
+    from grassroots.web.affiliation.models import Application, ApplicationStatus
+    from grassroots.web.affiliation.services import naming_token as affiliation_naming_token
+    from grassroots.web.invitations.services import invitation_token
+    from grassroots.web.mailings.models import Audience, Mailing
+    from grassroots.web.reports.models import Report, Reporter
+
+    mailing = Mailing.objects.create(
+        subject="Quarterly news", body="Hello all.", audience=Audience.ALL, created_by=organiser
+    )
+    reporter = Reporter.objects.create(
+        name="Rita Rep", role="Committee representative", representative=representative
+    )
+    report = Report.objects.create(
+        reporter=reporter,
+        meeting="Council meeting",
+        met_on=clp_date(),
+        decisions="Agreed the budget.",
+    )
+    application = Application.objects.create(
+        name="Tenants Union",
+        kind="national",
+        contact_name="Cara Contact",
+        contact_email="cara@example.org",
+        statement="We organise tenants.",
+        decision="A vote.",
+        status=ApplicationStatus.ACCEPTED,
+        organisation=organisation_create(name="Tenants Union"),
+    )
     forecast_run = ForecastRun.objects.create(
         section=section, inputs={"form": {}}, input_hash="0" * 64, runs_total=10
     )
@@ -671,6 +742,12 @@ def world(db: None) -> dict[str, Any]:
         "questionnaire_id": questionnaire.pk,
         "profile_id": profile.pk,
         "candidate_token": candidate_token,
+        "mailing_id": mailing.pk,
+        "reporter_slug": reporter.slug,
+        "report_id": report.pk,
+        "invitation_token": invitation_token(user=supporter.user),
+        "affiliation_token": affiliation_naming_token(application=application),
+        "application_id": application.pk,
     }
     mail.outbox.clear()
     return {"users": users, "values": values}
@@ -706,6 +783,13 @@ def _candidate_token(profile: CandidateProfile) -> str:
     token = "candidate-" + "t" * 40
     CandidateProfile.objects.filter(pk=profile.pk).update(token_hash=token_hash(token))
     return token
+
+
+def clp_date() -> Any:
+    """A day in the past, for a meeting already held."""
+    from django.utils import timezone
+
+    return timezone.localdate() - timedelta(days=3)
 
 
 def _cases() -> Iterator[Any]:

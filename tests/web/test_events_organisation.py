@@ -123,8 +123,8 @@ def test_event_detail_query_count_with_organisation(
     event = event_create(published=True, organisation=organisation)
 
     # the event with its CLP, organisation and contact, then its speakers; twice (to show it,
-    # and to check whether the viewer may edit it)
-    with django_assert_num_queries(4):
+    # and to check whether the viewer may edit it); and how many replied (going, waiting)
+    with django_assert_num_queries(5):
         response = client.get(f"/events/{event.pk}/")
 
     assert response.status_code == 200

@@ -97,6 +97,10 @@ INSTALLED_APPS = [
     "grassroots.web.discussions",
     "grassroots.web.policy",
     "grassroots.web.candidacy",
+    "grassroots.web.mailings",
+    "grassroots.web.reports",
+    "grassroots.web.invitations",
+    "grassroots.web.affiliation",
 ]
 
 MIDDLEWARE = [

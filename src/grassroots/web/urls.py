@@ -24,6 +24,10 @@ urlpatterns = [
     path("", include("grassroots.web.discussions.urls")),
     path("", include("grassroots.web.policy.urls")),
     path("", include("grassroots.web.candidacy.urls")),
+    path("", include("grassroots.web.mailings.urls")),
+    path("", include("grassroots.web.reports.urls")),
+    path("", include("grassroots.web.invitations.urls")),
+    path("", include("grassroots.web.affiliation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -61,6 +61,24 @@ ORGANISE_PAGES = (
         ORGANISE_ROLES,
     ),
     OrganisePage(
+        "Mailings",
+        "mailings:mailing_list",
+        "Email supporters who agreed to it, by region, CLP, organisation or event.",
+        _ORGANISERS,
+    ),
+    OrganisePage(
+        "Joined through invitations",
+        "invitations:counts",
+        "How many joined through a friend's invitation, by CLP (never who invited whom).",
+        ORGANISE_ROLES,
+    ),
+    OrganisePage(
+        "Affiliation applications",
+        "affiliation:application_list",
+        "Groups and organisations asking to affiliate; put each to a committee ballot.",
+        _ORGANISERS,
+    ),
+    OrganisePage(
         "Events you organise",
         "events:organise",
         "Your events, drafts included; new events and speakers.",

@@ -116,6 +116,36 @@ def organisation_create(
     website: str = "",
 ) -> Organisation:
     """Record a national organisation or local group; audit."""
+    return organisation_record(
+        actor=actor,
+        name=name,
+        kind=kind,
+        status=status,
+        affiliated_on=affiliated_on,
+        disaffiliated_on=disaffiliated_on,
+        constituencies=constituencies,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        website=website,
+    )
+
+
+@transaction.atomic
+def organisation_record(
+    *,
+    actor: User,
+    name: str,
+    kind: OrganisationKind,
+    status: AffiliationStatus,
+    affiliated_on: datetime.date | None = None,
+    disaffiliated_on: datetime.date | None = None,
+    constituencies: Sequence[Constituency] = (),
+    contact_name: str = "",
+    contact_email: str = "",
+    website: str = "",
+) -> Organisation:
+    """``organisation_create`` inside a caller's transaction (an accepted application to
+    affiliate, ``affiliation.services``)."""
     _organisation_check(
         name=name,
         kind=kind,
@@ -222,7 +252,7 @@ def alliance_rules_update(*, actor: User, national_seats: int, local_seats: int)
 @transaction.atomic(durable=True)
 def representative_record(
     *,
-    actor: User,
+    actor: User | None,
     organisation: Organisation,
     name: str,
     started_on: datetime.date,
@@ -231,7 +261,9 @@ def representative_record(
     email: str = "",
     site_url: str = "",
 ) -> Representative:
-    """Record that someone represents an organisation from ``started_on``.
+    """Record that someone represents an organisation from ``started_on``; ``actor`` is None
+    when the organisation's contact names them from the emailed link of an accepted
+    application (``affiliation``).
 
     Steps: refuse a disaffiliated organisation and one whose seats (by the rules) are all
     filled; store the representative; audit; when an ``email`` is given, email the address
@@ -269,7 +301,7 @@ def representative_record(
         method_note=method_note.strip(),
     )
     audit_record(
-        actor_id=actor.pk,
+        actor_id=actor.pk if actor is not None else None,
         action="representative.record",
         object_type="representative",
         object_id=representative.pk,

@@ -18,7 +18,7 @@ from django.http import Http404
 
 from grassroots.web.events.models import Event, Speaker
 from grassroots.web.events.selectors import event_get, event_list_editable
-from grassroots.web.people.models import User
+from grassroots.web.people.models import Supporter, User
 from grassroots.web.people.roles import Role, user_roles
 
 NO_EVENT = "No such event."
@@ -80,3 +80,10 @@ def speaker_for_organiser(user: User | AnonymousUser, speaker_id: int) -> Speake
 def speaker_contacts_visible(user: User | AnonymousUser) -> bool:
     """Whether the viewer sees speakers' contacts and unlisted speakers (organisers do)."""
     return bool(ORGANISERS & user_roles(user))
+
+
+def rsvp_supporter(user: User | AnonymousUser) -> Supporter | None:
+    """The viewer's supporter record if they may reply to events (a confirmed address)."""
+    if not isinstance(user, User):
+        return None
+    return Supporter.objects.filter(user=user, email_verified_at__isnull=False).first()

@@ -25,11 +25,13 @@ class EventsConfig(AppConfig):
         # people cannot import events either: the events part of a person's data export,
         # their requests to be named as a contact, and erasure's step are registered here.
         from grassroots.web.events.erasure import person_erase_from_events
+        from grassroots.web.events.rsvps import rsvp_export
         from grassroots.web.events.selectors import contact_naming_requests, event_contact_export
         from grassroots.web.people.erasure import person_erasure_step_register
         from grassroots.web.people.exports import person_export_part_register
         from grassroots.web.people.naming import naming_source_register
 
         person_export_part_register("events", event_contact_export)
+        person_export_part_register("event_replies", rsvp_export)
         naming_source_register("events", contact_naming_requests)
         person_erasure_step_register("events", person_erase_from_events)

@@ -90,6 +90,14 @@ class EventForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "clp-options", "autocomplete": "off"}),
     )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    capacity = forms.IntegerField(
+        label="Places",
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        help_text="How many people may come; leave empty for no limit. Past it, supporters "
+        "who reply join a waiting list.",
+    )
     speakers = IdChoicesField(
         queryset=speaker_choices(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -110,6 +118,7 @@ class EventForm(forms.Form):
             "contact_email": event.contact.user.email if event.contact else event.contact_email,
             "clp": event.constituency.name if event.constituency else "",
             "description": event.description,
+            "capacity": "" if event.capacity is None else event.capacity,
             "speakers": list(event.speakers.all()),
         }
 
@@ -161,6 +170,7 @@ class EventForm(forms.Form):
             "contact_email": data["contact_email"],
             "constituency": data["clp"],
             "description": data["description"],
+            "capacity": data["capacity"],
             "speakers": list(data["speakers"]),
         }
 
@@ -222,3 +232,7 @@ class SpeakerForm(forms.Form):
 
 class PublishForm(forms.Form):
     action = forms.ChoiceField(choices=[("publish", "publish"), ("unpublish", "unpublish")])
+
+
+class RsvpForm(forms.Form):
+    action = forms.ChoiceField(choices=[("going", "going"), ("cancel", "cancel")])

@@ -3,7 +3,8 @@
 An event is a draft until it is published; drafts are seen only by those who may edit them
 (``events.access``). Events and speakers change only through ``events.services``
 (``event_create``, ``event_update``, ``event_publish``, ``event_unpublish``,
-``speaker_create``, ``speaker_update``), which also write the audit log.
+``speaker_create``, ``speaker_update``), which also write the audit log; supporters' replies
+(RSVPs) only through ``events.rsvps``.
 """
 
 from __future__ import annotations
@@ -108,6 +109,15 @@ class Event(models.Model):
     description = models.TextField(blank=True)
     speakers = models.ManyToManyField(Speaker, blank=True, related_name="events")
     published = models.BooleanField(default=False)
+    capacity = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many people may come; empty for no limit. Past it, replies join a "
+        "waiting list.",
+    )
+    # When supporters nearby who asked to hear of events were told of it (``events.rsvps``):
+    # an event is announced once, the first time it is published.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -133,3 +143,32 @@ class Event(models.Model):
     @property
     def place(self) -> str:
         return ", ".join(part for part in (self.venue, self.address) if part)
+
+
+class RsvpStatus(models.TextChoices):
+    GOING = "going", "Going"
+    WAITING = "waiting", "On the waiting list"
+
+
+class Rsvp(models.Model):
+    """A supporter's reply to an event: going, or waiting for a place when the event is full.
+
+    Made and withdrawn through ``events.rsvps.rsvp_make`` and ``rsvp_cancel``; a freed place
+    goes to the first on the waiting list (by ``created_at``), who is emailed. Withdrawing
+    deletes the row, and erasing the supporter deletes theirs (cascade).
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
+    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="rsvps")
+    status = models.CharField(max_length=8, choices=RsvpStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("event", "created_at", "id")
+        constraints = (
+            models.UniqueConstraint(fields=("event", "supporter"), name="events_rsvp_once"),
+        )
+        indexes = (models.Index(fields=("event", "status", "created_at")),)
+
+    def __str__(self) -> str:
+        return f"rsvp {self.pk}"

@@ -17,6 +17,7 @@ from grassroots.web.audit.services import audit_record
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.errors import DomainError
 from grassroots.web.events.models import Event, EventKind, Speaker
+from grassroots.web.events.rsvps import announce_mark, waiting_promote
 from grassroots.web.events.selectors import contact_agree_url
 from grassroots.web.people.mail import send_later
 from grassroots.web.people.models import Supporter, User, normalise_email
@@ -33,6 +34,13 @@ def _check_event(*, title: str, starts_at: datetime, ends_at: datetime, organise
         raise DomainError("Give times with a time zone.", field="starts_at")
     if ends_at <= starts_at:
         raise DomainError(ENDS_BEFORE_START, field="ends_at")
+
+
+def _check_capacity(capacity: int | None) -> None:
+    if capacity is not None and capacity < 1:
+        raise DomainError(
+            "Give at least 1 place, or leave it empty for no limit.", field="capacity"
+        )
 
 
 def _organiser(
@@ -70,6 +78,7 @@ def event_create(
     constituency: Constituency | None = None,
     description: str = "",
     speakers: Iterable[Speaker] = (),
+    capacity: int | None = None,
     site_url: str = "",
 ) -> Event:
     """Create an event as a draft (``event_publish`` shows it), created by ``actor``. The
@@ -77,6 +86,7 @@ def event_create(
     A ``contact_email`` is asked to agree to be the contact (``_contact_ask``)."""
     organiser_name = _organiser(organiser_name=organiser_name, organisation=organisation)
     _check_event(title=title, starts_at=starts_at, ends_at=ends_at, organiser=organiser_name)
+    _check_capacity(capacity)
     event = Event.objects.create(
         title=title.strip(),
         kind=kind,
@@ -91,6 +101,7 @@ def event_create(
         contact_email=normalise_email(contact_email),
         constituency=constituency,
         description=description.strip(),
+        capacity=capacity,
         created_by=actor,
     )
     event.speakers.set(list(speakers))
@@ -114,6 +125,7 @@ EVENT_FIELDS = (
     "contact_email",
     "constituency",
     "description",
+    "capacity",
 )
 
 
@@ -135,9 +147,11 @@ def event_update(
     constituency: Constituency | None = None,
     description: str = "",
     speakers: Iterable[Speaker] = (),
+    capacity: int | None = None,
     site_url: str = "",
 ) -> Event:
     """Change an event's details and speakers; the audit row names the fields that changed.
+    A capacity raised gives the new places to the first on the waiting list.
     An organisation already linked stays allowed if it has since disaffiliated. The contact
     who agreed stays while their address is given; a new address is asked (``_contact_ask``)
     and the contact is empty until its owner agrees."""
@@ -145,6 +159,7 @@ def event_update(
         organiser_name=organiser_name, organisation=organisation, current=event.organisation
     )
     _check_event(title=title, starts_at=starts_at, ends_at=ends_at, organiser=organiser_name)
+    _check_capacity(capacity)
     contact, asked = _contact_next(event=event, email=normalise_email(contact_email))
     ask = bool(asked) and asked != event.contact_email
     new = {
@@ -161,7 +176,9 @@ def event_update(
         "contact_email": asked,
         "constituency": constituency,
         "description": description.strip(),
+        "capacity": capacity,
     }
+    event = Event.objects.select_for_update().get(pk=event.pk)
     changed = [name for name in EVENT_FIELDS if getattr(event, name) != new[name]]
     speakers = list(speakers)
     if {s.pk for s in speakers} != set(event.speakers.values_list("pk", flat=True)):
@@ -174,6 +191,8 @@ def event_update(
     event.speakers.set(speakers)
     if ask:
         _contact_ask(event=event, site_url=site_url)
+    if "capacity" in changed:
+        waiting_promote(event=event, site_url=site_url)
     _audit(actor=actor, action="event.update", event=event, summary=", ".join(changed))
     return event
 
@@ -233,14 +252,18 @@ def event_contact_agree(*, event: Event, email: str) -> Event:
 
 
 @transaction.atomic(durable=True)
-def event_publish(*, actor: User, event: Event) -> Event:
-    """Show a draft on the events pages and in the iCal feeds."""
+def event_publish(*, actor: User, event: Event, site_url: str = "") -> Event:
+    """Show a draft on the events pages and in the iCal feeds; the first time, with a CLP,
+    tell supporters in its region who asked to hear of events (``rsvps.announce_mark``)."""
     if event.published:
         raise DomainError("This event is already published.")
     event.published = True
     event.updated_at = timezone.now()
     event.save(update_fields=["published", "updated_at"])
-    _audit(actor=actor, action="event.publish", event=event)
+    announced = announce_mark(event=event, site_url=site_url)
+    _audit(
+        actor=actor, action="event.publish", event=event, summary="announced" if announced else ""
+    )
     return event
 
 

@@ -1,6 +1,7 @@
 """Events pages and feeds. ``/events/`` keeps the URL name ``events:event_list``; the iCal feeds
-are ``/events.ics`` (every published event), ``/events/group/<slug>.ics`` (one organising
-group) and ``/events/clp/<gss_code>.ics`` (one CLP)."""
+are ``/events.ics`` (every published event), ``/events/<id>.ics`` (one event),
+``/events/group/<slug>.ics`` (one organising group) and ``/events/clp/<gss_code>.ics`` (one
+CLP)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("events/<int:event_id>/", views.event_detail, name="event_detail"),
     path("events/<int:event_id>/edit/", views.event_edit, name="event_edit"),
     path("events/<int:event_id>/publish/", views.event_publish, name="event_publish"),
+    path("events/<int:event_id>/rsvp/", views.event_rsvp, name="event_rsvp"),
+    path("events/<int:event_id>.ics", views.event_ical, name="event_ical"),
     path("events/contact/agree/<str:token>/", views.contact_agree, name="contact_agree"),
     path("events.ics", views.feed_all, name="feed_all"),
     path("events/group/<slug:slug>.ics", views.feed_group, name="feed_group"),

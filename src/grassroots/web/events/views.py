@@ -4,18 +4,21 @@ renders or redirects (the last three steps by ``grassroots.web.forms_flow``)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.constituencies.selectors import constituency_choices, region_list
-from grassroots.web.events import access, selectors, services
-from grassroots.web.events.forms import EventForm, PublishForm, SpeakerForm
+from grassroots.web.errors import DomainError
+from grassroots.web.events import access, rsvps, selectors, services
+from grassroots.web.events.forms import EventForm, PublishForm, RsvpForm, SpeakerForm
 from grassroots.web.events.ical import calendar_build
-from grassroots.web.events.models import Event, EventKind
+from grassroots.web.events.models import Event, EventKind, RsvpStatus
 from grassroots.web.forms_flow import form_data, form_status, handle_action, handle_form
 from grassroots.web.people.models import User
 from grassroots.web.people.naming import naming_agree_page, naming_link_invalid, naming_token_read
@@ -50,7 +53,62 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         access.event_for_organiser(request.user, event_id)
     except Http404:
         can_edit = False
-    return render(request, "events/event_detail.html", {"event": event, "can_edit": can_edit})
+    supporter = access.rsvp_supporter(request.user)
+    context = {
+        "event": event,
+        "can_edit": can_edit,
+        "counts": rsvps.rsvp_counts(event=event),
+        "may_reply": supporter is not None,
+        "rsvp": rsvps.rsvp_get(event=event, supporter=supporter),
+        "open_for_replies": event.published and event.ends_at > timezone.now(),
+    }
+    return render(request, "events/event_detail.html", context)
+
+
+@login_required
+@require_POST
+def event_rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Reply to an event (``going``), or withdraw the reply (``cancel``)."""
+    event = access.event_for_viewer(request.user, event_id)
+    supporter = access.rsvp_supporter(request.user)
+    if supporter is None:
+        raise Http404(access.NO_EVENT)
+    form = RsvpForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose to reply or to withdraw.", status=400)
+    back = reverse("events:event_detail", args=[event.pk])
+    if form.cleaned_data["action"] == "cancel":
+        return handle_action(
+            request,
+            lambda: rsvps.rsvp_cancel(
+                supporter=supporter, event=event, site_url=request.build_absolute_uri("/")
+            ),
+            success="Your reply is withdrawn.",
+            redirect_to=back,
+        )
+    try:
+        rsvp = rsvps.rsvp_make(supporter=supporter, event=event)
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect(back)
+    messages.success(
+        request,
+        "You are going: see you there."
+        if rsvp.status == RsvpStatus.GOING
+        else "The event is full: you are on the waiting list, and we will email you if a "
+        "place comes free.",
+    )
+    return redirect(back)
+
+
+def event_ical(request: HttpRequest, event_id: int) -> HttpResponse:
+    """One published event as its own iCalendar file, to add to a calendar."""
+    event = access.event_for_viewer(request.user, event_id)
+    if not event.published:
+        raise Http404(access.NO_EVENT)
+    response = _calendar_response(request, name=event.title, events=[event])
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
 
 
 def conference_schedule(request: HttpRequest) -> HttpResponse:
@@ -125,10 +183,15 @@ def event_publish(request: HttpRequest, event_id: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse("Choose publish or unpublish.", status=400)
     publish = form.cleaned_data["action"] == "publish"
-    service = services.event_publish if publish else services.event_unpublish
     return handle_action(
         request,
-        lambda: service(actor=_user(request), event=event),
+        lambda: (
+            services.event_publish(
+                actor=_user(request), event=event, site_url=request.build_absolute_uri("/")
+            )
+            if publish
+            else services.event_unpublish(actor=_user(request), event=event)
+        ),
         success="The event is published." if publish else "The event is back to draft.",
         redirect_to=reverse("events:event_detail", args=[event.pk]),
     )

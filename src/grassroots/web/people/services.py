@@ -7,6 +7,8 @@ request waits for a mail server. Audit summaries never hold personal data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
@@ -87,9 +89,12 @@ def supporter_signup(
     membership: Membership,
     consents: set[ConsentKind],
     site_url: str,
+    joined: Callable[[Supporter], None] | None = None,
 ) -> Supporter | None:
     """Sign the appeal: create the account and supporter, record each consent with its wording,
-    audit, and queue an email with a link that confirms the address.
+    audit, and queue an email with a link that confirms the address. ``joined``, when given,
+    runs with the new supporter inside the same transaction (an app above people counting
+    sign-ups through an invitation, which people cannot import).
 
     An address (in any case) that already has an account changes nothing and returns None:
     its owner is emailed instead, and the caller answers exactly as for a new address, so the
@@ -125,6 +130,8 @@ def supporter_signup(
         object_id=user.pk,
         summary=f"consents: {', '.join(sorted(consents)) or 'none'}",
     )
+    if joined is not None:
+        joined(supporter)
     _login_email_enqueue(user=user, site_url=site_url, first=True, key=f"signup:{user.pk}")
     return supporter
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -27,7 +29,7 @@ from grassroots.web.people.forms import (
     ReportResolveForm,
     SignupForm,
 )
-from grassroots.web.people.models import ConsentKind, Membership, Topic, User
+from grassroots.web.people.models import ConsentKind, Membership, Supporter, Topic, User
 from grassroots.web.people.naming import naming_request_list
 from grassroots.web.people.ratelimit import (
     LOGIN_LINKS_PER_EMAIL,
@@ -54,6 +56,19 @@ def _site_url(request: HttpRequest) -> str:
 
 def join(request: HttpRequest) -> HttpResponse:
     """Sign the appeal. The answer never says whether the address already has an account."""
+    return join_page(request)
+
+
+def join_page(
+    request: HttpRequest,
+    *,
+    joined: Callable[[Supporter], None] | None = None,
+    form_action: str = "",
+    intro: str = "",
+) -> HttpResponse:
+    """The sign-up form and its handling, for ``/join/`` and for pages of apps above people
+    that pass ``joined`` (run with a new supporter in the sign-up's transaction), the address
+    the form posts to, and a line to open with."""
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         # The form looks no address up, so the limit applies before anything about the
@@ -61,7 +76,12 @@ def join(request: HttpRequest) -> HttpResponse:
         # answer, and the service emails the owner of an existing one instead.
         if rate_limit_hit(SIGNUPS_PER_IP, key=client_ip(request)):
             form.add_error("email", SIGNUPS_LIMITED)
-            context = {"form": form, "clp_options": constituency_choices()}
+            context = {
+                "form": form,
+                "clp_options": constituency_choices(),
+                "form_action": form_action,
+                "intro": intro,
+            }
             return render(request, "people/join.html", context, status=429)
         try:
             services.supporter_signup(
@@ -71,13 +91,19 @@ def join(request: HttpRequest) -> HttpResponse:
                 membership=Membership(form.cleaned_data["membership"]),
                 consents=form.consents(),
                 site_url=_site_url(request),
+                joined=joined,
             )
         except DomainError as err:
             err.show_on(form)
         else:
             return redirect("people:join_done")
     status = 400 if form.errors else 200
-    context = {"form": form, "clp_options": constituency_choices()}
+    context = {
+        "form": form,
+        "clp_options": constituency_choices(),
+        "form_action": form_action,
+        "intro": intro,
+    }
     return render(request, "people/join.html", context, status=status)
 
 
