@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "grassroots.web.elections",
     "grassroots.web.ballots",
     "grassroots.web.slates",
+    "grassroots.web.campaign",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("grassroots.web.elections.urls")),
     path("", include("grassroots.web.ballots.urls")),
     path("", include("grassroots.web.slates.urls")),
+    path("", include("grassroots.web.campaign.urls")),
     path("admin/", admin.site.urls),
 ]
