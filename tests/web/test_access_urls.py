@@ -24,6 +24,17 @@ from grassroots.web.alliance.selectors import REPRESENTATIVE_SALT
 from grassroots.web.audit.models import AuditEntry
 from grassroots.web.ballots import services as ballot_services
 from grassroots.web.ballots.models import Ballot
+from grassroots.web.campaign.models import (
+    Drive,
+    OutcomeNominee,
+    OutcomeReport,
+    PlanGroup,
+    PlanRule,
+    PlanRun,
+    RunKind,
+    Target,
+    VotePlan,
+)
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.elections import services as election_services
 from grassroots.web.elections.models import ForecastRun
@@ -373,6 +384,30 @@ EXPECTED: dict[str, list[Case]] = {
     ],
     "ballots:vote": [_case(frozenset(), slug="open-ballot", refusal=403, label="no link")],
     "slates:slate_index": [_case(EVERYONE, "NEC elections (test)")],
+    "campaign:index": [_case(ORGANISERS, "Left Slate")],
+    "campaign:drive_detail": [
+        _case(ORGANISERS, "Leeds Central and Headingley", drive_id="{drive_id}")
+    ],
+    "campaign:drive_targets": [_case(ORGANISERS, "Left Slate", drive_id="{drive_id}")],
+    "campaign:report_confirm": [
+        _case(ORGANISERS, drive_id="{drive_id}", report_id="{report_id}", post_only=True)
+    ],
+    "campaign:report_reject": [
+        _case(ORGANISERS, drive_id="{drive_id}", report_id="{report_id}", post_only=True)
+    ],
+    "campaign:plan_create": [_case(ORGANISERS)],
+    "campaign:plan_detail": [_case(ORGANISERS, "Born in January", plan_id="{plan_id}")],
+    "campaign:plan_run_request": [_case(ORGANISERS, plan_id="{plan_id}", post_only=True)],
+    "campaign:plan_run": [_case(ORGANISERS, "Left Slate", plan_id="{plan_id}", run_id="{run_id}")],
+    "campaign:plan_run_progress": [_case(ORGANISERS, plan_id="{plan_id}", run_id="{run_id}")],
+    "campaign:plan_run_apply": [
+        _case(ORGANISERS, plan_id="{plan_id}", run_id="{run_id}", post_only=True)
+    ],
+    "campaign:plan_publish": [_case(ORGANISERS, plan_id="{plan_id}", post_only=True)],
+    # Only verified supporters of a target CLP act for it (both supporters are in Leeds).
+    "campaign:volunteer": [_case(SUPPORTERS, drive_id="{drive_id}", post_only=True)],
+    "campaign:meeting_record": [_case(SUPPORTERS, "Leeds Central", drive_id="{drive_id}")],
+    "campaign:outcome_report": [_case(SUPPORTERS, "Cleo Candidate", drive_id="{drive_id}")],
     "slates:slate_detail": [_case(EVERYONE, election_slug=E, section_slug=S)],
     "slates:nominee_list": [_case(EVERYONE, "Nora Nominee", election_slug=E, section_slug=S)],
     "slates:nominate": [
@@ -468,6 +503,21 @@ def world(db: None) -> dict[str, Any]:
         section=section, inputs={"form": {}}, input_hash="0" * 64, runs_total=10
     )
 
+    drive = Drive.objects.create(slate=slate, section=section)
+    Target.objects.create(drive=drive, clp=clp)
+    report = OutcomeReport.objects.create(
+        drive=drive, clp=clp, met_on=election.nominations_open, source="minutes"
+    )
+    OutcomeNominee.objects.create(report=report, candidate=candidate)
+    plan = VotePlan.objects.create(slate=slate, section=section, rule=PlanRule.BIRTH_MONTH)
+    PlanGroup.objects.create(
+        plan=plan, name="Born in January to June", share=0.5, order=["Cleo Candidate"]
+    )
+    PlanGroup.objects.create(
+        plan=plan, name="Born in July to December", share=0.5, order=["Cleo Candidate"]
+    )
+    plan_run = PlanRun.objects.create(plan=plan, kind=RunKind.EVALUATE, inputs={}, runs_total=10)
+
     users: dict[str, User | None] = {
         "public": None,
         "supporter": supporter.user,
@@ -504,6 +554,10 @@ def world(db: None) -> dict[str, Any]:
             salt=CONTACT_SALT, object_id=event.pk, email="asked@example.org"
         ),
         "forecast_run_id": forecast_run.pk,
+        "drive_id": drive.pk,
+        "report_id": report.pk,
+        "plan_id": plan.pk,
+        "run_id": plan_run.pk,
         "unsubscribe_token": unsubscribe_token(user=supporter.user, topic=Topic.DISCUSSIONS),
     }
     mail.outbox.clear()

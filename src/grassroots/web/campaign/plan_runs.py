@@ -34,6 +34,15 @@ DEFAULT_RUNS = 200
 MAX_RUNS = 500
 
 
+def _vote_management() -> Any:
+    """The engine's vote-management module (imported when used: it loads numpy)."""
+    try:
+        from grassroots.forecast import vote_management
+    except ImportError as err:  # an engine older than vote management
+        raise DomainError("This site's forecast engine cannot evaluate vote plans.") from err
+    return vote_management
+
+
 def plan_scenario(*, plan: VotePlan) -> Scenario:
     """The section's forecast scenario, which must include the plan's slate."""
     scenario = section_scenario(section=plan.section).scenario
@@ -56,10 +65,8 @@ def plan_mapping(*, plan: VotePlan) -> dict[str, Any]:
 
 def engine_plan(*, plan: VotePlan, scenario: Scenario) -> Any:
     """The engine's ``VotingPlan``; a ``DomainError`` saying what is wrong with it."""
-    from grassroots.forecast.vote_management import plan_from_mapping
-
     try:
-        return plan_from_mapping(plan_mapping(plan=plan), scenario)
+        return _vote_management().plan_from_mapping(plan_mapping(plan=plan), scenario)
     except ScenarioError as err:
         raise DomainError(f"The plan cannot be evaluated: {err}") from err
 
@@ -67,10 +74,8 @@ def engine_plan(*, plan: VotePlan, scenario: Scenario) -> Any:
 def first_preferences(*, plan: VotePlan) -> list[dict[str, Any]]:
     """The expected first preferences of each slate candidate under the plan, in percent of
     all votes (worked out, not simulated: cheap enough for the page)."""
-    from grassroots.forecast.vote_management import plan_first_preferences
-
     scenario = plan_scenario(plan=plan)
-    shares = plan_first_preferences(
+    shares = _vote_management().plan_first_preferences(
         scenario, engine_plan(plan=plan, scenario=scenario), plan.follow / 100
     )
     return [{"name": name, "percent": round(100 * share, 1)} for name, share in shares.items()]
