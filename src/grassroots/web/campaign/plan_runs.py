@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 SEED = 1
 DEFAULT_RUNS = 200
+SEARCH_TRIES = 6  # the search's forecasts: no plan, then up to five plans
 MAX_RUNS = 500
 
 
@@ -99,7 +100,7 @@ def plan_run_request(
     else:
         inputs["slate"] = plan.slate.name
         inputs["groups"] = [[g.name, g.share] for g in plan.groups.all()]
-        total = runs
+        total = SEARCH_TRIES * runs  # at most: plans alike are tried once
     queue_in_transaction = isinstance(_task().get_backend(), DatabaseBackend)
     with transaction.atomic():
         run = PlanRun.objects.create(
@@ -166,13 +167,12 @@ def _failed(run_id: int, error: str) -> str:
 
 def run_result(kind: str, inputs: Mapping[str, Any], *, progress: Any = None) -> dict[str, Any]:
     """The engine's answer for a stored run, as JSON the page shows."""
-    from grassroots.forecast.vote_management import plan_evaluate, plan_from_mapping, plan_search
-
+    engine = _vote_management()
     scenario = scenario_from_mapping(inputs["scenario"])
     follow = inputs["follow"] / 100
     if kind == RunKind.EVALUATE:
-        plan = plan_from_mapping(inputs["plan"], scenario)
-        comparison = plan_evaluate(
+        plan = engine.plan_from_mapping(inputs["plan"], scenario)
+        comparison = engine.plan_evaluate(
             scenario,
             plan,
             follow=follow,
@@ -182,7 +182,7 @@ def run_result(kind: str, inputs: Mapping[str, Any], *, progress: Any = None) ->
         )
         result = {"comparison": comparison.to_mapping()}
     else:
-        found, explanation = plan_search(
+        found, explanation = engine.plan_search(
             scenario,
             inputs["slate"],
             [(name, share) for name, share in inputs["groups"]],
@@ -202,8 +202,42 @@ def plan_is_table(plan: VotePlan) -> bool:
 
 
 def result_context(run: PlanRun) -> dict[str, Any]:
-    """What the run's page shows of its stored result."""
+    """What the run's page shows of its stored result: for an evaluation, the slate's
+    expected seats and the chance of each seat count with and without the plan, and each
+    candidate's chance; for a search, the orders found and why."""
     result = run.result or {}
     if run.kind == RunKind.SEARCH:
         return {"found": result.get("plan", {}), "explanation": result.get("explanation", "")}
-    return {"comparison": result.get("comparison", {})}
+    comparison = result.get("comparison", {})
+    with_plan = comparison.get("with_plan", {})
+    without = comparison.get("without_plan", {})
+    planned, unplanned = with_plan.get("seat_chances", []), without.get("seat_chances", [])
+    seats = [
+        {
+            "seats": k,
+            "with_plan": round(100 * planned[k]) if k < len(planned) else 0,
+            "without_plan": round(100 * unplanned[k]) if k < len(unplanned) else 0,
+        }
+        for k in range(max(len(planned), len(unplanned)))
+        if (k < len(planned) and planned[k]) or (k < len(unplanned) and unplanned[k])
+    ]
+    firsts_with = with_plan.get("first_preferences", {})
+    firsts_without = without.get("first_preferences", {})
+    chances_without = without.get("chances", {})
+    candidates = [
+        {
+            "name": name,
+            "with_plan": round(100 * chance),
+            "without_plan": round(100 * chances_without.get(name, 0)),
+            "first_with": round(100 * firsts_with.get(name, 0), 1),
+            "first_without": round(100 * firsts_without.get(name, 0), 1),
+        }
+        for name, chance in with_plan.get("chances", {}).items()
+    ]
+    return {
+        "comparison": comparison,
+        "expected_with": with_plan.get("expected_seats"),
+        "expected_without": without.get("expected_seats"),
+        "seat_rows": seats,
+        "candidate_rows": candidates,
+    }
