@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
 from grassroots.web.alliance.models import MembershipStatus, Organisation, OrganisationMembership
+from grassroots.web.campaign.models import Drive, VotePlan
 from grassroots.web.demo import demo_create
 from grassroots.web.elections.models import Slate
 from grassroots.web.events.models import Event
@@ -87,6 +88,8 @@ ORGANISER = [
     "/events/organise/",
     "/events/new/",
     "/speakers/new/",
+    "/organise/campaign/",
+    "/organise/campaign/plans/new/",
 ]
 ADMINISTRATOR = [
     "/organise/",
@@ -186,10 +189,23 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
     organisation = Organisation.objects.filter(representatives__isnull=False).order_by("pk").first()
     event = Event.objects.filter(published=True).order_by("starts_at").first()
     slate = Slate.objects.order_by("pk").first()
+    drive = Drive.objects.order_by("pk").first()
+    plan = VotePlan.objects.order_by("pk").first()
     assert member is not None
     assert organisation is not None
     assert event is not None
     assert slate is not None
+    assert drive is not None
+    assert plan is not None
+    supporter_pages = [
+        f"/campaign/{drive.pk}/meeting/",
+        f"/campaign/{drive.pk}/outcome/",
+    ]
+    campaign_pages = [
+        f"/organise/campaign/drives/{drive.pk}/",
+        f"/organise/campaign/drives/{drive.pk}/targets/",
+        f"/organise/campaign/plans/{plan.pk}/",
+    ]
     org_pages = [
         f"/organisations/{organisation.slug}/",
         f"/organise/organisations/{organisation.pk}/",
@@ -200,9 +216,12 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
     problems: list[str] = []
     for who, paths in (
         (None, [*PUBLIC, f"/events/{event.pk}/", vote.group(1)]),
-        ("supporter0001@demo.example.org", SUPPORTER),
+        ("supporter0001@demo.example.org", SUPPORTER + supporter_pages),
         (member, ["/me/organisations/"]),
-        ("organiser@example.org", [*ORGANISER, f"/organise/elections/nec-demo/slates/{slate.pk}/"]),
+        (
+            "organiser@example.org",
+            [*ORGANISER, f"/organise/elections/nec-demo/slates/{slate.pk}/", *campaign_pages],
+        ),
         ("admin@example.org", ADMINISTRATOR + org_pages),
     ):
         context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)

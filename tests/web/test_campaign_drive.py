@@ -370,3 +370,18 @@ def test_the_tracker_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         rows = selectors.target_status_list(drive=campaign.drive)
     assert len(rows) == 4
+
+
+def test_the_demo_has_a_drive_with_a_to_do_list_and_a_published_plan() -> None:
+    from grassroots.web.campaign.models import Drive, VotePlan
+    from grassroots.web.demo import demo_create
+
+    lines = demo_create()
+
+    assert any(line.startswith("campaign: a drive targeting every CLP") for line in lines)
+    drive = Drive.objects.get()
+    rows = selectors.target_status_list(drive=drive)
+    assert len(selectors.todo_list(rows=rows, today=days(0))) == 8  # 12 meetings, 4 volunteers
+    assert len(selectors.report_list_pending(drive=drive)) == 1
+    assert VotePlan.objects.get().published_at is not None
+    assert demo_create()[-1] == "campaign: demo drive already there"

@@ -291,7 +291,7 @@ def _birth_month_groups(count: int) -> list[tuple[str, float]]:
 
 @transaction.atomic
 def plan_create(
-    *, actor: User, slate: Slate, section: Section, rule: str, group_count: int = 6
+    *, actor: User | None, slate: Slate, section: Section, rule: str, group_count: int = 6
 ) -> VotePlan:
     """Start a vote plan for the slate in the section. By region: one group per region with
     verified supporters, its share their share; by birth month: ``group_count`` groups of
@@ -330,7 +330,7 @@ def plan_create(
         for i, (name, region, share) in enumerate(groups)
     )
     audit_record(
-        actor_id=actor.pk,
+        actor_id=actor.pk if actor is not None else None,
         action="campaign.plan_create",
         object_type="vote_plan",
         object_id=plan.pk,
