@@ -257,7 +257,7 @@ def plan_run_request(request: HttpRequest, plan_id: int) -> HttpResponse:
         url = reverse("campaign:plan_run", args=[plan.pk, run.pk])
         return HttpResponseRedirect(url, status=303)
     for error in form.errors.values():
-        messages.error(request, " ".join(error))
+        messages.error(request, " ".join(str(e) for e in error))
     return redirect("campaign:plan_detail", plan.pk)
 
 
