@@ -385,3 +385,27 @@ def test_the_demo_has_a_drive_with_a_to_do_list_and_a_published_plan() -> None:
     assert len(selectors.report_list_pending(drive=drive)) == 1
     assert VotePlan.objects.get().published_at is not None
     assert demo_create()[-1] == "campaign: demo drive already there"
+
+
+def test_erasing_a_supporter_withdraws_their_offer_and_keeps_their_report_unnamed(
+    campaign: Campaign,
+) -> None:
+    from grassroots.web.people.services import person_erase
+
+    supporter = supporter_create(clp=campaign.clps[LEEDS])
+    services.volunteer_add(actor=supporter.user, supporter=supporter, drive=campaign.drive)
+    report = services.outcome_report(
+        actor=supporter.user,
+        supporter=supporter,
+        drive=campaign.drive,
+        met_on=days(-1),
+        source="minutes",
+        nominees={campaign.candidates["Ann Ash"]: None},
+    )
+
+    person_erase(person=supporter.user)
+
+    assert not Volunteer.objects.exists()
+    report.refresh_from_db()
+    assert report.reported_by is None
+    assert report.status == ReportStatus.PENDING
