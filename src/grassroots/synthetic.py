@@ -80,6 +80,13 @@ class ElectionModel:
     # (a how-to-vote card), and each candidate's place on its slate (0 first). None: nobody.
     follow_order: npt.NDArray[np.float64] | None = None
     slate_rank: npt.NDArray[np.int64] | None = None
+    # Forecasts only, vote management: one slate's loyal voters are split into groups (by
+    # ``card_shares``), each told its own order of the slate (``card_rank[group, candidate]``:
+    # the candidate's place on the group's card); ``card_follow`` of them follow it.
+    card_slate: int = -1
+    card_follow: float = 0.0
+    card_shares: npt.NDArray[np.float64] | None = None
+    card_rank: npt.NDArray[np.int64] | None = None
 
     @property
     def n_candidates(self) -> int:
@@ -202,7 +209,6 @@ def draw_ballots(
     if follows is not None and model.slate_rank is not None:
         in_order = _ORDER_STEP * (c - model.slate_rank)[None, :]
         keys += np.where(own & follows[:, None], in_order, 0.0)
-    order = np.argsort(-keys, axis=1, kind="stable").astype(np.int32)
 
     # Ordinary voters: a geometric short list, or (a few) everyone.
     p = 1.0 / max(model.mean_length, 1.0)
@@ -212,6 +218,18 @@ def draw_ballots(
     slate_len = np.append(model.slate_sizes, 0)[faction]
     more = np.where(rng.random(n) < model.stop_at_slate_end, 0, rng.geometric(0.4, size=n))
     length = np.where(loyal, slate_len + more, length)
+
+    # Cards are drawn last, and only when there are some: every earlier draw is the same with
+    # a plan as without, so a plan's forecast differs from no plan's only by the cards followed.
+    if model.card_shares is not None and model.card_rank is not None and model.card_follow > 0:
+        carded = loyal & (faction == model.card_slate) & (rng.random(n) < model.card_follow)
+        bounds = np.cumsum(model.card_shares)
+        group = np.minimum(
+            np.searchsorted(bounds, rng.random(n) * bounds[-1], side="right"), bounds.size - 1
+        )
+        on_card = _ORDER_STEP * (c - model.card_rank[group])
+        keys += np.where(own & carded[:, None], on_card, 0.0)
+    order = np.argsort(-keys, axis=1, kind="stable").astype(np.int32)
     return order, np.clip(length, 1, c).astype(np.int64)
 
 

@@ -23,6 +23,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from grassroots.web.alliance.models import MembershipStatus, Organisation, OrganisationMembership
 from grassroots.web.ballots.models import Ballot
+from grassroots.web.campaign.models import Drive, VotePlan
 from grassroots.web.candidacy.services import profile_update, questionnaire_create
 from grassroots.web.demo import demo_create
 from grassroots.web.discussions.demo import GROUP_THREAD, SUPPORTERS_THREAD
@@ -106,6 +107,8 @@ ORGANISER = [
     "/organise/invitations/",
     "/organise/applications/",
     "/organise/representatives/new/",
+    "/organise/campaign/",
+    "/organise/campaign/plans/new/",
 ]
 ADMINISTRATOR = [
     "/organise/",
@@ -292,10 +295,23 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
     group_thread = threads[GROUP_THREAD]
     assert group_thread.organisation is not None
     discussion_pages = [f"/discussions/threads/{supporters_thread.pk}/"]
+    drive = Drive.objects.order_by("pk").first()
+    plan = VotePlan.objects.order_by("pk").first()
     assert member is not None
     assert organisation is not None
     assert event is not None
     assert slate is not None
+    assert drive is not None
+    assert plan is not None
+    supporter_pages = [
+        f"/campaign/{drive.pk}/meeting/",
+        f"/campaign/{drive.pk}/outcome/",
+    ]
+    campaign_pages = [
+        f"/organise/campaign/drives/{drive.pk}/",
+        f"/organise/campaign/drives/{drive.pk}/targets/",
+        f"/organise/campaign/plans/{plan.pk}/",
+    ]
     org_pages = [
         f"/organisations/{organisation.slug}/",
         f"/organise/organisations/{organisation.pk}/",
@@ -308,7 +324,7 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
     problems: list[str] = []
     for who, paths in (
         (None, [*PUBLIC, f"/events/{event.pk}/", vote.group(1), *policy, *reach_public]),
-        ("supporter0001@demo.example.org", [*SUPPORTER, *discussion_pages]),
+        ("supporter0001@demo.example.org", [*SUPPORTER, *discussion_pages, *supporter_pages]),
         (
             member,
             [
@@ -327,6 +343,7 @@ def test_every_main_page_fits_a_phone(live_server: LiveServer, browser: Browser)
                 f"/discussions/threads/{supporters_thread.pk}/proposal/",
                 *candidates,
                 *reach_organiser,
+                *campaign_pages,
             ],
         ),
         ("admin@example.org", ADMINISTRATOR + org_pages),

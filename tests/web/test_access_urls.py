@@ -26,6 +26,17 @@ from grassroots.web.audit.models import AuditEntry
 from grassroots.web.ballots import sealed
 from grassroots.web.ballots import services as ballot_services
 from grassroots.web.ballots.models import Ballot
+from grassroots.web.campaign.models import (
+    Drive,
+    OutcomeNominee,
+    OutcomeReport,
+    PlanGroup,
+    PlanRule,
+    PlanRun,
+    RunKind,
+    Target,
+    VotePlan,
+)
 from grassroots.web.candidacy import services as candidacy_services
 from grassroots.web.candidacy.models import CandidateProfile
 from grassroots.web.candidacy.services import token_hash
@@ -456,6 +467,30 @@ EXPECTED: dict[str, list[Case]] = {
         _case(SUPPORTERS, slug="sealed-published", step="decrypt", post_only=True),
     ],
     "slates:slate_index": [_case(EVERYONE, "NEC elections (test)")],
+    "campaign:index": [_case(ORGANISERS, "Left Slate")],
+    "campaign:drive_detail": [
+        _case(ORGANISERS, "Leeds Central and Headingley", drive_id="{drive_id}")
+    ],
+    "campaign:drive_targets": [_case(ORGANISERS, "Left Slate", drive_id="{drive_id}")],
+    "campaign:report_confirm": [
+        _case(ORGANISERS, drive_id="{drive_id}", report_id="{outcome_report_id}", post_only=True)
+    ],
+    "campaign:report_reject": [
+        _case(ORGANISERS, drive_id="{drive_id}", report_id="{outcome_report_id}", post_only=True)
+    ],
+    "campaign:plan_create": [_case(ORGANISERS)],
+    "campaign:plan_detail": [_case(ORGANISERS, "Born in January", plan_id="{plan_id}")],
+    "campaign:plan_run_request": [_case(ORGANISERS, plan_id="{plan_id}", post_only=True)],
+    "campaign:plan_run": [_case(ORGANISERS, "Left Slate", plan_id="{plan_id}", run_id="{run_id}")],
+    "campaign:plan_run_progress": [_case(ORGANISERS, plan_id="{plan_id}", run_id="{run_id}")],
+    "campaign:plan_run_apply": [
+        _case(ORGANISERS, plan_id="{plan_id}", run_id="{run_id}", post_only=True)
+    ],
+    "campaign:plan_publish": [_case(ORGANISERS, plan_id="{plan_id}", post_only=True)],
+    # Only verified supporters of a target CLP act for it (both supporters are in Leeds).
+    "campaign:volunteer": [_case(SUPPORTERS, drive_id="{drive_id}", post_only=True)],
+    "campaign:meeting_record": [_case(SUPPORTERS, "Leeds Central", drive_id="{drive_id}")],
+    "campaign:outcome_report": [_case(SUPPORTERS, "Cleo Candidate", drive_id="{drive_id}")],
     "slates:slate_detail": [_case(EVERYONE, election_slug=E, section_slug=S)],
     "slates:nominee_list": [_case(EVERYONE, "Nora Nominee", election_slug=E, section_slug=S)],
     "slates:nominate": [
@@ -692,6 +727,20 @@ def world(db: None) -> dict[str, Any]:
         actor=organiser, profile=profile, email="ann@example.org", site_url="http://testserver"
     )
     candidate_token = _candidate_token(profile)
+    drive = Drive.objects.create(slate=slate, section=section)
+    Target.objects.create(drive=drive, clp=clp)
+    outcome_report = OutcomeReport.objects.create(
+        drive=drive, clp=clp, met_on=election.nominations_open, source="minutes"
+    )
+    OutcomeNominee.objects.create(report=outcome_report, candidate=candidate)
+    plan = VotePlan.objects.create(slate=slate, section=section, rule=PlanRule.BIRTH_MONTH)
+    PlanGroup.objects.create(
+        plan=plan, name="Born in January to June", share=0.5, order=["Cleo Candidate"]
+    )
+    PlanGroup.objects.create(
+        plan=plan, name="Born in July to December", share=0.5, order=["Cleo Candidate"]
+    )
+    plan_run = PlanRun.objects.create(plan=plan, kind=RunKind.EVALUATE, inputs={}, runs_total=10)
 
     users: dict[str, User | None] = {
         "public": None,
@@ -736,6 +785,10 @@ def world(db: None) -> dict[str, Any]:
         "org_post_id": org_post.pk,
         "discussion_report_id": discussion_report.pk,
         "suspension_id": suspension.pk,
+        "drive_id": drive.pk,
+        "outcome_report_id": outcome_report.pk,
+        "plan_id": plan.pk,
+        "run_id": plan_run.pk,
         "unsubscribe_token": unsubscribe_token(user=supporter.user, topic=Topic.DISCUSSIONS),
         "sealed_election_id": sealed_election_id,
         "policy_position_id": policy_position.pk,

@@ -114,6 +114,21 @@ class Forecast:
         }
 
 
+@dataclass(frozen=True)
+class Cards:
+    """How-to-vote cards for one slate's loyal voters, as the simulation draws them.
+
+    The slate's loyal voters are split into groups by ``shares``; ``follow`` of them rank the
+    slate in their group's order (``orders``, candidates' names), the rest by their own
+    liking. See :mod:`grassroots.forecast.vote_management`, which builds these from a plan.
+    """
+
+    slate: str
+    follow: float
+    shares: tuple[float, ...]
+    orders: tuple[tuple[str, ...], ...]
+
+
 Progress = Callable[[int], None]
 """Told the number of runs done so far (of one forecast), after each chunk of them."""
 
@@ -127,13 +142,16 @@ def simulate(
     seed: int = 1,
     jobs: int = 1,
     progress: Progress | None = None,
+    cards: Cards | None = None,
 ) -> Forecast:
     """Forecast ``scenario`` over ``runs`` simulated ballots, each counted by the engine.
 
     With ``jobs`` above 1 the runs are shared among that many processes. Every run draws from
     its own stream (``[seed, run, part]``), so the forecast is the same whatever ``jobs`` is,
     and the same when a ``progress`` function is given and the runs are made ``CHUNK`` at a
-    time so that it can be told how many are done.
+    time so that it can be told how many are done. ``cards`` (a vote-management plan) are
+    drawn after everything else, so the same seed with and without them gives the same
+    shares, popularity and ballots but for the cards followed.
     """
     scenario.check()
     if not 1 <= runs <= MAX_RUNS:
@@ -145,11 +163,11 @@ def simulate(
         parts = []
         for start in range(0, runs, CHUNK):
             stop = min(start + CHUNK, runs)
-            parts.append(_runs(scenario, seed, start, stop))
+            parts.append(_runs(scenario, seed, start, stop, cards))
             progress(stop)
         elected, seats, first = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
     elif jobs == 1:
-        elected, seats, first = _runs(scenario, seed, 0, runs)
+        elected, seats, first = _runs(scenario, seed, 0, runs, cards)
     else:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -162,6 +180,7 @@ def simulate(
                     [seed] * jobs,
                     bounds[:-1],
                     bounds[1:],
+                    [cards] * jobs,
                 )
             )
         elected, seats, first = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
@@ -173,7 +192,7 @@ def simulate(
 
 
 def _runs(
-    scenario: Scenario, seed: int, start: int, stop: int
+    scenario: Scenario, seed: int, start: int, stop: int, cards: Cards | None = None
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Runs ``start`` to ``stop - 1``: who was elected, seats by group, first preferences."""
     candidates = scenario.candidates
@@ -187,7 +206,9 @@ def _runs(
     first = np.zeros((n, n_groups), dtype=np.float64)
     index = {c.name: i for i, c in enumerate(candidates)}
     for row, run in enumerate(range(start, stop)):
-        profile = _draw_profile(scenario, seed=seed, run=run).with_categories(categories)
+        profile = _draw_profile(scenario, seed=seed, run=run, cards=cards).with_categories(
+            categories
+        )
         result = count(profile, rule=scenario.rule, quotas=quotas, seed=run)
         chosen = [index[name] for name in result.elected]
         elected[row, chosen] = True
@@ -376,7 +397,26 @@ def _group_of(scenario: Scenario) -> npt.NDArray[np.int64]:
     return np.asarray(groups, dtype=np.int64)
 
 
-def _draw_profile(scenario: Scenario, *, seed: int, run: int) -> Profile:
+def _card_fields(scenario: Scenario, cards: Cards | None) -> dict[str, Any]:
+    """The voter model's card fields for ``cards``: groups' shares and each card's places."""
+    if cards is None or cards.follow <= 0:
+        return {}
+    index = {c.name: i for i, c in enumerate(scenario.candidates)}
+    rank = np.zeros((len(cards.orders), len(index)), dtype=np.int64)
+    for group, order in enumerate(cards.orders):
+        for place, name in enumerate(order):
+            rank[group, index[name]] = place
+    return {
+        "card_slate": scenario.slate_index(cards.slate),
+        "card_follow": float(cards.follow),
+        "card_shares": np.asarray(cards.shares, dtype=np.float64),
+        "card_rank": rank,
+    }
+
+
+def _draw_profile(
+    scenario: Scenario, *, seed: int, run: int, cards: Cards | None = None
+) -> Profile:
     """One run's ballots: shares and popularity drawn, then the members' rankings."""
     rng = np.random.default_rng([seed, run, 0])
     base = np.array([s.share for s in scenario.slates] + [scenario.unaligned_share])
@@ -403,6 +443,7 @@ def _draw_profile(scenario: Scenario, *, seed: int, run: int) -> Profile:
             + [0] * len(scenario.independents),
             dtype=np.int64,
         ),
+        **_card_fields(scenario, cards),
     )
     order, length = draw_ballots(model, np.random.default_rng([seed, run, 1]), scenario.voters)
     rankings = np.where(np.arange(order.shape[1])[None, :] < length[:, None], order, PAD)

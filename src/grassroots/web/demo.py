@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from grassroots.web.alliance.demo import alliance_demo_create
 from grassroots.web.ballots.demo import ballots_demo_create
+from grassroots.web.campaign.demo import campaign_demo_create
 from grassroots.web.constituencies.services import constituency_load
 from grassroots.web.discussions.demo import discussions_demo_create
 from grassroots.web.elections.demo import elections_demo_create
@@ -34,6 +35,7 @@ DEMO_STEPS: list[Callable[[], str]] = [
     ballots_demo_create,
     slates_demo_create,
     discussions_demo_create,
+    campaign_demo_create,
 ]
 
 

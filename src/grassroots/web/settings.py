@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "grassroots.web.reports",
     "grassroots.web.invitations",
     "grassroots.web.affiliation",
+    "grassroots.web.campaign",
 ]
 
 MIDDLEWARE = [

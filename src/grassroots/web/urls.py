@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("grassroots.web.reports.urls")),
     path("", include("grassroots.web.invitations.urls")),
     path("", include("grassroots.web.affiliation.urls")),
+    path("", include("grassroots.web.campaign.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,8 +11,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from grassroots.web.alliance.selectors import organisation_list_represented
+from grassroots.web.campaign import selectors as campaign_selectors
 from grassroots.web.dashboard import BAR_HEIGHT, dashboard_get
 from grassroots.web.people.access import acting_user
+from grassroots.web.people.models import User
 from grassroots.web.people.roles import ORGANISE_MENU_ROLES, ORGANISE_ROLES, Role, user_roles
 
 
@@ -127,6 +129,13 @@ ORGANISE_PAGES = (
         _ORGANISERS,
     ),
     OrganisePage(
+        "Campaign",
+        "campaign:index",
+        "The nominations drive for a slate (target CLPs, meetings, volunteers, outcomes to "
+        "confirm) and vote plans: how-to-vote orders by group, evaluated and published.",
+        _ORGANISERS,
+    ),
+    OrganisePage(
         "Slates",
         "slates:slate_index",
         "Nominees and slates by section; nominations and endorsements from each slate.",
@@ -136,10 +145,14 @@ ORGANISE_PAGES = (
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The alliance at a glance, for everyone."""
+    """The alliance at a glance, for everyone; a supporter also sees their own CLP's part in
+    the nominations drive and the order a published vote plan asks of them."""
     figures = dashboard_get()
     chart_height = BAR_HEIGHT * len(figures.by_region)
-    context = {"figures": figures, "chart_height": chart_height}
+    context: dict[str, object] = {"figures": figures, "chart_height": chart_height}
+    if isinstance(request.user, User):
+        context["campaign_drives"] = campaign_selectors.supporter_drive_list(user=request.user)
+        context["plan_cards"] = campaign_selectors.plan_card_list(user=request.user)
     return render(request, "dashboard.html", context)
 
 

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CampaignConfig(AppConfig):
+    name = "grassroots.web.campaign"
+    label = "campaign"
+    verbose_name = "Campaign: nominations drive and vote management"
+
+    def ready(self) -> None:
+        from grassroots.web.campaign.erasure import person_erase_from_campaign
+        from grassroots.web.people.erasure import person_erasure_step_register
+
+        person_erasure_step_register("campaign", person_erase_from_campaign)
