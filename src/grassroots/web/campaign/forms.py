@@ -14,6 +14,7 @@ from grassroots.web.campaign.services import BIRTH_MONTH_GROUPS
 from grassroots.web.constituencies.models import Constituency
 from grassroots.web.constituencies.selectors import constituency_get_by_name
 from grassroots.web.elections.models import Candidate, Section, Slate
+from grassroots.web.fields import IdChoicesField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SOURCE_HELP = (
@@ -86,7 +87,7 @@ class OutcomeForm(forms.Form):
     """Which candidates the meeting nominated, with the votes for each where known."""
 
     met_on = forms.DateField(label="Date of the meeting", widget=DATE)
-    candidates = forms.ModelMultipleChoiceField(
+    candidates: IdChoicesField[Candidate] = IdChoicesField(
         queryset=Candidate.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Whom did the CLP nominate?",
