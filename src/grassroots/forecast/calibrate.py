@@ -232,7 +232,9 @@ def _fit(
     p = _Parameters(
         share=np.minimum(slate_first, 0.98 / max(n_slates, 1)) * 0.9,
         loyalty=(
-            np.clip(target.loyal, 0.05, 0.95) if loyalty is None else np.asarray(loyalty, float)
+            np.where(np.asarray(sizes) > 1, np.clip(target.loyal, 0.05, 0.95), 0.6)
+            if loyalty is None
+            else np.asarray(loyalty, float)
         ),
         strength=np.log(first) - float(np.log(first).mean()),
     )
@@ -490,6 +492,11 @@ def calibrate_profile(
             "slate shares and candidates' popularity (first preferences)",
             "loyalty (ballots ranking the whole slate first)",
             "ranking lengths",
+        ),
+        kept=tuple(
+            f"{name}'s loyalty (one candidate: loyal and other voters look alike): 0.6"
+            for name, size in zip(slates, sizes, strict=True)
+            if size == 1
         ),
     )
 
