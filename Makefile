@@ -62,6 +62,7 @@ format: $(STAMP)
 bench: $(STAMP) .venv-bench/.installed
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/sealed.py
+	$(BIN)/python benchmarks/forecast.py
 
 ## The voting path under load on PostgreSQL (docs/reliability.md): empties the database
 ## LOADTEST_DATABASE_URL (its name must contain "load"), serves the site in production mode on

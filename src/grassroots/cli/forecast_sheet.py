@@ -9,6 +9,8 @@ from grassroots.forecast import Forecast, OrderAdvice, SizeAdvice, chances_table
 if TYPE_CHECKING:  # rich is imported only to draw text tables
     from rich.console import Console
 
+    from grassroots.forecast.calibrate import Calibration
+
 
 def _percent(value: float) -> str:
     return f"{100 * value:.0f}%"
@@ -99,3 +101,50 @@ def render_orders(advice: OrderAdvice, console: Console) -> None:
             ", ".join(f"{name} {_percent(forecast.chance(name))}" for name in order),
         )
     console.print(table)
+
+
+def render_calibration(fitted: Calibration, console: Console) -> None:
+    """The fitted parameters, then the fit: first preferences and transfers, source vs model."""
+    from rich.table import Table
+
+    scenario = fitted.scenario
+    console.print(f"[bold]Calibration: {scenario.title or 'a past election'}[/bold]")
+    console.print(f"{fitted.source}: {fitted.ballots:,} ballots · {scenario.seats} seats")
+    slates = Table(title="Fitted slates", title_justify="left")
+    for name in ("slate", "share", "loyalty", "candidates, most liked first"):
+        slates.add_column(name, justify="left" if name[0] in "sc" else "right")
+    for slate in scenario.slates:
+        slates.add_row(
+            slate.name,
+            _percent(slate.share),
+            _percent(slate.loyalty),
+            ", ".join(f"{c.name} ({c.strength:+.2f})" for c in slate.candidates),
+        )
+    console.print(slates)
+    ranking = scenario.ranking
+    console.print(
+        f"ranking lengths: mean {ranking.mean_length:.2f}, stop at the slate's end "
+        f"{_percent(ranking.stop_at_slate_end)}, "
+        f"rank everyone {_percent(ranking.full_ranking_share)}"
+    )
+    for line in fitted.kept:
+        console.print(f"kept, not fitted: {line}")
+    first = Table(title="First preferences: source and model", title_justify="left")
+    for name in ("candidate", "slate", "source", "model"):
+        first.add_column(name, justify="left" if name in ("candidate", "slate") else "right")
+    for name, slate_name, source, model in fitted.first_table():
+        first.add_row(name, slate_name, f"{100 * source:.1f}%", f"{100 * model:.1f}%")
+    console.print(first)
+    rows = fitted.transfer_table()
+    if rows:
+        moves = Table(title="Next preference by the first's slate", title_justify="left")
+        for name in ("first", "next", "source", "model"):
+            moves.add_column(name, justify="left" if name in ("first", "next") else "right")
+        for origin, target, source, model in rows:
+            if source >= 0.0005 or model >= 0.0005:
+                moves.add_row(origin, target, f"{100 * source:.1f}%", f"{100 * model:.1f}%")
+        console.print(moves)
+    distance = f"first preferences {fitted.first_distance:.3f}"
+    if rows:
+        distance += f", next preferences {fitted.transfer_distance:.3f}"
+    console.print(f"distance (total variation, 0 = identical): {distance}")

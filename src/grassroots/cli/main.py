@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -134,7 +134,71 @@ def count_command(
         render.render_text(result, console)
 
 
-@cli.command("forecast")
+class _ForecastGroup(click.Group):
+    """``forecast SCENARIO`` runs a forecast; ``forecast calibrate|plan ...`` the others."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group("forecast", cls=_ForecastGroup)
+def forecast_group() -> None:
+    """Forecast a party election: `forecast SCENARIO` (the same as `forecast run SCENARIO`),
+    `forecast calibrate FILE` (fit a scenario to a past election), `forecast plan SCENARIO
+    SLATE` (vote management). See docs/forecast.md.
+    """
+
+
+class _Progress:
+    """A progress bar on stderr over several forecasts: ``base`` runs done by earlier ones."""
+
+    def __init__(self, total: int, enabled: bool | None) -> None:
+        self.base = 0
+        self.bar: Any = None
+        if enabled is None:
+            enabled = sys.stderr.isatty()
+        if enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self.bar = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.bar.add_task("simulated elections", total=total)
+
+    def __call__(self, done: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.base + done)
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _write_plot(path: Path, svg: str) -> None:
+    from grassroots.forecast.charts import write_chart
+
+    write_chart(str(path), svg)
+    click.echo(f"chart written to {path}", err=True)
+
+
+PLOT_HELP = "Also draw the chart to FILE: .svg always, .png with the plot extra (cairosvg)."
+PROGRESS_HELP = "Show a progress bar on stderr (default: when stderr is a terminal)."
+
+
+@forecast_group.command("run")
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option(
     "--runs",
@@ -180,6 +244,8 @@ def count_command(
     show_default=True,
     help="Output: tables or JSON.",
 )
+@click.option("--plot", type=click.Path(path_type=Path), default=None, help=PLOT_HELP)
+@click.option("--progress/--no-progress", "show_progress", default=None, help=PROGRESS_HELP)
 def forecast_command(
     scenario: Path,
     runs: int,
@@ -189,6 +255,8 @@ def forecast_command(
     jobs: int,
     orders_of: str | None,
     output: str,
+    plot: Path | None,
+    show_progress: bool | None,
 ) -> None:
     """Forecast a party election from a SCENARIO file (JSON): seats by slate, chances by candidate.
 
@@ -213,9 +281,32 @@ def forecast_command(
     plan = read_scenario(scenario)
     if voters is not None:
         plan = replace(plan, voters=voters).check()
-    forecast = simulate(plan, runs=runs, seed=seed, jobs=jobs)
-    advice = slate_sizes(plan, sizes_of, runs=runs, seed=seed, jobs=jobs) if sizes_of else None
-    ordering = slate_orders(plan, orders_of, runs=runs, seed=seed, jobs=jobs) if orders_of else None
+    parts = 1
+    if sizes_of:
+        parts += len(plan.slates[plan.slate_index(sizes_of)].candidates)
+    if orders_of:
+        parts += 3
+    with _Progress(runs * parts, show_progress) as told:
+        forecast = simulate(plan, runs=runs, seed=seed, jobs=jobs, progress=told)
+        told.base += runs
+        advice = (
+            slate_sizes(plan, sizes_of, runs=runs, seed=seed, jobs=jobs, progress=told)
+            if sizes_of
+            else None
+        )
+        if advice is not None:
+            told.base += runs * len(advice.forecasts)
+        ordering = (
+            slate_orders(plan, orders_of, runs=runs, seed=seed, jobs=jobs, progress=told)
+            if orders_of
+            else None
+        )
+    if plot is not None:
+        from grassroots.forecast.charts import seat_distribution_svg, slate_size_svg
+
+        _write_plot(plot, seat_distribution_svg(forecast))
+        if advice is not None:
+            _write_plot(plot.with_name(f"{plot.stem}-sizes{plot.suffix}"), slate_size_svg(advice))
     if output == "json":
         data = forecast.to_dict()
         if advice is not None:
@@ -234,6 +325,143 @@ def forecast_command(
         render_sizes(advice, console)
     if ordering is not None:
         render_orders(ordering, console)
+
+
+@forecast_group.command("calibrate")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--slates",
+    type=click.Path(path_type=Path),
+    default=None,
+    help='JSON {"Slate": ["candidate", ...]}; without it, slates are read from names such as '
+    '"Jane Smith (SNP)".',
+)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write the scenario.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the fit's draws.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="The fit report as tables or JSON.",
+)
+def calibrate_command(
+    file: Path, slates: Path | None, out: Path | None, seed: int, output: str
+) -> None:
+    """Fit the voter model to a past election: a ballot FILE (BLT...) or a count sheet (.json).
+
+    Prints the fit report: first preferences and next preferences (transfers) of the source
+    against ballots drawn from the fitted model, with their distances; --out writes the
+    fitted scenario for `grassroots forecast`.
+
+    \b
+    Example:
+      grassroots forecast calibrate ward.blt --slates slates.json --out scenario.json
+    """
+    import json
+
+    from grassroots.forecast.calibrate import calibrate_file, read_slates
+    from grassroots.forecast.scenario import scenario_to_mapping
+
+    membership = read_slates(slates) if slates is not None else None
+    fitted = calibrate_file(file, membership, seed=seed)
+    if out is not None:
+        text = json.dumps(scenario_to_mapping(fitted.scenario), indent=2, ensure_ascii=False)
+        out.write_text(text + "\n", encoding="utf-8")
+    if output == "json":
+        data = {"scenario": scenario_to_mapping(fitted.scenario), "fit": fitted.to_mapping()}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    from rich.console import Console
+
+    from grassroots.cli.forecast_sheet import render_calibration
+
+    render_calibration(fitted, Console(soft_wrap=False, width=None if sys.stdout.isatty() else 120))
+    if out is not None:
+        click.echo(f"scenario written to {out}", err=True)
+
+
+@forecast_group.command("plan")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.argument("slate")
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    metavar="NAME=SUPPORTERS",
+    help="A group of the slate's voters and how many supporters it has (repeat it), e.g. "
+    "--group North=120 --group South=80.",
+)
+@click.option(
+    "--follow",
+    type=click.IntRange(0, 100),
+    default=70,
+    show_default=True,
+    help="Percent of the slate's loyal voters who follow their group's card.",
+)
+@click.option("--runs", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--format", "output", type=click.Choice(("text", "json")), default="text", show_default=True
+)
+@click.option("--plot", type=click.Path(path_type=Path), default=None, help=PLOT_HELP)
+@click.option("--progress/--no-progress", "show_progress", default=None, help=PROGRESS_HELP)
+def plan_command(
+    scenario: Path,
+    slate: str,
+    groups: tuple[str, ...],
+    follow: int,
+    runs: int,
+    seed: int,
+    output: str,
+    plot: Path | None,
+    show_progress: bool | None,
+) -> None:
+    """Vote management: search a plan of cards for SLATE's groups, and compare it with none.
+
+    Each group of the slate's loyal voters is told its own order of the slate; the plan is
+    forecast against no plan on the same draws and explained in words.
+
+    \b
+    Example:
+      grassroots forecast plan examples/forecast-nec.json "Grassroots Alliance" \\
+        --group North=120 --group South=80 --group Wales=40 --follow 70
+    """
+    import json
+
+    from grassroots.forecast import read_scenario
+    from grassroots.forecast.vote_management import plan_evaluate, plan_search, regions_groups
+
+    counts = {}
+    for item in groups or ("everyone=1",):
+        name, sep, number = item.rpartition("=")
+        if not sep or not name or not number.isdigit():
+            raise click.BadParameter(f'"{item}": expected NAME=SUPPORTERS', param_hint="--group")
+        counts[name] = int(number)
+    chosen = read_scenario(scenario)
+    share = follow / 100
+    with _Progress(runs * 8, show_progress) as told:  # no plan, up to 5 plans, then both again
+        plan, why = plan_search(
+            chosen,
+            slate,
+            regions_groups(counts),
+            follow=share,
+            runs=runs,
+            seed=seed,
+            progress=told,
+        )
+        told.base = runs * 6
+        comparison = plan_evaluate(chosen, plan, follow=share, runs=runs, seed=seed, progress=told)
+    if plot is not None:
+        from grassroots.forecast.charts import plan_comparison_svg
+
+        _write_plot(plot, plan_comparison_svg(comparison))
+    if output == "json":
+        data = {**comparison.to_mapping(), "explanation": why}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    click.echo(why)
 
 
 def _proxy_headers(value: str) -> tuple[str, ...]:
