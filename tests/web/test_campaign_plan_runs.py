@@ -85,6 +85,10 @@ def test_an_evaluation_runs_in_the_worker_and_compares_with_no_plan(
     page = client.get(response["Location"]).content.decode()
     assert "Expected seats for Our Slate" in page
     assert 'id="seat-chances"' in page
+    chart = page.split('id="comparison-chart">', 1)[1].split("</figure>", 1)[0]
+    assert chart.startswith("<svg")
+    expected = comparison["without_plan"]["expected_seats"]
+    assert f"no plan ({expected:.2f} expected)" in chart
 
 
 def test_a_search_runs_in_the_worker_and_its_orders_can_be_used(

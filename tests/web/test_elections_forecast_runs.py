@@ -164,6 +164,11 @@ def test_the_stored_result_equals_the_forecast_computed_in_one_go(
     assert 'id="seats"' in html
     assert 'id="sizes"' in html
     assert 'id="orders"' in html
+    # The engine's charts, drawn in the worker and kept with the result.
+    assert run.result["seat_chart"].startswith("<svg")
+    assert "Seats won: the chance of each number" in html
+    assert 'id="size-chart"' in html
+    assert "Red: expected seats by slate size" in html
     assert "<progress" not in html
     assert page.context["seat_rows"] == run.result["seat_rows"]
     # Done: the fragment tells the polling page to reload, and polls no more.

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django_tasks_db import DatabaseBackend
 
 from grassroots.forecast import Scenario, ScenarioError, scenario_from_mapping, scenario_to_mapping
@@ -236,8 +237,37 @@ def result_context(run: PlanRun) -> dict[str, Any]:
     ]
     return {
         "comparison": comparison,
+        "comparison_chart": _comparison_chart(comparison, planned, unplanned),
         "expected_with": with_plan.get("expected_seats"),
         "expected_without": without.get("expected_seats"),
         "seat_rows": seats,
         "candidate_rows": candidates,
     }
+
+
+def _comparison_chart(
+    comparison: dict[str, Any], planned: list[float], unplanned: list[float]
+) -> SafeString | None:
+    """The engine's chart of the slate's seats with no plan and with the plan, drawn from the
+    stored result (the same chart as ``grassroots forecast plan --plot``)."""
+    from grassroots.forecast.charts import grouped_bars
+
+    if not planned or not unplanned:
+        return None
+    seats = max(len(planned), len(unplanned))
+    slate = str(comparison.get("slate", "the slate"))
+    with_seats = sum(k * p for k, p in enumerate(planned))
+    without_seats = sum(k * p for k, p in enumerate(unplanned))
+    svg = grouped_bars(
+        f"{slate}: seats with no plan and with the plan",
+        f"The same simulated elections with and without the plan: {without_seats:.2f} seats "
+        f"expected with no plan, {with_seats:.2f} with it.",
+        [str(k) for k in range(seats)],
+        [
+            (f"no plan ({without_seats:.2f} expected)", unplanned),
+            (f"plan ({with_seats:.2f} expected)", planned),
+        ],
+        x_label="seats won by the slate",
+        y_label="share of runs",
+    )
+    return mark_safe(svg)  # noqa: S308  # drawn by the engine, every text in it escaped

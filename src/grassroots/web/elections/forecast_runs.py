@@ -205,18 +205,26 @@ def forecast_result(
     ``progress`` (optional) is told the runs done so far, over the forecast and comparisons.
     """
     from grassroots.forecast import simulate, slate_orders, slate_sizes
+    from grassroots.forecast.charts import seat_distribution_svg, slate_size_svg
 
     def offset(before: int) -> Any:
         return None if progress is None else (lambda done: progress(before + done))
 
     forecast = simulate(scenario, runs=runs, seed=seed, progress=offset(0))
     result = _forecast_context(forecast, election)
+    # The engine's own charts (the same as ``grassroots forecast --plot``), kept with the result.
+    result["seat_chart"] = seat_distribution_svg(forecast)
     done = runs
     small = min(runs, SIZE_RUNS)
     if sizes:
         advice = slate_sizes(scenario, sizes, runs=small, seed=seed, progress=offset(done))
         done += small * len(advice.forecasts)
-        result.update(advice={"slate": advice.slate}, size_runs=small, size_rows=_size_rows(advice))
+        result.update(
+            advice={"slate": advice.slate},
+            size_runs=small,
+            size_rows=_size_rows(advice),
+            size_chart=slate_size_svg(advice),
+        )
     if orders:
         try:
             ordering = slate_orders(scenario, orders, runs=small, seed=seed, progress=offset(done))
