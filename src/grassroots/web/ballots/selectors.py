@@ -7,6 +7,7 @@ import hashlib
 import math
 import random
 import shlex
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from grassroots.count import Profile
 from grassroots.count.formats.blt import format_blt
@@ -85,6 +88,84 @@ def credential_get_by_hash(*, token_hash: str) -> Credential | None:
 def trial_credential_get_by_hash(*, token_hash: str) -> TrialCredential | None:
     """A returning officer's test credential, with its ballot, or None."""
     return TrialCredential.objects.select_related("ballot").filter(token_hash=token_hash).first()
+
+
+@dataclass(frozen=True)
+class VotingPass:
+    """What the voting pages need of the credential a token (or its hash) names: its ballot
+    with the options in order, whether it is used, and whether it is the returning officer's
+    test credential. Casting re-reads and locks all of it (``services.ballot_cast``)."""
+
+    ballot: Ballot
+    options: list[BallotOption]
+    used: bool
+    trial: bool
+
+
+# The voting pages' copy of each ballot that has opened, with its options, by id: an open
+# ballot's question, options and method can no longer change (``ballot_update`` takes drafts
+# only), so every voter's page need not read them again. Kept VOTING_BALLOT_SECONDS at most,
+# dropped when this process saves the ballot or an option. Its status and dates are not used
+# from here: the cast checks them under its locks.
+VOTING_BALLOT_SECONDS = 60.0
+_voting_ballots: dict[int, tuple[float, Ballot, list[BallotOption]]] = {}
+
+
+def _voting_ballot(ballot_id: int) -> tuple[Ballot, list[BallotOption]] | None:
+    now = time.monotonic()
+    kept = _voting_ballots.get(ballot_id)
+    if kept is not None and kept[0] > now:
+        return kept[1], kept[2]
+    ballot = Ballot.objects.defer("result").filter(pk=ballot_id).first()
+    if ballot is None:
+        return None
+    options = ballot_options(ballot=ballot)
+    if ballot.status != Status.DRAFT:
+        if len(_voting_ballots) > 100:
+            _voting_ballots.clear()
+        _voting_ballots[ballot_id] = (now + VOTING_BALLOT_SECONDS, ballot, options)
+    return ballot, options
+
+
+def voting_ballot_forget(ballot_id: int | None) -> None:
+    """Drop this process's copy of a ballot for the voting pages (it changed)."""
+    _voting_ballots.pop(ballot_id or 0, None)
+
+
+@receiver(post_save, sender=Ballot, dispatch_uid="ballots.voting_ballot.ballot_saved")
+@receiver(post_delete, sender=Ballot, dispatch_uid="ballots.voting_ballot.ballot_deleted")
+def _ballot_changed(sender: type[Ballot], instance: Ballot, **kwargs: Any) -> None:
+    voting_ballot_forget(instance.pk)
+
+
+@receiver(post_save, sender=BallotOption, dispatch_uid="ballots.voting_ballot.option_saved")
+@receiver(post_delete, sender=BallotOption, dispatch_uid="ballots.voting_ballot.option_deleted")
+def _option_changed(sender: type[BallotOption], instance: BallotOption, **kwargs: Any) -> None:
+    voting_ballot_forget(instance.ballot_id)
+
+
+def voting_pass_get(*, token_hash: str, trial: bool = False) -> VotingPass | None:
+    """The voting pass of the credential whose token hashes to ``token_hash``; also of a
+    returning officer's test credential if ``trial``; or None. One small query on the
+    credential (and one on the test credentials when that finds none) besides the ballot."""
+    found = list(
+        Credential.objects.filter(token_hash=token_hash).values_list("ballot_id", "used")[:1]
+    )
+    is_trial = False
+    if not found and trial:
+        found = list(
+            TrialCredential.objects.filter(token_hash=token_hash).values_list("ballot_id", "used")[
+                :1
+            ]
+        )
+        is_trial = True
+    if not found:
+        return None
+    ballot_id, used = found[0]
+    ballot = _voting_ballot(ballot_id)
+    if ballot is None:
+        return None
+    return VotingPass(ballot=ballot[0], options=ballot[1], used=used, trial=is_trial)
 
 
 def _current_representatives() -> QuerySet[Representative]:
