@@ -6,10 +6,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from grassroots.count import RULES as RULE_TITLES
@@ -29,15 +29,22 @@ class RankInput(forms.NumberInput):
         self, template_name: str, context: dict[str, Any], renderer: Any = None
     ) -> SafeString:
         widget = context["widget"]
-        html = format_html('<input type="{}" name="{}"', widget["type"], widget["name"])
+        html = f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"'
         if widget["value"] is not None:
-            html += format_html(' value="{}"', str(widget["value"]))
+            html += f' value="{_escaped(widget["value"])}"'
         for name, value in widget["attrs"].items():
             if value is True:
-                html += format_html(" {}", name)
+                html += f" {_escaped(name)}"
             elif value is not False:
-                html += format_html(' {}="{}"', name, str(value))
-        return mark_safe(html + ">")  # noqa: S308 (every part escaped by format_html)
+                html += f' {_escaped(name)}="{_escaped(value)}"'
+        return mark_safe(html + ">")  # noqa: S308 (every part escaped)
+
+
+def _escaped(value: Any) -> str:
+    """``value`` as the template engine's autoescape writes it (``conditional_escape``)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return escape(str(value))
 
 
 def _field_name(option: BallotOption) -> str:
