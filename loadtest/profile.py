@@ -14,12 +14,13 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-# (label, what a frame holds): the first frame of a stack that holds it puts the stack in the part.
+# (label, what a frame holds): a stack with a frame that holds it is in the part.
 PARTS: list[tuple[str, str]] = [
-    ("the WSGI server's request handling (the rest: its socket loop)", "waitress/task.py"),
+    ("waitress's request handling (the rest: its socket loop)", "waitress/task.py"),
+    ("gunicorn's request handling (the rest: its main loop)", "gunicorn/workers/gthread.py"),
     ("Django's request handler, middleware and views", "django/core/handlers/base.py"),
     ("the voting views (`ballots/views.py`)", "ballots/views.py"),
-    ("the ORM building SQL (`django/db/models`)", "django/db/models/sql/compiler.py"),
+    ("the ORM's queries, building and running them (its SQL compiler)", "sql/compiler.py"),
     ("the PostgreSQL driver (psycopg), sending and waiting", "psycopg/"),
     ("templates (`django/template`), the pages and the preference boxes", "django/template/"),
     ("forms (`django/forms`): reading and checking the posted ranking", "django/forms/"),

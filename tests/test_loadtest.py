@@ -150,7 +150,7 @@ def test_the_profile_summary_counts_each_stack_in_every_part_it_passes_through()
 
     shares = {label: share for share, label in summarise(stacks_read(raw))}
 
-    assert shares["the WSGI server's request handling (the rest: its socket loop)"] == 0.5
+    assert shares["waitress's request handling (the rest: its socket loop)"] == 0.5
     assert shares["the PostgreSQL driver (psycopg), sending and waiting"] == 3 / 8
     assert shares["templates (`django/template`), the pages and the preference boxes"] == 1 / 8
     assert shares["logging"] == 0
