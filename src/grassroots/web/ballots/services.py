@@ -632,7 +632,8 @@ def _insert_select(
 ) -> int:
     """``INSERT INTO`` the model's table ``SELECT`` the ``chosen`` fields' expressions (SQL and
     its parameters, by field name) ``source``; every other field gets its default, so a field
-    added later needs no change here. How many rows."""
+    added later needs no change here, unless its default must differ from row to row (a
+    callable default is called once, so a unique one is refused). How many rows."""
     columns, values, params = [], [], []
     for field in model._meta.concrete_fields:
         if field.primary_key and field.name not in chosen:
@@ -642,6 +643,8 @@ def _insert_select(
         elif field.db_default is not models.NOT_PROVIDED:
             continue
         elif field.has_default() or not field.null:
+            if field.unique and callable(field.default):
+                raise TypeError(f"{model.__name__}.{field.name} needs a value of its own per row")
             sql, field_params = "%s", [field.get_db_prep_save(field.get_default(), connection)]
         else:
             sql, field_params = "NULL", []
