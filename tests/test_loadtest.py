@@ -134,3 +134,23 @@ def test_the_check_names_what_is_wrong(
     receipts: list[str], stored: dict[str, int], used: int, problem: str
 ) -> None:
     assert problem in verify(receipts, stored, used).problems
+
+
+def test_the_profile_summary_counts_each_stack_in_every_part_it_passes_through() -> None:
+    from loadtest.profile import stacks_read, summarise
+
+    raw = [
+        "run (waitress/task.py:1);get_response (django/core/handlers/base.py:2);"
+        "execute (psycopg/cursor.py:3) 3\n",
+        "run (waitress/task.py:1);get_response (django/core/handlers/base.py:2);"
+        "render (django/template/base.py:4) 1\n",
+        "poll (waitress/wasyncore.py:5) 4\n",
+        "not a stack\n",
+    ]
+
+    shares = {label: share for share, label in summarise(stacks_read(raw))}
+
+    assert shares["waitress's request handling (the rest: its socket loop)"] == 0.5
+    assert shares["the PostgreSQL driver (psycopg), sending and waiting"] == 3 / 8
+    assert shares["templates (`django/template`), the pages and the preference boxes"] == 1 / 8
+    assert shares["logging"] == 0

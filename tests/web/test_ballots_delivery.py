@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from grassroots.web.audit.models import AuditEntry
-from grassroots.web.ballots import services
+from grassroots.web.ballots import delivery, services
 from grassroots.web.ballots.models import Ballot, Credential, Delivery
 from grassroots.web.ballots.selectors import delivery_counts
 from grassroots.web.constituencies.models import Constituency
@@ -112,7 +112,16 @@ def test_opening_two_thousand_voters_answers_quickly_and_queues_tasks_in_batches
         ).count()
         == 2000
     )
-    assert DBTaskResult.objects.count() == 10  # one task per 200 voters
+    # One task whatever the roll's size; the worker runs it, and it queues the batches.
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "grassroots.web.ballots.tasks.credentials_deliver_plan"
+    ]
+    assert delivery.batches_plan(ballot_id=ballot.pk) == 10  # one task per 200 voters
+    batches = DBTaskResult.objects.filter(task_path__endswith=".credentials_deliver")
+    assert batches.count() == 10
+    ranges = sorted((task.args_kwargs["args"][1], task.args_kwargs["args"][2]) for task in batches)
+    ids = sorted(Credential.objects.filter(ballot=ballot).values_list("pk", flat=True))
+    assert ranges == [(ids[i], ids[i + 199]) for i in range(0, 2000, 200)]
     assert mail.outbox == []
 
 

@@ -1,7 +1,8 @@
 """Delivering voting links: the worker makes each voter's token in the task that emails it.
 
-``ballot_open`` stores one credential per voter, queued and without a token, and queues a
-``credentials_deliver`` task per batch of ``BATCH`` credentials. A task opens one SMTP
+``ballot_open`` stores one credential per voter, queued and without a token, and queues one
+``credentials_deliver_plan`` task, which queues a ``credentials_deliver`` task per batch of
+``BATCH`` credentials (so the opening request does no work per voter). A task opens one SMTP
 connection for its batch and, for each credential still to deliver, in its own small steps:
 
 1. claims it with one UPDATE, which also stores the SHA-256 of a fresh token (replacing any
@@ -76,6 +77,32 @@ def batches_enqueue(
         chunk = ids[start : start + BATCH]
         _deliver_task_enqueue(ballot_id, chunk[0], chunk[-1], reason)
     return (len(ids) + BATCH - 1) // BATCH
+
+
+def delivery_plan_enqueue(*, ballot_id: int, reason: str = Reason.FIRST) -> None:
+    """Queue the one task that queues the delivery batches of a ballot's queued credentials
+    (``batches_plan``), like ``_deliver_task_enqueue``: in the caller's transaction with the
+    database queue, after its commit otherwise."""
+    from grassroots.web.ballots.tasks import credentials_deliver_plan
+
+    task = credentials_deliver_plan
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(ballot_id, reason)
+    else:
+        transaction.on_commit(lambda: task.enqueue(ballot_id, reason))
+
+
+def batches_plan(*, ballot_id: int, reason: str = Reason.FIRST) -> int:
+    """Queue one delivery task per ``BATCH`` of the ballot's credentials still queued and
+    unused, all in one transaction; how many tasks. Run by the worker after an opening: a
+    second run only queues tasks that find nothing left to claim."""
+    ids = list(
+        Credential.objects.filter(ballot_id=ballot_id, used=False, delivery=Delivery.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        return batches_enqueue(ballot_id=ballot_id, credential_ids=ids, reason=reason)
 
 
 def _deliver_task_enqueue(

@@ -7,12 +7,26 @@ import hashlib
 import math
 import random
 import shlex
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    PositiveBigIntegerField,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from grassroots.count import Profile
 from grassroots.count.formats.blt import format_blt
@@ -81,6 +95,94 @@ def credential_get_by_hash(*, token_hash: str) -> Credential | None:
 def trial_credential_get_by_hash(*, token_hash: str) -> TrialCredential | None:
     """A returning officer's test credential, with its ballot, or None."""
     return TrialCredential.objects.select_related("ballot").filter(token_hash=token_hash).first()
+
+
+@dataclass(frozen=True)
+class VotingPass:
+    """What the voting pages need of the credential a token (or its hash) names: its ballot
+    with the options in order, whether it is used, and whether it is the returning officer's
+    test credential. Casting re-reads and locks all of it (``services.ballot_cast``)."""
+
+    ballot: Ballot
+    options: list[BallotOption]
+    used: bool
+    trial: bool
+
+
+# The voting pages' copy of each ballot that has opened, with its options, by id: an open
+# ballot's question, options and method can no longer change (``ballot_update`` takes drafts
+# only), so every voter's page need not read them again. Kept VOTING_BALLOT_SECONDS at most,
+# dropped when this process saves the ballot or an option. Its status and dates are not used
+# from here: the cast checks them under its locks.
+VOTING_BALLOT_SECONDS = 60.0
+_voting_ballots: dict[int, tuple[float, Ballot, list[BallotOption]]] = {}
+
+
+def _voting_ballot(ballot_id: int) -> tuple[Ballot, list[BallotOption]] | None:
+    now = time.monotonic()
+    kept = _voting_ballots.get(ballot_id)
+    if kept is not None and kept[0] > now:
+        return kept[1], kept[2]
+    ballot = Ballot.objects.defer("result").filter(pk=ballot_id).first()
+    if ballot is None:
+        return None
+    options = ballot_options(ballot=ballot)
+    if ballot.status != Status.DRAFT:
+        if len(_voting_ballots) > 100:
+            _voting_ballots.clear()
+        _voting_ballots[ballot_id] = (now + VOTING_BALLOT_SECONDS, ballot, options)
+    return ballot, options
+
+
+def voting_ballot_forget(ballot_id: int | None) -> None:
+    """Drop this process's copy of a ballot for the voting pages (it changed)."""
+    _voting_ballots.pop(ballot_id or 0, None)
+
+
+def _ballot_and_used(
+    model: type[Credential] | type[TrialCredential], token_hash: str
+) -> tuple[int, bool] | None:
+    """The ballot id and the used mark of the credential with this hash, in plain SQL: the
+    voting pages ask it on every request, and building it through the ORM took longer than
+    running it (docs/reliability.md)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ballot_id, used FROM {table} WHERE token_hash = %s",  # noqa: S608 (the model's own table)
+            [token_hash],
+        )
+        row = cursor.fetchone()
+    return (int(row[0]), bool(row[1])) if row else None
+
+
+@receiver(post_save, sender=Ballot, dispatch_uid="ballots.voting_ballot.ballot_saved")
+@receiver(post_delete, sender=Ballot, dispatch_uid="ballots.voting_ballot.ballot_deleted")
+def _ballot_changed(sender: type[Ballot], instance: Ballot, **kwargs: Any) -> None:
+    voting_ballot_forget(instance.pk)
+
+
+@receiver(post_save, sender=BallotOption, dispatch_uid="ballots.voting_ballot.option_saved")
+@receiver(post_delete, sender=BallotOption, dispatch_uid="ballots.voting_ballot.option_deleted")
+def _option_changed(sender: type[BallotOption], instance: BallotOption, **kwargs: Any) -> None:
+    voting_ballot_forget(instance.ballot_id)
+
+
+def voting_pass_get(*, token_hash: str, trial: bool = False) -> VotingPass | None:
+    """The voting pass of the credential whose token hashes to ``token_hash``; also of a
+    returning officer's test credential if ``trial``; or None. One small query on the
+    credential (and one on the test credentials when that finds none) besides the ballot."""
+    found = _ballot_and_used(Credential, token_hash)
+    is_trial = False
+    if found is None and trial:
+        found = _ballot_and_used(TrialCredential, token_hash)
+        is_trial = True
+    if found is None:
+        return None
+    ballot_id, used = found
+    ballot = _voting_ballot(ballot_id)
+    if ballot is None:
+        return None
+    return VotingPass(ballot=ballot[0], options=ballot[1], used=used, trial=is_trial)
 
 
 def _current_representatives() -> QuerySet[Representative]:
@@ -180,6 +282,62 @@ def electorate_roll(*, ballot: Ballot) -> list[tuple[User, int]]:
         for user_id in user_ids
     ]
     return sorted(roll, key=lambda entry: entry[0].pk)
+
+
+def electorate_roll_rows(*, ballot: Ballot) -> QuerySet[Any]:
+    """The roll ``electorate_roll`` computes, as a query the database answers: one row per
+    voter with ``roll_person`` (the user id) and ``roll_weight``, so that ``ballot_open`` can
+    freeze it with one ``INSERT ... SELECT`` whatever its size. Refuses what
+    ``electorate_roll`` refuses, with the same words (it asks ``electorate_roll`` for them).
+
+    On a joint ballot, a few small counts (members by organisation, and anyone in two of
+    them) are read first: their least common multiple makes each organisation's weight, which
+    the query then writes beside each of its members."""
+    if ballot.electorate != Electorate.ORGANISATIONS:
+        return (
+            electorate_users(ballot=ballot)
+            .order_by()
+            .values(
+                roll_person=F("pk"),
+                roll_weight=Value(1, output_field=PositiveBigIntegerField()),
+            )
+        )
+    from_memberships, rows = _organisation_members(ballot=ballot)
+    # A member is on the roll only if their account is active (``electorate_users``).
+    members = rows.filter(supporter__user__is_active=True)
+    if from_memberships:
+        # Someone who marked another of the ballot's organisations to vote with counts only
+        # there (``_members_by_choice``); such a mark implies they are in both.
+        chose_other = rows.filter(votes_with=True, supporter=OuterRef("supporter")).exclude(
+            organisation=OuterRef("organisation")
+        )
+        members = members.exclude(Exists(chose_other))
+    members = members.order_by()
+    counts = dict(
+        members.values("organisation_id")
+        .annotate(n=Count("supporter__user_id", distinct=True))
+        .values_list("organisation_id", "n")
+    )
+    shares = dict(ballot.organisations.values_list("organisation_id", "weight"))
+    people = members.aggregate(n=Count("supporter__user_id", distinct=True))["n"]
+    if any(not counts.get(organisation_id) for organisation_id in shares) or people != sum(
+        counts.values()
+    ):
+        electorate_roll(ballot=ballot)  # raises the refusal, with its words
+        raise DomainError(  # pragma: no cover (the two computations agree: tests check it)
+            "The electorate could not be read consistently; try again.", field="electorate"
+        )
+    if not shares:
+        return members.none().values(roll_person=F("supporter__user_id"))
+    lcm = math.lcm(*counts.values())
+    weights = [
+        When(organisation_id=organisation_id, then=Value(share * lcm // counts[organisation_id]))
+        for organisation_id, share in shares.items()
+    ]
+    return members.values(
+        roll_person=F("supporter__user_id"),
+        roll_weight=Case(*weights, output_field=PositiveBigIntegerField()),
+    ).distinct()
 
 
 def _members_found(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from grassroots.count.quota import QuotaGuard
 from grassroots.web.alliance.models import AffiliationStatus, Organisation
 from grassroots.web.audit.services import audit_record
 from grassroots.web.ballots import sealing, selectors
-from grassroots.web.ballots.delivery import Reason, batches_enqueue
+from grassroots.web.ballots.delivery import Reason, batches_enqueue, delivery_plan_enqueue
 from grassroots.web.ballots.models import (
     RANKED_METHODS,
     Ballot,
@@ -602,10 +603,13 @@ def ballot_open(
     *, actor: User | None, ballot: Ballot, site_url: str, deliver: Deliver | None = None
 ) -> int:
     """Open a draft ballot: freeze the roll from the electorate, store one credential per
-    voter, queued and without a token, queue the tasks that email the links in batches
-    (``ballots.delivery``: each token is made in the task that emails it, so a failed email is
-    retried with a fresh one and no link is lost), and audit. Bulk inserts only, so it answers
-    in about the same time for any roll; the tasks are committed with the credentials.
+    voter, queued and without a token, queue the task that plans the emailing of the links in
+    batches (``ballots.delivery``: each token is made in the task that emails it, so a failed
+    email is retried with a fresh one and no link is lost), and audit.
+
+    The roll and the credentials are each written by one ``INSERT ... SELECT`` the database
+    runs (``selectors.electorate_roll_rows``), and one task is queued whatever the roll's
+    size: no Python object per voter, so it answers in about the same time for any roll.
 
     ``deliver`` replaces the email (the demo hands its fictional voters' tokens to itself):
     the tokens are then made here and handed to it after the commit. Returns the roll's size.
@@ -613,34 +617,15 @@ def ballot_open(
     ballot = _ballot_locked(ballot)
     if ballot.status != Status.DRAFT:
         raise DomainError("Only a draft ballot can open.")
-    roll = selectors.electorate_roll(ballot=ballot)
-    if not roll:
+    rows = selectors.electorate_roll_rows(ballot=ballot)
+    discarded = _trials_discard(ballot)
+    now = timezone.now()
+    voters = _roll_freeze(ballot=ballot, rows=rows, now=now)
+    if not voters:
         raise DomainError("The electorate is empty: nobody could vote.", field="electorate")
     if ballot.sealed:  # the trustees' joint key and the ballots' width are fixed now
-        sealing.election_fix(ballot=ballot, max_weight=max(weight for _, weight in roll))
-    discarded = _trials_discard(ballot)
-    entries = VoterRollEntry.objects.bulk_create(
-        (VoterRollEntry(ballot=ballot, person=user, weight=weight) for user, weight in roll),
-        batch_size=2000,
-    )
-    if any(entry.pk is None for entry in entries):  # backends without RETURNING ids
-        entries = list(VoterRollEntry.objects.filter(ballot=ballot).order_by("person_id"))
-    now = timezone.now()
-    tokens = {entry.pk: secrets.token_urlsafe(32) for entry in entries} if deliver else {}
-    credentials = Credential.objects.bulk_create(
-        (
-            Credential(
-                ballot=ballot,
-                roll_entry=entry,
-                token_hash=selectors.token_hash(tokens[entry.pk]) if deliver else None,
-                delivery=Delivery.SENT if deliver else Delivery.QUEUED,
-                links_sent=1 if deliver else 0,
-                next_attempt_at=None if deliver else now,
-            )
-            for entry in entries
-        ),
-        batch_size=2000,
-    )
+        heaviest = VoterRollEntry.objects.filter(ballot=ballot).aggregate(models.Max("weight"))
+        sealing.election_fix(ballot=ballot, max_weight=heaviest["weight__max"])
     ballot.status = Status.OPEN
     ballot.opens_at = min(ballot.opens_at, now)
     ballot.site_url = site_url
@@ -650,24 +635,117 @@ def ballot_open(
         action="ballot.open",
         object_type="ballot",
         object_id=ballot.pk,
-        summary=f"roll frozen with {len(roll)} voters; credentials queued for delivery"
+        summary=f"roll frozen with {voters} voters; credentials queued for delivery"
         + (f"; {discarded} test ballots discarded" if discarded else ""),
     )
     if deliver is None:
-        ids = [credential.pk for credential in credentials]
-        if any(pk is None for pk in ids):
-            ids = list(Credential.objects.filter(ballot=ballot).values_list("pk", flat=True))
-        batches_enqueue(ballot_id=ballot.pk, credential_ids=ids)
+        delivery_plan_enqueue(ballot_id=ballot.pk)
     else:
-        users = {user.pk: user for user, _ in roll}
-        voters = [
-            (users[entry.person_id], tokens[entry.pk])
-            for entry in entries
-            if entry.person_id is not None
-        ]
-        links = [(user.name, user.email, token) for user, token in voters]
+        links = _links_issue_here(ballot=ballot)
         transaction.on_commit(lambda: deliver(ballot=ballot, site_url=site_url, links=links))
-    return len(roll)
+    return voters
+
+
+def _roll_freeze(*, ballot: Ballot, rows: models.QuerySet[Any], now: datetime.datetime) -> int:
+    """Write the roll (``rows``: ``roll_person`` and ``roll_weight``) and one queued credential
+    per entry, each with one ``INSERT ... SELECT``; how many voters."""
+    try:
+        select, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    voters = _insert_select(
+        VoterRollEntry,
+        {
+            "ballot": ("%s", [ballot.pk]),
+            "person": ("roll.roll_person", []),
+            "weight": ("roll.roll_weight", []),
+        },
+        f"FROM ({select}) roll",
+        list(params),
+    )
+    if voters:
+        entry = connection.ops.quote_name(VoterRollEntry._meta.db_table)
+        _insert_select(
+            Credential,
+            {
+                "ballot": ("entry.ballot_id", []),
+                "roll_entry": ("entry.id", []),
+                "next_attempt_at": (
+                    "%s",
+                    [
+                        Credential._meta.get_field("next_attempt_at").get_db_prep_save(
+                            now, connection
+                        )
+                    ],
+                ),
+            },
+            f"FROM {entry} entry WHERE entry.ballot_id = %s",
+            [ballot.pk],
+        )
+    return voters
+
+
+def _insert_select(
+    model: type[models.Model],
+    chosen: Mapping[str, tuple[str, list[Any]]],
+    source: str,
+    source_params: list[Any],
+) -> int:
+    """``INSERT INTO`` the model's table ``SELECT`` the ``chosen`` fields' expressions (SQL and
+    its parameters, by field name) ``source``; every other field gets its default, so a field
+    added later needs no change here, unless its default must differ from row to row (a
+    callable default is called once, so a unique one is refused). How many rows."""
+    columns, values, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key and field.name not in chosen:
+            continue
+        if field.name in chosen:
+            sql, field_params = chosen[field.name]
+        elif field.db_default is not models.NOT_PROVIDED:
+            continue
+        elif field.has_default() or not field.null:
+            if field.unique and callable(field.default):
+                raise TypeError(f"{model.__name__}.{field.name} needs a value of its own per row")
+            sql, field_params = "%s", [field.get_db_prep_save(field.get_default(), connection)]
+        else:
+            sql, field_params = "NULL", []
+        columns.append(connection.ops.quote_name(field.column))
+        values.append(sql)
+        params += field_params
+    table = connection.ops.quote_name(model._meta.db_table)
+    statement = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} {source}"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params + source_params)
+        return max(int(cursor.rowcount), 0)
+
+
+def _links_issue_here(*, ballot: Ballot) -> list[tuple[str, str, str]]:
+    """For the demo only: make every voter's token now and mark their credential sent;
+    (name, email, token) of each voter, by roll entry."""
+    credentials = list(
+        Credential.objects.filter(ballot=ballot)
+        .order_by("roll_entry_id")
+        .values_list("pk", "roll_entry__person__name", "roll_entry__person__email")
+    )
+    issued = []
+    links = []
+    for pk, name, email in credentials:
+        token = secrets.token_urlsafe(32)
+        issued.append(
+            Credential(
+                pk=pk,
+                token_hash=selectors.token_hash(token),
+                delivery=Delivery.SENT,
+                links_sent=1,
+                next_attempt_at=None,
+            )
+        )
+        if email is not None:
+            links.append((name, email, token))
+    Credential.objects.bulk_update(
+        issued, ["token_hash", "delivery", "links_sent", "next_attempt_at"], batch_size=2000
+    )
+    return links
 
 
 def _open_ballot_locked(ballot: Ballot) -> Ballot:

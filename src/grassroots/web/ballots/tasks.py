@@ -18,6 +18,12 @@ def credentials_deliver(ballot_id: int, first_id: int, last_id: int, reason: str
 
 
 @task()
+def credentials_deliver_plan(ballot_id: int, reason: str) -> int:
+    """Queue the delivery batches of a ballot just opened (``ballots.delivery.batches_plan``)."""
+    return delivery.batches_plan(ballot_id=ballot_id, reason=reason)
+
+
+@task()
 def voting_link_resend(ballot_id: int, email: str) -> str:
     """Send a new voting link to ``email`` if it is on the ballot's roll and has not voted
     (``ballots.delivery.voting_link_resend_for``)."""

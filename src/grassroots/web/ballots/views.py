@@ -28,11 +28,9 @@ from grassroots.web.ballots.forms import (
 )
 from grassroots.web.ballots.models import (
     Ballot,
-    Credential,
     Electorate,
     Method,
     Status,
-    TrialCredential,
 )
 from grassroots.web.errors import DomainError
 from grassroots.web.people.access import acting_user
@@ -507,17 +505,16 @@ def _vote_refused(
     )
 
 
-def _credential_or_refusal(
-    request: HttpRequest, credential: Credential | TrialCredential | None, slug: str
-) -> Credential | TrialCredential | HttpResponse:
-    """The credential if it may vote here, or the refusal page for an unknown or used one."""
-    if credential is None or credential.ballot.slug != slug:
+def _pass_or_refusal(
+    request: HttpRequest, found: selectors.VotingPass | None, slug: str
+) -> selectors.VotingPass | HttpResponse:
+    """The voting pass if its credential may vote here, or the refusal page for an unknown
+    or used one."""
+    if found is None or found.ballot.slug != slug:
         return _vote_refused(request, services.UNKNOWN_CREDENTIAL, status=404)
-    if credential.used:
-        return _vote_refused(
-            request, services.USED_CREDENTIAL, status=410, ballot=credential.ballot
-        )
-    return credential
+    if found.used:
+        return _vote_refused(request, services.USED_CREDENTIAL, status=410, ballot=found.ballot)
+    return found
 
 
 @never_cache
@@ -526,13 +523,14 @@ def vote_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     redirect (303) to the voting page, so the token is never in the address of the page the
     voter sees, in a Referer or in a log line of ours. Nothing is used up here: a mail
     scanner that follows the link only gets a cookie it throws away."""
-    credential = _credential_or_refusal(request, selectors.credential_get(token=token), slug)
-    if isinstance(credential, HttpResponse):
-        return credential
+    hashed = selectors.token_hash(token)
+    found = _pass_or_refusal(request, selectors.voting_pass_get(token_hash=hashed), slug)
+    if isinstance(found, HttpResponse):
+        return found
     page = reverse("ballots:vote", args=(slug,))
     response = _vote_cookie_set(
         HttpResponseRedirect(page, status=303),
-        selectors.token_hash(token),  # the credential's, as it was found by it
+        hashed,  # the credential's, as it was found by it
         slug=slug,
     )
     return _referrer_policy(response, request)
@@ -562,18 +560,14 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     if hashed is None:
         return _vote_refused(request, LINK_NEEDED, status=403)
     # A real credential, or the returning officer's test credential on a draft.
-    found: Credential | TrialCredential | None = selectors.credential_get_by_hash(
-        token_hash=hashed
-    ) or selectors.trial_credential_get_by_hash(token_hash=hashed)
-    credential = _credential_or_refusal(request, found, slug)
-    if isinstance(credential, HttpResponse):
-        return credential
-    trial = isinstance(credential, TrialCredential)
-    ballot = credential.ballot
-    # The voter's own order of the options, links to candidates' pages, quotas in words.
-    ballot_paper = paper.ballot_paper(
-        ballot=ballot, options=selectors.ballot_options(ballot=ballot), voter_seed=hashed
+    found = _pass_or_refusal(
+        request, selectors.voting_pass_get(token_hash=hashed, trial=True), slug
     )
+    if isinstance(found, HttpResponse):
+        return found
+    trial, ballot = found.trial, found.ballot
+    # The voter's own order of the options, links to candidates' pages, quotas in words.
+    ballot_paper = paper.ballot_paper(ballot=ballot, options=found.options, voter_seed=hashed)
     form = RankingForm(
         request.POST if request.method == "POST" else None,
         ballot=ballot,
