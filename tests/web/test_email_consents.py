@@ -17,18 +17,42 @@ a representative, choose notifications), so that "without consent" means not hav
 from __future__ import annotations
 
 import ast
+import datetime
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
+from grassroots.web.campaign import services as campaign_services
+from grassroots.web.campaign.models import PlanRule
 from grassroots.web.constituencies.models import Constituency
+from grassroots.web.discussions import services as discussion_services
+from grassroots.web.discussions.models import Frequency, Post
+from grassroots.web.discussions.notify import digests_queue
+from grassroots.web.discussions.spaces import Space
+from grassroots.web.events.services import event_publish
 from grassroots.web.mail.models import Email
-from grassroots.web.people.models import Consent, ConsentKind, Supporter, Topic, Unsubscription
+from grassroots.web.mailings import services as mailing_services
+from grassroots.web.mailings.models import Audience
+from grassroots.web.people.models import (
+    Consent,
+    ConsentKind,
+    Supporter,
+    Topic,
+    Unsubscription,
+    User,
+)
+from grassroots.web.people.roles import Role
 from grassroots.web.people.subscriptions import TOPIC_CONSENT, email_to_supporter
-from tests.web.factories import supporter_create
+from grassroots.web.reports import services as report_services
+from grassroots.web.reports.models import Reporter
+from tests.web.campaign_factories import campaign_create
+from tests.web.discussion_factories import thread_start, writer
+from tests.web.factories import event_create, role_holder_create, supporter_create
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +133,43 @@ CALL_SITES: dict[tuple[str, str, str], Site] = {
         PART_OF,
         "a candidate's own link to write their page, sent once per organiser's request to the "
         "address they gave for the candidacy",
+    ),
+    ("web/affiliation/services.py", "application_submit", "send_later"): Site(
+        ASKED,
+        "the acknowledgement of an application to affiliate, once per application, to the "
+        "contact address the application gave",
+    ),
+    ("web/affiliation/services.py", "application_decide", "send_later"): Site(
+        PART_OF,
+        "the committee's decision on the application, once, to the contact address it gave "
+        "(with the link to name its representatives when accepted)",
+    ),
+    ("web/events/rsvps.py", "_place_email", "send_later"): Site(
+        ASKED, "a place came free and is theirs: they joined the event's waiting list for it"
+    ),
+    ("web/mailings/services.py", "mailing_test_send", "email_enqueue"): Site(
+        ASKED, "the organiser's test of a draft mailing, to their own address, at their request"
+    ),
+    # Topic-bound: each goes through email_to_supporter and has a TopicKind below.
+    ("web/mailings/delivery.py", "mailing_batch_send", "email_to_supporter"): Site(
+        TOPIC, "an organisers' mailing to each recipient of its frozen audience", Topic.MAILINGS
+    ),
+    ("web/campaign/mailing.py", "plan_emails_batch", "email_to_supporter"): Site(
+        TOPIC, "a published vote plan: the supporter's group's order, or the table", Topic.MAILINGS
+    ),
+    ("web/events/rsvps.py", "announce_send", "email_to_supporter"): Site(
+        TOPIC, "a newly published event, to supporters in its CLP's region", Topic.EVENTS
+    ),
+    ("web/discussions/notify.py", "post_notify_batch", "email_to_supporter"): Site(
+        TOPIC,
+        "a new post, to readers of its space who chose every post or were mentioned",
+        Topic.DISCUSSIONS,
+    ),
+    ("web/discussions/notify.py", "digest_batch", "email_to_supporter"): Site(
+        TOPIC, "the daily or weekly digest, to each person who chose one", Topic.DISCUSSIONS
+    ),
+    ("web/reports/delivery.py", "report_send", "email_to_supporter"): Site(
+        TOPIC, "a representative's report, to the supporters who follow them", Topic.REPORTS
     ),
 }
 
@@ -194,6 +255,10 @@ CONTACT_REFUSALS = tuple(REFUSALS)
 # Topics asked for by the supporter's own act: not doing it is their "no consent", which the
 # feature's own TopicKind expresses through ``opt_in``.
 OWN_ACT_REFUSALS = ("unsubscribed from the topic", "email unconfirmed", "account closed")
+# The supporter who did not do the kind's ``opt_in`` (the one refusal it is not applied for).
+NOT_ASKED = "did not ask for it"
+REFUSALS[NOT_ASKED] = lambda _s, _topic: None
+ASKED_REFUSALS = (NOT_ASKED, *OWN_ACT_REFUSALS)
 
 
 def _door(topic: str) -> Callable[[Sequence[Supporter]], None]:
@@ -224,6 +289,105 @@ class TopicKind:
     call_site: tuple[str, str, str] | None = None
 
 
+SITE_URL = "http://testserver/"
+
+
+def _on_commit_run() -> Any:
+    """Run what waits for the commit (the tasks, which run at once in these tests)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def _mailing_send(supporters: Sequence[Supporter]) -> None:
+    """An organiser writes a mailing to every supporter, tests it and sends it."""
+    organiser = role_holder_create(Role.ORGANISER)
+    mailing = mailing_services.mailing_create(
+        actor=organiser, subject="Hustings next week", body="Come along.", audience=Audience.ALL
+    )
+    mailing_services.mailing_test_send(actor=organiser, mailing=mailing)
+    Email.objects.filter(to=organiser.email).delete()  # the organiser's own test copy
+    with _on_commit_run():
+        mailing_services.mailing_send(actor=organiser, mailing=mailing, site_url=SITE_URL)
+
+
+def _plan_publish(supporters: Sequence[Supporter]) -> None:
+    """A vote plan by region, its Yorkshire group covering the supporters' CLP, published."""
+    campaign = campaign_create()
+    plan = campaign_services.plan_create(
+        actor=campaign.organiser,
+        slate=campaign.slate,
+        section=campaign.section,
+        rule=PlanRule.REGION,
+    )
+    regions = {supporter.constituency.region for supporter in supporters}
+    assert regions <= set(plan.groups.values_list("region", flat=True))
+    with _on_commit_run():
+        campaign_services.plan_publish(actor=campaign.organiser, plan=plan, site_url=SITE_URL)
+
+
+def _event_publish(supporters: Sequence[Supporter]) -> None:
+    """A draft event in the supporters' CLP, published by the committee."""
+    (clp,) = {supporter.constituency for supporter in supporters}
+    event = event_create(title="Leeds meeting", published=False, constituency=clp)
+    with _on_commit_run():
+        event_publish(actor=role_holder_create(Role.COMMITTEE), event=event, site_url=SITE_URL)
+
+
+def _author(supporters: Sequence[Supporter]) -> User:
+    """Someone else, who accepted the code of conduct, writing to every supporter's space."""
+    author = supporter_create(clp=supporters[0].constituency, email="author@example.org")
+    return writer(author.user)
+
+
+def _every_post(supporter: Supporter) -> None:
+    discussion_services.notification_choose(person=supporter.user, frequency=Frequency.IMMEDIATE)
+
+
+def _post_write(supporters: Sequence[Supporter]) -> None:
+    thread_start(_author(supporters), space=Space(), title="Leaflets")
+
+
+def _daily_digest(supporter: Supporter) -> None:
+    discussion_services.notification_choose(person=supporter.user, frequency=Frequency.DAILY)
+
+
+DIGEST_NOW = datetime.datetime(2026, 3, 4, 7, tzinfo=datetime.UTC)
+
+
+def _digest_send(supporters: Sequence[Supporter]) -> None:
+    """A post in the supporters' space yesterday, then the digest command's run this morning."""
+    thread = thread_start(_author(supporters), space=Space(), title="Leaflets")
+    Post.objects.filter(thread=thread).update(created_at=DIGEST_NOW - datetime.timedelta(hours=14))
+    with _on_commit_run():
+        digests_queue(now=DIGEST_NOW, site_url=SITE_URL)
+
+
+def _reporter() -> Reporter:
+    """The one representative with a page of reports, made by an organiser when first asked."""
+    found = Reporter.objects.filter(slug="nina-exec").first()
+    if found is not None:
+        return found
+    return report_services.reporter_create(
+        actor=role_holder_create(Role.ORGANISER), name="Nina Exec", role="Party executive"
+    )
+
+
+def _reporter_follow(supporter: Supporter) -> None:
+    report_services.reporter_follow(user=supporter.user, reporter=_reporter())
+
+
+def _report_publish(supporters: Sequence[Supporter]) -> None:
+    reporter = _reporter()
+    with _on_commit_run():
+        report_services.report_publish(
+            actor=reporter.created_by,
+            reporter=reporter,
+            meeting="National Executive Committee",
+            met_on=timezone.localdate() - datetime.timedelta(days=1),
+            decisions="The conference timetable was agreed.",
+            site_url=SITE_URL,
+        )
+
+
 TOPIC_KINDS: list[TopicKind] = [
     # email_to_supporter itself, for each topic: every topic-bound kind goes through it.
     *(
@@ -237,10 +401,52 @@ TOPIC_KINDS: list[TopicKind] = [
         )
         for topic in Topic
     ),
-    # Mailings, event announcements, discussion notifications and representatives' reports
-    # add their rows here as they land, e.g.
-    # TopicKind("a mailing", Topic.MAILINGS, trigger=_mailing_send, refusals=CONTACT_REFUSALS,
-    #           call_site=("web/mailings/tasks.py", "mailing_deliver", "email_to_supporter")),
+    # Each feature's own kind, sent through its own services and tasks.
+    TopicKind(
+        "an organisers' mailing",
+        Topic.MAILINGS,
+        trigger=_mailing_send,
+        refusals=CONTACT_REFUSALS,
+        call_site=("web/mailings/delivery.py", "mailing_batch_send", "email_to_supporter"),
+    ),
+    TopicKind(
+        "a published vote plan",
+        Topic.MAILINGS,
+        trigger=_plan_publish,
+        refusals=CONTACT_REFUSALS,
+        call_site=("web/campaign/mailing.py", "plan_emails_batch", "email_to_supporter"),
+    ),
+    TopicKind(
+        "an event announcement",
+        Topic.EVENTS,
+        trigger=_event_publish,
+        refusals=CONTACT_REFUSALS,
+        call_site=("web/events/rsvps.py", "announce_send", "email_to_supporter"),
+    ),
+    TopicKind(
+        "a discussion post notification",
+        Topic.DISCUSSIONS,
+        trigger=_post_write,
+        refusals=ASKED_REFUSALS,
+        opt_in=_every_post,
+        call_site=("web/discussions/notify.py", "post_notify_batch", "email_to_supporter"),
+    ),
+    TopicKind(
+        "a discussion digest",
+        Topic.DISCUSSIONS,
+        trigger=_digest_send,
+        refusals=ASKED_REFUSALS,
+        opt_in=_daily_digest,
+        call_site=("web/discussions/notify.py", "digest_batch", "email_to_supporter"),
+    ),
+    TopicKind(
+        "a representative's report",
+        Topic.REPORTS,
+        trigger=_report_publish,
+        refusals=ASKED_REFUSALS,
+        opt_in=_reporter_follow,
+        call_site=("web/reports/delivery.py", "report_send", "email_to_supporter"),
+    ),
 ]
 
 
@@ -258,7 +464,8 @@ def test_only_the_supporter_who_may_be_emailed_gets_each_topic_email(
     refused = {}
     for number, refusal in enumerate(kind.refusals):
         supporter = supporter_create(clp=clp, email=f"no{number}@example.org")
-        kind.opt_in(supporter)
+        if refusal != NOT_ASKED:
+            kind.opt_in(supporter)
         REFUSALS[refusal](supporter, kind.topic)
         refused[supporter.user.email] = refusal
 
