@@ -151,3 +151,18 @@ def test_vote_approval_with_ticks(
 
     assert response.status_code == 200
     assert CastBallot.objects.get().ranking == [ids["Bea"], ids["Dev"]]
+
+
+def test_approval_ticks_are_stored_in_the_ballots_order_not_the_papers(
+    make_supporter: Callable[..., Supporter], clp: Constituency
+) -> None:
+    """Each voter's paper lists the options in an order drawn from their credential; ticks
+    kept in that order would let a database reader pair a ballot with its voter."""
+    from grassroots.web.ballots import services
+
+    make_supporter(clp=clp)
+    ballot = ballot_create(method=Method.APPROVAL, seats=1)
+    ids = dict(ballot.options.values_list("name", "pk"))
+    canonical = [ids["Bea"], ids["Cal"], ids["Dev"]]
+    for shown in ([ids["Dev"], ids["Bea"], ids["Cal"]], [ids["Cal"], ids["Dev"], ids["Bea"]]):
+        assert services.ranking_check(ballot=ballot, ranking=shown) == canonical

@@ -815,8 +815,13 @@ def voting_link_resend_request(*, ballot: Ballot, email: str) -> None:
 
 
 def ranking_check(*, ballot: Ballot, ranking: Sequence[int]) -> list[int]:
-    """The ranking as a list of option ids, or a ``DomainError`` saying what is wrong."""
-    option_ids = set(ballot.options.values_list("pk", flat=True))
+    """The ranking as a list of option ids, or a ``DomainError`` saying what is wrong.
+
+    An approval ballot's ticks come back in the ballot's own order of options, never in the
+    order the voter's paper showed them: that order is drawn from the voter's credential
+    (``ballots.paper``), so keeping it would let a database reader pair ballot and voter."""
+    in_order = list(ballot.options.values_list("pk", flat=True))
+    option_ids = set(in_order)
     ranking = list(ranking)
     if not ranking:
         raise DomainError("Choose at least one option.", field="ranking")
@@ -826,6 +831,8 @@ def ranking_check(*, ballot: Ballot, ranking: Sequence[int]) -> list[int]:
         raise DomainError("The ranking names an option not on this ballot.", field="ranking")
     if ballot.method == Method.YES_NO and len(ranking) != 1:
         raise DomainError("Choose yes or no.", field="ranking")
+    if not ballot.is_ranked:
+        ranking.sort(key=in_order.index)
     return ranking
 
 
