@@ -387,6 +387,33 @@ def test_the_demo_has_a_drive_with_a_to_do_list_and_a_published_plan() -> None:
     assert demo_create()[-1] == "campaign: demo drive already there"
 
 
+def test_the_data_export_holds_the_offer_and_the_reports_the_supporter_made(
+    campaign: Campaign,
+) -> None:
+    from grassroots.web.people.selectors import person_export
+
+    supporter = supporter_create(clp=campaign.clps[LEEDS])
+    other = supporter_create(clp=campaign.clps[LEEDS])
+    services.volunteer_add(actor=supporter.user, supporter=supporter, drive=campaign.drive)
+    services.outcome_report(
+        actor=supporter.user,
+        supporter=supporter,
+        drive=campaign.drive,
+        met_on=days(-1),
+        source="the secretary's email",
+        nominees={campaign.candidates["Ann Ash"]: 31},
+    )
+
+    mine = person_export(person=supporter.user)["campaign"]
+    theirs = person_export(person=other.user)["campaign"]
+
+    assert [v["clp"] for v in mine["volunteered"]] == [campaign.clps[LEEDS].name]
+    [report] = mine["outcomes_reported"]
+    assert report["source"] == "the secretary's email"
+    assert report["nominated"] == [{"candidate": "Ann Ash", "votes": 31}]
+    assert theirs == {"volunteered": [], "outcomes_reported": []}
+
+
 def test_erasing_a_supporter_withdraws_their_offer_and_keeps_their_report_unnamed(
     campaign: Campaign,
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -274,3 +275,44 @@ def region_list() -> list[str]:
         .values_list("region", flat=True)
         .distinct()
     )
+
+
+def campaign_export(person: User) -> dict[str, Any]:
+    """What the campaign holds about ``person``, for their data export: where they offered to
+    move the slate's nomination, and the meeting outcomes they reported. (Meeting dates keep
+    no author; who entered one is in the audit log, which the export covers.)"""
+    volunteering = (
+        Volunteer.objects.filter(user=person)
+        .select_related("drive__slate", "clp")
+        .order_by("created_at", "pk")
+    )
+    reports = (
+        OutcomeReport.objects.filter(reported_by=person)
+        .select_related("drive__slate", "clp")
+        .prefetch_related("nominees__candidate")
+        .order_by("created_at", "pk")
+    )
+    return {
+        "volunteered": [
+            {
+                "slate": v.drive.slate.name,
+                "clp": v.clp.name,
+                "since": v.created_at.isoformat(),
+            }
+            for v in volunteering
+        ],
+        "outcomes_reported": [
+            {
+                "slate": r.drive.slate.name,
+                "clp": r.clp.name,
+                "met_on": r.met_on.isoformat(),
+                "source": r.source,
+                "status": r.status,
+                "nominated": [
+                    {"candidate": n.candidate.name, "votes": n.votes} for n in r.nominees.all()
+                ],
+                "reported_at": r.created_at.isoformat(),
+            }
+            for r in reports
+        ],
+    }
