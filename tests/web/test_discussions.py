@@ -191,6 +191,27 @@ def test_a_mention_emails_only_whoever_chose_to_hear_and_may_be_emailed(
     assert Mention.objects.filter(person=people["member"]).count() == 2
 
 
+def test_a_choice_of_no_emails_made_after_the_post_was_queued_is_kept(
+    people: dict[str, Any],
+) -> None:
+    """The batch task asks again what each person wants: someone who chose "none" between a
+    post and its task gets nothing."""
+    from grassroots.web.discussions.notify import post_notify_batch, post_recipient_ids
+
+    services.notification_choose(person=people["member"], frequency=Frequency.IMMEDIATE)
+    thread = thread_start(people["rep"], space=people["space"], title="Group plans")
+    post = thread.posts.get()
+    queued = post_recipient_ids(post=post)
+    assert people["member"].pk in queued
+    Email.objects.all().delete()
+
+    services.notification_choose(person=people["member"], frequency=Frequency.NONE)
+    sent = post_notify_batch(post_id=post.pk, person_ids=queued, site_url="http://testserver")
+
+    assert sent == 0
+    assert not Email.objects.exists()
+
+
 def test_no_email_until_a_person_chooses(people: dict[str, Any]) -> None:
     thread = thread_start(people["member"], space=people["space"])
     mail.outbox.clear()

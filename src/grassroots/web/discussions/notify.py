@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,8 +79,15 @@ def post_notify_batch(*, post_id: int, person_ids: Sequence[int], site_url: str)
         return 0
     thread = post.thread
     space = space_of_thread(thread)
-    # Who may read it is asked again now: a membership may have ended since the post.
-    readers = set(space_readers(space).filter(pk__in=person_ids).values_list("pk", flat=True))
+    # Asked again now: a membership may have ended since the post, or the person may have
+    # chosen fewer emails (or none) since it was queued.
+    wanting = Q(discussion_notifications__frequency=Frequency.IMMEDIATE) | Q(
+        discussion_mentions__post=post,
+        discussion_notifications__frequency__in=(Frequency.MENTIONS, Frequency.IMMEDIATE),
+    )
+    readers = set(
+        space_readers(space).filter(wanting, pk__in=person_ids).values_list("pk", flat=True)
+    )
     mentioned = set(Mention.objects.filter(post=post).values_list("person_id", flat=True))
     name = author_name(post.author)
     sent = 0
