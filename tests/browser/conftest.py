@@ -78,6 +78,16 @@ def site_data(transactional_db: None) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _cache_cleared() -> None:
+    """Each walk starts with an empty cache, as the site's other tests do: every walk logs in
+    from 127.0.0.1, so the login links' per-address limit (20 an hour) would otherwise carry
+    over from one walk to the next in the same test process and refuse a later walk."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings: Any) -> None:
     """Queued tasks (the email a walk follows) run at once in the live server, as in the
     site's other tests (tests/web/conftest.py)."""
