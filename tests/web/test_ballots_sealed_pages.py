@@ -12,6 +12,7 @@ from django.test import Client
 
 from grassroots.seal.trustee import trustee_keys_make
 from grassroots.web.ballots.models import SealedElection, Trustee
+from grassroots.web.mail.models import Email
 from grassroots.web.people.roles import Role
 from tests.web.ballot_factories import ballot_create
 from tests.web.factories import role_holder_create
@@ -46,6 +47,11 @@ def test_officer_names_trustees_and_threshold_on_the_management_page() -> None:
     page = client.get(f"/ballots/{ballot.slug}/manage/").content.decode()
     assert "Tess 2" in page
     assert "The ballot opens once every trustee has made and confirmed their keys" in page
+    # Each trustee is told once, with their page's address.
+    told = Email.objects.filter(key__startswith="trustee:").order_by("to")
+    assert [email.to for email in told] == sorted(person.email for person in people)
+    assert all(f"/ballots/{ballot.slug}/trustee/" in email.body for email in told)
+    assert "You are trustee 2 of a sealed ballot" in told.get(to=people[1].email).subject
 
 
 def test_threshold_above_the_trustees_is_shown_beside_the_field() -> None:

@@ -129,6 +129,9 @@ CALL_SITES: dict[tuple[str, str, str], Site] = {
     ("web/events/services.py", "_contact_ask", "send_later"): Site(
         PART_OF, "a naming request: the organisers gave this address as the event's contact"
     ),
+    ("web/ballots/sealed.py", "_trustee_tell", "send_later"): Site(
+        PART_OF, "the returning officer named this person a trustee of a sealed ballot: once"
+    ),
     ("web/candidacy/services.py", "profile_link_send", "send_later"): Site(
         PART_OF,
         "a candidate's own link to write their page, sent once per organiser's request to the "

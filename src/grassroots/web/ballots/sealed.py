@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.seal.context import ContextError
@@ -57,6 +58,7 @@ from grassroots.web.ballots.models import (
     Trustee,
 )
 from grassroots.web.errors import DomainError
+from grassroots.web.people.mail import send_later
 from grassroots.web.people.models import User
 
 SERVER = "server"
@@ -110,11 +112,17 @@ def _restart_note(cleared: int) -> str:
 
 @transaction.atomic(durable=True)
 def trustee_add(
-    *, actor: User | None, ballot: Ballot, person: User | None = None, email: str = ""
+    *,
+    actor: User | None,
+    ballot: Ballot,
+    person: User | None = None,
+    email: str = "",
+    site_url: str = "",
 ) -> Trustee | None:
     """Name a trustee of a sealed draft: ``person`` (from the representatives) or the active
     account with exactly ``email``; nothing for an unknown address (the caller answers the
-    same either way, as for scrutineers). The new trustee is numbered n + 1."""
+    same either way, as for scrutineers). The new trustee is numbered n + 1 and, given the
+    site's address, emailed where their page is and what they will be asked to do."""
     ballot, _ = _draft_locked(ballot)
     if person is None and email.strip():
         person = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
@@ -131,7 +139,30 @@ def trustee_add(
         action="trustee_add",
         summary=f"trustee {index} named (user {person.pk}){_restart_note(cleared)}",
     )
+    if site_url:
+        _trustee_tell(trustee=trustee, person=person, ballot=ballot, site_url=site_url)
     return trustee
+
+
+def _trustee_tell(*, trustee: Trustee, person: User, ballot: Ballot, site_url: str) -> None:
+    """Queue the email that tells a new trustee of their role (once per trustee)."""
+    page = site_url.rstrip("/") + reverse("ballots:trustee", args=(ballot.slug,))
+    send_later(
+        key=f"trustee:{trustee.pk}",
+        to=person.email,
+        subject=f"You are trustee {trustee.index} of a sealed ballot: {ballot.question}",
+        body=(
+            f"Hello {person.name},\n\n"
+            f"The returning officer named you trustee {trustee.index} of the sealed ballot "
+            f'"{ballot.question}". Trustees hold the key that decrypts its ballots between '
+            "them: no one of them, nor the server, can read a vote alone.\n\n"
+            "Your page lists each step (make your keys, deal, confirm; later mix and decrypt) "
+            "with the command to run on your own computer, and where to upload its file:\n\n"
+            f"{page}\n\n"
+            "Your secret file never leaves your computer. Keep it until the result is "
+            "published.\n"
+        ),
+    )
 
 
 @transaction.atomic(durable=True)

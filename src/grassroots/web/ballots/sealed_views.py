@@ -90,6 +90,7 @@ def officer_act(
             ballot=ballot,
             person=form.cleaned_data["person"],
             email=form.cleaned_data["email"],
+            site_url=request.build_absolute_uri("/"),
         )
         messages.success(request, TRUSTEE_ADDED)
     elif action == "untrustee":
