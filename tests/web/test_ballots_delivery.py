@@ -21,13 +21,15 @@ from django.utils import timezone
 
 from grassroots.web.audit.models import AuditEntry
 from grassroots.web.ballots import delivery, services
-from grassroots.web.ballots.models import Ballot, Credential, Delivery
+from grassroots.web.ballots.models import Ballot, Credential, Delivery, Status, VoterRollEntry
 from grassroots.web.ballots.selectors import delivery_counts
 from grassroots.web.constituencies.models import Constituency
+from grassroots.web.errors import DomainError
 from grassroots.web.mail.models import Email
 from grassroots.web.people.models import Membership, Supporter, User
 from grassroots.web.people.roles import Role
 from tests.web.ballot_factories import VOTE_LINK, ballot_create, ballot_open_with_tokens
+from tests.web.factories import role_holder_create
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +311,77 @@ def test_receipt_is_not_emailed_by_default(
     assert mail.outbox == []
     assert Email.objects.count() == 0
     assert Ballot.objects.get().email_receipts is False
+
+
+def test_a_roll_larger_than_the_request_takes_is_frozen_by_the_worker(
+    clp: Constituency, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Above BALLOT_OPEN_IN_REQUEST_MAX voters the request only marks the ballot opening and
+    queues the freeze; the worker's task freezes the roll, opens the ballot and has every
+    voter emailed, once."""
+    settings.BALLOT_OPEN_IN_REQUEST_MAX = 2
+    voters = _voters(clp, 5)
+    ballot = ballot_create()
+
+    with django_capture_on_commit_callbacks() as queued:
+        answered = services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
+
+    ballot.refresh_from_db()
+    assert answered == 5
+    assert ballot.status == Status.OPENING
+    assert not VoterRollEntry.objects.filter(ballot=ballot).exists()
+    assert AuditEntry.objects.filter(action="ballot.open_request").count() == 1
+    assert len(queued) == 1  # the freeze, nothing else yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued[0]()
+
+    ballot.refresh_from_db()
+    assert ballot.status == Status.OPEN
+    assert VoterRollEntry.objects.filter(ballot=ballot).count() == 5
+    assert AuditEntry.objects.get(action="ballot.open").summary.startswith(
+        "roll frozen with 5 voters"
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(v.email for v in voters)
+    # Run again (a retried task): nothing more happens.
+    assert (
+        services.ballot_open_finish(ballot_id=ballot.pk, actor_id=None, site_url="x")
+        == "not opening"
+    )
+    assert VoterRollEntry.objects.filter(ballot=ballot).count() == 5
+
+
+def test_an_opening_whose_electorate_emptied_goes_back_to_draft(
+    clp: Constituency, settings: Any
+) -> None:
+    settings.BALLOT_OPEN_IN_REQUEST_MAX = 1
+    _voters(clp, 3)
+    ballot = ballot_create()
+    services.ballot_open(actor=None, ballot=ballot, site_url="http://testserver")
+    Supporter.objects.update(email_verified_at=None)  # nobody may vote any more
+
+    outcome = services.ballot_open_finish(ballot_id=ballot.pk, actor_id=None, site_url="x")
+
+    ballot.refresh_from_db()
+    assert outcome == "back to draft"
+    assert ballot.status == Status.DRAFT
+    assert not VoterRollEntry.objects.filter(ballot=ballot).exists()
+    assert "The electorate is empty" in AuditEntry.objects.get(action="ballot.open_fail").summary
+
+
+def test_voting_and_closing_wait_for_an_opening_ballot(
+    clp: Constituency, client: Client, settings: Any
+) -> None:
+    settings.BALLOT_OPEN_IN_REQUEST_MAX = 1
+    _voters(clp, 2)
+    officer = role_holder_create(Role.ORGANISER)
+    ballot = ballot_create(actor=officer)
+    client.force_login(officer)
+
+    response = client.post(f"/ballots/{ballot.slug}/manage/open/", {"confirmed": "yes"})
+    page = client.get(response["Location"]).content.decode()
+
+    assert "The ballot is opening" in page
+    assert 'id="opening"' in page
+    with pytest.raises(DomainError, match="Only an open ballot can close"):
+        services.ballot_close(actor=None, ballot=ballot)

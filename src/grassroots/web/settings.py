@@ -250,6 +250,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
 MAIL_RETRY_SECONDS = float(os.environ.get("MAIL_RETRY_SECONDS", "30"))
 TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "300"))
+# Opening a ballot freezes its roll and issues its credentials in the request up to this many
+# voters (well under a second on either database); a larger roll is frozen by the worker, the
+# ballot "opening" until it is done, so the request answers at once whatever the roll's size.
+BALLOT_OPEN_IN_REQUEST_MAX = int(os.environ.get("BALLOT_OPEN_IN_REQUEST_MAX", "10000"))
 
 # The cache counts the rate limits on sign-up and login links. Local memory counts per process;
 # with several processes or servers, set REDIS_URL (and install the ``redis`` extra) so they

@@ -36,6 +36,8 @@ RANKED_METHODS = frozenset({Method.STV, Method.IRV})
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
+    # A large roll being frozen by the worker (``services.ballot_open``): no voting yet.
+    OPENING = "opening", "Opening"
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
     PUBLISHED = "published", "Published"

@@ -95,6 +95,12 @@ def confirmations_of(trustees: Sequence[Trustee]) -> list[Confirmation]:
     ]
 
 
+def ceremony_check(*, ballot: Ballot) -> None:
+    """Refuse to open a sealed ballot until every trustee has confirmed their keys."""
+    if any(trustee.confirmation is None for trustee in trustee_list(ballot)):
+        raise DomainError(CEREMONY_UNFINISHED)
+
+
 def election_fix(*, ballot: Ballot, max_weight: int) -> ElectionContext:
     """At the opening: check the key ceremony is complete, and fix the election's context
     (joint public key, verification keys, and a width that holds a complete ranking at the

@@ -22,6 +22,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from grassroots.count import CountError, Limit, QuotaError, Quotas, count
 from grassroots.count.quota import QuotaGuard
@@ -618,6 +619,88 @@ def ballot_open(
     if ballot.status != Status.DRAFT:
         raise DomainError("Only a draft ballot can open.")
     rows = selectors.electorate_roll_rows(ballot=ballot)
+    if deliver is None:
+        voters = _roll_size(rows)
+        if ballot.sealed and voters:  # refuse an unfinished key ceremony here, not later
+            sealing.ceremony_check(ballot=ballot)
+        if voters > settings.BALLOT_OPEN_IN_REQUEST_MAX:
+            return _open_later(actor=actor, ballot=ballot, site_url=site_url, voters=voters)
+    return _open_now(actor=actor, ballot=ballot, rows=rows, site_url=site_url, deliver=deliver)
+
+
+def _roll_size(rows: models.QuerySet[Any]) -> int:
+    try:
+        return rows.count()
+    except EmptyResultSet:
+        return 0
+
+
+def _open_later(*, actor: User | None, ballot: Ballot, site_url: str, voters: int) -> int:
+    """Mark a large ballot as opening and queue the task that freezes its roll
+    (``ballot_open_finish``), in this transaction with the database queue."""
+    from grassroots.web.ballots.tasks import ballot_open_finish
+
+    ballot.status = Status.OPENING
+    ballot.site_url = site_url
+    ballot.save(update_fields=["status", "site_url"])
+    audit_record(
+        actor_id=actor.pk if actor else None,
+        action="ballot.open_request",
+        object_type="ballot",
+        object_id=ballot.pk,
+        summary=f"about {voters} voters: the worker freezes the roll",
+    )
+    actor_id = actor.pk if actor else None
+    task_enqueue_here(ballot_open_finish, ballot.pk, actor_id, site_url)
+    return voters
+
+
+def ballot_open_finish(*, ballot_id: int, actor_id: int | None, site_url: str) -> str:
+    """The worker's half of opening a large ballot: freeze the roll and issue the credentials
+    as ``ballot_open`` does for a small one, then open it. If the electorate has emptied
+    meanwhile, the ballot goes back to draft, with the reason audited. Safe to run twice."""
+    with transaction.atomic(durable=True):
+        ballot = Ballot.objects.select_for_update().filter(pk=ballot_id).first()
+        if ballot is None or ballot.status != Status.OPENING:
+            return "not opening"
+        actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+        try:
+            with transaction.atomic():
+                rows = selectors.electorate_roll_rows(ballot=ballot)
+                voters = _open_now(
+                    actor=actor, ballot=ballot, rows=rows, site_url=site_url, deliver=None
+                )
+        except DomainError as err:
+            ballot.status = Status.DRAFT
+            ballot.save(update_fields=["status"])
+            audit_record(
+                actor_id=actor_id,
+                action="ballot.open_fail",
+                object_type="ballot",
+                object_id=ballot.pk,
+                summary=f"back to draft: {err.message}",
+            )
+            return "back to draft"
+    return f"open with {voters} voters"
+
+
+def task_enqueue_here(task: Any, *args: Any) -> None:
+    """Queue ``task``: in the caller's transaction with the database queue (so it is committed
+    with the work that asked for it), after the commit otherwise."""
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def _open_now(
+    *,
+    actor: User | None,
+    ballot: Ballot,
+    rows: models.QuerySet[Any],
+    site_url: str,
+    deliver: Deliver | None,
+) -> int:
     discarded = _trials_discard(ballot)
     now = timezone.now()
     voters = _roll_freeze(ballot=ballot, rows=rows, now=now)

@@ -18,6 +18,15 @@ def credentials_deliver(ballot_id: int, first_id: int, last_id: int, reason: str
 
 
 @task()
+def ballot_open_finish(ballot_id: int, actor_id: int | None, site_url: str) -> str:
+    """Freeze the roll of a large ballot whose opening was asked for, and open it
+    (``ballots.services.ballot_open_finish``)."""
+    from grassroots.web.ballots import services
+
+    return services.ballot_open_finish(ballot_id=ballot_id, actor_id=actor_id, site_url=site_url)
+
+
+@task()
 def credentials_deliver_plan(ballot_id: int, reason: str) -> int:
     """Queue the delivery batches of a ballot just opened (``ballots.delivery.batches_plan``)."""
     return delivery.batches_plan(ballot_id=ballot_id, reason=reason)

@@ -385,9 +385,13 @@ def ballot_control(request: HttpRequest, slug: str, action: str) -> HttpResponse
     try:
         if action == "open":
             roll = services.ballot_open(actor=actor, ballot=ballot, site_url=_site_url(request))
+            ballot.refresh_from_db(fields=["status"])
             messages.success(
                 request,
-                f"The ballot is open; the links to its {roll} voters are being emailed.",
+                f"The ballot is opening: the worker is freezing its roll of about {roll} "
+                "voters, and emails their links as soon as that is done."
+                if ballot.status == Status.OPENING
+                else f"The ballot is open; the links to its {roll} voters are being emailed.",
             )
         elif action == "remind_voters":
             reminded = services.ballot_reminders_send(actor=actor, ballot=ballot)
