@@ -29,7 +29,7 @@ from grassroots.count.quota import QuotaGuard
 from grassroots.web.alliance.models import AffiliationStatus, Organisation
 from grassroots.web.audit.services import audit_record
 from grassroots.web.ballots import sealing, selectors
-from grassroots.web.ballots.delivery import Reason, batches_enqueue, delivery_plan_enqueue
+from grassroots.web.ballots.delivery import Reason, delivery_plan_enqueue
 from grassroots.web.ballots.models import (
     RANKED_METHODS,
     Ballot,
@@ -844,25 +844,24 @@ def ballot_reminders_send(*, actor: User | None, ballot: Ballot) -> int:
     does not know their old token; the new link replaces it), by the background tasks; audit
     the count, never who. Returns how many reminders are queued."""
     ballot = _open_ballot_locked(ballot)
-    now = timezone.now()
     waiting = Credential.objects.filter(ballot=ballot, used=False).exclude(
         delivery=Delivery.SENDING
     )
-    ids = list(waiting.values_list("pk", flat=True))
-    if not ids:
-        raise DomainError("Everyone on the roll has voted, or is being sent a link right now.")
-    Credential.objects.filter(pk__in=ids, used=False).update(
-        delivery=Delivery.QUEUED, attempts=0, next_attempt_at=now, lease_until=None
+    # One UPDATE and one planning task, whatever the roll's size (as at the opening).
+    reminded = waiting.update(
+        delivery=Delivery.QUEUED, attempts=0, next_attempt_at=timezone.now(), lease_until=None
     )
+    if not reminded:
+        raise DomainError("Everyone on the roll has voted, or is being sent a link right now.")
     audit_record(
         actor_id=actor.pk if actor else None,
         action="ballot.reminders",
         object_type="ballot",
         object_id=ballot.pk,
-        summary=f"reminders with new links queued for {len(ids)} voters who had not voted",
+        summary=f"reminders with new links queued for {reminded} voters who had not voted",
     )
-    batches_enqueue(ballot_id=ballot.pk, credential_ids=ids, reason=Reason.REMINDER)
-    return len(ids)
+    delivery_plan_enqueue(ballot_id=ballot.pk, reason=Reason.REMINDER)
+    return reminded
 
 
 @transaction.atomic(durable=True)
@@ -871,21 +870,20 @@ def ballot_delivery_retry(*, actor: User | None, ballot: Ballot) -> int:
     delivery failed; audit the count. Returns it."""
     ballot = _open_ballot_locked(ballot)
     failed = Credential.objects.filter(ballot=ballot, used=False, delivery=Delivery.FAILED)
-    ids = list(failed.values_list("pk", flat=True))
-    if not ids:
-        raise DomainError("No voting link has failed to be delivered.")
-    Credential.objects.filter(pk__in=ids, used=False).update(
+    retried = failed.update(
         delivery=Delivery.QUEUED, attempts=0, next_attempt_at=timezone.now(), lease_until=None
     )
+    if not retried:
+        raise DomainError("No voting link has failed to be delivered.")
     audit_record(
         actor_id=actor.pk if actor else None,
         action="ballot.delivery_retry",
         object_type="ballot",
         object_id=ballot.pk,
-        summary=f"{len(ids)} failed voting links queued again",
+        summary=f"{retried} failed voting links queued again",
     )
-    batches_enqueue(ballot_id=ballot.pk, credential_ids=ids)
-    return len(ids)
+    delivery_plan_enqueue(ballot_id=ballot.pk)
+    return retried
 
 
 def voting_link_resend_request(*, ballot: Ballot, email: str) -> None:
