@@ -22,7 +22,6 @@ from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db import DatabaseBackend
 
 from grassroots.count import CountError, Limit, QuotaError, Quotas, count
 from grassroots.count.quota import QuotaGuard
@@ -651,7 +650,7 @@ def _open_later(*, actor: User | None, ballot: Ballot, site_url: str, voters: in
         summary=f"about {voters} voters: the worker freezes the roll",
     )
     actor_id = actor.pk if actor else None
-    task_enqueue_here(ballot_open_finish, ballot.pk, actor_id, site_url)
+    sealing.task_enqueue(ballot_open_finish, ballot.pk, actor_id, site_url)
     return voters
 
 
@@ -682,15 +681,6 @@ def ballot_open_finish(*, ballot_id: int, actor_id: int | None, site_url: str) -
             )
             return "back to draft"
     return f"open with {voters} voters"
-
-
-def task_enqueue_here(task: Any, *args: Any) -> None:
-    """Queue ``task``: in the caller's transaction with the database queue (so it is committed
-    with the work that asked for it), after the commit otherwise."""
-    if isinstance(task.get_backend(), DatabaseBackend):
-        task.enqueue(*args)
-    else:
-        transaction.on_commit(lambda: task.enqueue(*args))
 
 
 def _open_now(

@@ -256,8 +256,8 @@ def _comparison_chart(
         return None
     seats = max(len(planned), len(unplanned))
     slate = str(comparison.get("slate", "the slate"))
-    with_seats = sum(k * p for k, p in enumerate(planned))
-    without_seats = sum(k * p for k, p in enumerate(unplanned))
+    with_seats = float(comparison["with_plan"]["expected_seats"])
+    without_seats = float(comparison["without_plan"]["expected_seats"])
     svg = grouped_bars(
         f"{slate}: seats with no plan and with the plan",
         f"The same simulated elections with and without the plan: {without_seats:.2f} seats "
